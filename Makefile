@@ -1,0 +1,64 @@
+# Followthrough: build, run and test. GNU make.
+#
+#   make run ARGS="..."        run the app (python -m followthrough)
+#   make test PYTEST_ARGS=...  ruff + mypy + pytest (everything but the packaging tests)
+#   make lint                  ruff + mypy only
+#   make test-packaging        the tests that build the packaged app
+#   make clean                 remove the venv, build output and caches
+#
+# PYTHON picks the interpreter the venv is made from (3.11 or newer).
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-test
+
+# Tests never touch a real display or the user's keyring.
+TEST_ENV := QT_QPA_PLATFORM=offscreen PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring
+
+# Fails with a sentence, not a traceback, when $(1) is older than Python 3.11.
+define check_python
+@$(1) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	found=$$($(1) --version 2>/dev/null) || found="not found"; \
+	echo "Followthrough needs Python 3.11 or newer, but '$(1)' is $${found:-not usable}." \
+	     "Install Python 3.11+, then run 'make clean' and 'make PYTHON=/path/to/python3.11 ...'." >&2; \
+	exit 1; }
+endef
+
+.PHONY: all venv install run test lint test-packaging clean
+
+all: test
+
+venv: $(VPY)
+	$(call check_python,$(VPY))
+
+$(VPY):
+	$(call check_python,$(PYTHON))
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --upgrade pip
+
+# Re-done whenever pyproject.toml changes; the runtime deps come with the same install.
+install: venv $(STAMP)
+
+$(STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install -e '.[test]'
+	@touch $@
+
+run: install
+	$(VPY) -m followthrough $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check desktop tests bench
+	$(VENV)/bin/mypy
+
+test: lint
+	$(TEST_ENV) $(VPY) -m pytest -m "not packaging" $(PYTEST_ARGS)
+
+# pytest exits 5 when it selects no test: fine until the packaging tests exist.
+test-packaging: install
+	@$(TEST_ENV) $(VPY) -m pytest -m packaging $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "No packaging tests yet."; exit 0; fi; exit $$rc
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./.git -prune -o \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +

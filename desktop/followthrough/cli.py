@@ -1,0 +1,411 @@
+"""The command line: the same jobs as the window, headless. A stable interface for scripts.
+
+With no sub-command it opens the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from followthrough import __version__
+from followthrough.core.codec import interview_to_dict, step_to_dict
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Channel,
+    Interview,
+    Interviewer,
+    Outcome,
+    Pace,
+    ValidationError,
+    check_phone,
+    next_interviewer_key,
+    parse_date,
+    parse_instant,
+    zone,
+)
+from followthrough.core.settings import Settings
+from followthrough.store import Store, StoreError, open_store
+
+
+class CliError(Exception):
+    """A problem to report on stderr as one sentence."""
+
+
+def _choices(enum: Any) -> list[str]:
+    return [member.value for member in enum]
+
+
+def _interview_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--company", required=required)
+    parser.add_argument("--role", required=required)
+    parser.add_argument("--start", required=required, help="ISO 8601, e.g. 2026-11-23T14:00")
+    parser.add_argument("--end", required=required, help="ISO 8601, e.g. 2026-11-23T15:00")
+    parser.add_argument("--tz", required=required, help="IANA time zone, e.g. Europe/Paris")
+    parser.add_argument(
+        "--interviewer",
+        action="append",
+        required=required,
+        help='"Name", "Name <email>" or "Name (Title) <email>"; repeatable',
+    )
+    parser.add_argument("--phone", help="phone number of the first interviewer")
+    parser.add_argument("--channel", choices=_choices(Channel))
+    parser.add_argument("--decision-date", help="YYYY-MM-DD (an empty value clears it)")
+    parser.add_argument("--pace", choices=_choices(Pace))
+    parser.add_argument("--playbook")
+    parser.add_argument("--topic", action="append", help="a topic discussed; repeatable")
+    parser.add_argument("--clarify", action="append", help="a point to clarify; repeatable")
+    parser.add_argument("--round", type=int)
+    parser.add_argument("--notes")
+    parser.add_argument("--location")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Reports a usage mistake as one sentence on stderr, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message[:1].upper()}{message[1:]} (see --help).\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="followthrough",
+        description="Turn each job interview into a plan of calendar follow-ups.",
+    )
+    parser.add_argument("--version", action="version", version=f"followthrough {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the data lives (default: FOLLOWTHROUGH_DATA_DIR or the "
+        "platform's user data folder)",
+    )
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="open the window, print the milliseconds start-up took, and exit",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    interview = commands.add_parser("interview", help="add, list, show, edit or delete interviews")
+    iv_commands = interview.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = iv_commands.add_parser("add", help="record an interview; prints its id")
+    _interview_options(add, required=True)
+    listing = iv_commands.add_parser("list", help="list interviews")
+    listing.add_argument("--json", action="store_true")
+    show = iv_commands.add_parser("show", help="show one interview and its plan")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    edit = iv_commands.add_parser("edit", help="change an interview (only the options given)")
+    edit.add_argument("id")
+    _interview_options(edit, required=False)
+    delete = iv_commands.add_parser("delete", help="delete an interview and its plan")
+    delete.add_argument("id")
+
+    plan = commands.add_parser("plan", help="the follow-up steps")
+    plan.add_argument("--interview")
+    plan.add_argument("--json", action="store_true")
+    plan.add_argument("--all", action="store_true", help="include cancelled steps")
+
+    reply = commands.add_parser("reply", help="log that the employer replied")
+    reply.add_argument("id")
+    reply.add_argument("--at", help="when (ISO 8601; default now)")
+    reply.add_argument("--note", default="")
+
+    delay = commands.add_parser("delay", help="log a delay: the decision now comes by a date")
+    delay.add_argument("id")
+    delay.add_argument("--until", required=True, help="the new decision date, YYYY-MM-DD")
+    delay.add_argument("--at", help="when they told you (default now)")
+
+    outcome = commands.add_parser("outcome", help="log the outcome: offer, rejected or withdrawn")
+    outcome.add_argument("id")
+    outcome.add_argument("result", choices=_choices(Outcome))
+    outcome.add_argument("--at", help="when (default now)")
+
+    step = commands.add_parser("step", help="mark a step done or skipped, or move it")
+    step_commands = step.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, text in (
+        ("done", "mark a step done"),
+        ("skip", "skip a step"),
+        ("reopen", "undo done or skip"),
+    ):
+        sub = step_commands.add_parser(name, help=text)
+        sub.add_argument("step")
+        sub.add_argument("--at", help="when (default now)")
+        if name == "done":
+            sub.add_argument("--how", default="", help="how it went, e.g. 'voicemail'")
+    move = step_commands.add_parser("move", help="move a step to another time")
+    move.add_argument("step")
+    move.add_argument("--to", required=True, help="ISO 8601; without an offset, in your zone")
+
+    config = commands.add_parser("config", help="read or change a setting")
+    config_commands = config.add_subparsers(dest="action", metavar="ACTION", required=True)
+    get = config_commands.add_parser("get", help="print a setting (all without KEY)")
+    get.add_argument("key", nargs="?")
+    setter = config_commands.add_parser("set", help="change a setting")
+    setter.add_argument("key", help=", ".join(Settings.names()))
+    setter.add_argument("value")
+
+    commands.add_parser("playbooks", help="list the playbooks and any problems with them")
+    return parser
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _user_zone(store: Store) -> ZoneInfo:
+    return ZoneInfo(store.settings().timezone)
+
+
+def _moment(store: Store, text: str | None, what: str) -> datetime:
+    if not text:
+        return datetime.now(UTC).astimezone(_user_zone(store)).replace(microsecond=0)
+    return parse_instant(text, _user_zone(store), what)
+
+
+def _people(
+    specs: list[str], phone: str | None, previous: tuple[Interviewer, ...] = ()
+) -> tuple[Interviewer, ...]:
+    """Interviewers from the command line, keeping the keys of people already recorded."""
+    people: list[Interviewer] = []
+    for spec in specs:
+        person = Interviewer.parse(spec)
+        match = next(
+            (
+                p
+                for p in previous
+                if (person.email and p.email.lower() == person.email.lower())
+                or p.name.casefold() == person.name.casefold()
+            ),
+            None,
+        )
+        key = (
+            match.key
+            if match and match.key not in {q.key for q in people}
+            else next_interviewer_key([*previous, *people])
+        )
+        people.append(replace(person, key=key, phone=match.phone if match else ""))
+    if phone is not None and people:
+        people[0] = replace(people[0], phone=check_phone(phone))
+    return tuple(people)
+
+
+def _interview_from_args(
+    args: argparse.Namespace, store: Store, base: Interview | None = None
+) -> Interview:
+    tz_name = args.tz or (base.tz if base else store.settings().timezone)
+    tz = zone(tz_name)
+    if base is None:
+        start = parse_instant(args.start, tz, "start")
+        end = parse_instant(args.end, tz, "end")
+        people = _people(args.interviewer, args.phone)
+        fields: dict[str, Any] = {}
+    else:
+        start = parse_instant(args.start, tz, "start") if args.start else base.start.astimezone(tz)
+        end = parse_instant(args.end, tz, "end") if args.end else base.end.astimezone(tz)
+        people = (
+            _people(args.interviewer, args.phone, base.interviewers)
+            if args.interviewer
+            else base.interviewers
+        )
+        if args.phone is not None and not args.interviewer:
+            people = (replace(people[0], phone=check_phone(args.phone)), *people[1:])
+        fields = {}
+    for name in ("company", "role", "notes", "location", "playbook"):
+        value = getattr(args, name)
+        if value is not None:
+            fields[name] = value
+    if args.channel:
+        fields["channel"] = Channel(args.channel)
+    if args.pace:
+        fields["pace"] = Pace(args.pace)
+    if args.round is not None:
+        fields["round"] = args.round
+    if args.topic is not None:
+        fields["topics"] = tuple(args.topic)
+    if args.clarify is not None:
+        fields["clarify"] = tuple(args.clarify)
+    if args.decision_date is not None:
+        fields["decision_date"] = (
+            parse_date(args.decision_date, "decision date") if args.decision_date.strip() else None
+        )
+    if base is None:
+        return Interview(
+            id="",
+            company=fields.pop("company"),
+            role=fields.pop("role"),
+            interviewers=people,
+            start=start,
+            end=end,
+            tz=tz.key,
+            **fields,
+        ).validated()
+    return replace(base, interviewers=people, start=start, end=end, tz=tz.key, **fields).validated()
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _plan_rows(store: Store, interview_id: str | None, include_all: bool) -> list[dict[str, Any]]:
+    if interview_id:
+        store.interview(interview_id)
+    rows = [step_to_dict(s.step) for s in store.steps(interview_id)]
+    tz = _user_zone(store)
+    for row, stored in zip(rows, store.steps(interview_id), strict=True):
+        row["start"] = stored.step.start.astimezone(tz).isoformat()
+        row["end"] = stored.step.end.astimezone(tz).isoformat()
+        row["deadline"] = stored.step.deadline.astimezone(tz).isoformat()
+        row["sequence"] = stored.sequence
+    if not include_all:
+        rows = [r for r in rows if r["status"] != "cancelled"]
+    return rows
+
+
+def _print_plan(rows: list[dict[str, Any]], tz: ZoneInfo) -> None:
+    if not rows:
+        _emit("No follow-up steps.")
+        return
+    for row in rows:
+        start = _local(datetime.fromisoformat(row["start"]), tz)
+        _emit(f"{start}  {row['status']:<9}  {row['channel']:<7}  {row['title']}  [{row['id']}]")
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace, store: Store) -> int:
+    tz = _user_zone(store)
+    if args.command == "interview":
+        if args.action == "add":
+            interview = store.add_interview(_interview_from_args(args, store))
+            _emit(interview.id)
+        elif args.action == "list":
+            interviews = store.interviews()
+            if args.json:
+                _emit(json.dumps([interview_to_dict(iv) for iv in interviews], indent=2))
+            elif not interviews:
+                _emit("No interviews yet. Add one with: followthrough interview add ...")
+            for iv in [] if args.json else interviews:
+                _emit(f"{iv.id}  {_local(iv.start, tz)}  {iv.company} — {iv.role}")
+        elif args.action == "show":
+            iv = store.interview(args.id)
+            if args.json:
+                data = interview_to_dict(iv)
+                data["plan"] = _plan_rows(store, iv.id, include_all=True)
+                _emit(json.dumps(data, indent=2))
+            else:
+                _emit(f"{iv.company} — {iv.role} (round {iv.round})  [{iv.id}]")
+                _emit(
+                    f"{_local(iv.start, ZoneInfo(iv.tz))} to {iv.end.strftime('%H:%M')} "
+                    f"{iv.tz}, {iv.channel.value}, pace {iv.pace.value}, "
+                    f"playbook {store.playbook_for(iv).name}"
+                )
+                for person in iv.interviewers:
+                    title = f" ({person.title})" if person.title else ""
+                    phone = f", {person.phone}" if person.phone else ""
+                    _emit(f"  with {person.address}{title}{phone}")
+                if iv.decision_date:
+                    _emit(f"Decision expected by {iv.decision_date.isoformat()}")
+                _print_plan(_plan_rows(store, iv.id, include_all=False), tz)
+        elif args.action == "edit":
+            store.update_interview(_interview_from_args(args, store, store.interview(args.id)))
+        elif args.action == "delete":
+            store.delete_interview(args.id)
+        return 0
+    if args.command == "plan":
+        rows = _plan_rows(store, args.interview, args.all)
+        if args.json:
+            _emit(json.dumps(rows, indent=2))
+        else:
+            _print_plan(rows, tz)
+        return 0
+    if args.command in ("reply", "delay", "outcome"):
+        interview = store.interview(args.id)
+        at = _moment(store, args.at, "time")
+        if at < interview.start:
+            raise ValidationError("That time is before the interview started.")
+        if args.command == "reply":
+            activity = Activity(ActivityKind.REPLY, at, note=args.note)
+        elif args.command == "delay":
+            until = parse_date(args.until, "new decision date")
+            if until < at.astimezone(tz).date():
+                raise ValidationError("The new decision date is before the day they told you.")
+            activity = Activity(ActivityKind.DELAY, at, until=until)
+        else:
+            activity = Activity(ActivityKind.OUTCOME, at, outcome=Outcome(args.result))
+        store.record(interview.id, activity)
+        return 0
+    if args.command == "step":
+        stored = store.step(args.step)
+        interview = store.interview(stored.step.interview_id)
+        if args.action == "move":
+            to = parse_instant(args.to, tz, "new time")
+            if to < interview.start:
+                raise ValidationError("A follow-up cannot move before the interview.")
+            activity = Activity(
+                ActivityKind.MOVE, _moment(store, None, "time"), step=stored.step.key, to=to
+            )
+        else:
+            at = _moment(store, args.at, "time")
+            if at < interview.start:
+                raise ValidationError("That time is before the interview started.")
+            kind = {
+                "done": ActivityKind.DONE,
+                "skip": ActivityKind.SKIP,
+                "reopen": ActivityKind.REOPEN,
+            }[args.action]
+            activity = Activity(kind, at, step=stored.step.key, how=getattr(args, "how", ""))
+        store.record(interview.id, activity)
+        return 0
+    if args.command == "config":
+        settings = store.settings()
+        if args.action == "get":
+            keys = [args.key] if args.key else Settings.names()
+            for key in keys:
+                value = settings.get(key)
+                _emit(value if args.key else f"{key} = {value}")
+        else:
+            store.set_setting(args.key, args.value)
+        return 0
+    if args.command == "playbooks":
+        for book in sorted(store.library.playbooks.values(), key=lambda b: b.id):
+            marker = "*" if book.id == store.settings().playbook else " "
+            _emit(f"{marker} {book.id:<14} {book.name}: {book.description}")
+        return 0
+    raise CliError(f"Unknown command {args.command}.")  # pragma: no cover - argparse guards it
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `followthrough` command and of `python -m followthrough`."""
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.command is None:
+        from followthrough.ui.app import run_gui
+
+        return run_gui(args.data_dir, exit_when_ready=args.exit_when_ready)
+    try:
+        store, warnings = open_store(args.data_dir)
+    except StoreError as error:
+        sys.stderr.write(f"followthrough: {error}\n")
+        return 1
+    for warning in warnings:
+        sys.stderr.write(f"followthrough: warning: {warning}\n")
+    try:
+        return _run(args, store)
+    except (ValidationError, CliError, StoreError) as error:
+        sys.stderr.write(f"followthrough: {error}\n")
+        return 1
+    finally:
+        store.close()

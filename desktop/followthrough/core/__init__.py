@@ -1,0 +1,1 @@
+"""The follow-up engine: interviews, playbooks, working days and the planner (no Qt)."""

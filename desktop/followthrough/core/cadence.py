@@ -1,0 +1,447 @@
+"""The planner: an interview and what has happened since -> its dated follow-up steps.
+
+`plan()` is a pure function. Every step the playbook (and the history) calls for appears in
+the result with a status; a step that is no longer wanted is `cancelled` with the reason, so
+calendars that already show it can be told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Channel,
+    Interview,
+    Interviewer,
+    Outcome,
+    Step,
+    StepChannel,
+    StepStatus,
+)
+from followthrough.core.playbooks import Offset, Playbook, StepRule
+from followthrough.core.settings import Settings
+from followthrough.core.workdays import WorkCalendar
+
+DECISION_KEY = "decision-check-in"
+_OUTCOME_NAMES = {
+    Outcome.OFFER: "the offer",
+    Outcome.REJECTED: "the rejection",
+    Outcome.WITHDRAWN: "the withdrawal",
+}
+
+
+@dataclass
+class _History:
+    """The activities of one interview, digested for the planner."""
+
+    finished: dict[str, Activity]  # step key -> its latest done or skip (reopen removes it)
+    moved: dict[str, Activity]  # step key -> its latest move
+    contacts: list[Activity]  # replies and delays, in order
+    outcomes: list[Activity]  # in order
+
+    @classmethod
+    def of(cls, activities: list[Activity] | tuple[Activity, ...]) -> _History:
+        history = cls({}, {}, [], [])
+        for act in sorted(activities, key=lambda a: (a.at, a.seq)):
+            if act.kind in (ActivityKind.DONE, ActivityKind.SKIP):
+                history.finished[act.step] = act
+            elif act.kind is ActivityKind.REOPEN:
+                history.finished.pop(act.step, None)
+            elif act.kind is ActivityKind.MOVE:
+                history.moved[act.step] = act
+            elif act.kind in (ActivityKind.REPLY, ActivityKind.DELAY):
+                history.contacts.append(act)
+            elif act.kind is ActivityKind.OUTCOME:
+                history.outcomes.append(act)
+        return history
+
+    @property
+    def last_contact(self) -> Activity | None:
+        return self.contacts[-1] if self.contacts else None
+
+    @property
+    def outcome(self) -> Activity | None:
+        return self.outcomes[-1] if self.outcomes else None
+
+    def delays(self) -> list[Activity]:
+        return [a for a in self.contacts if a.kind is ActivityKind.DELAY]
+
+
+def _at_offset(anchor: datetime, offset: Offset, cal: WorkCalendar, *, latest: bool) -> datetime:
+    """The moment `offset` after `anchor`: exact for hours; a day's start or end for days."""
+    if offset.unit in ("h", "m"):
+        return anchor + offset.as_timedelta()
+    local = anchor.astimezone(cal.tz)
+    if offset.unit == "bd":
+        day = cal.add_business_days(local.date(), offset.amount)
+    else:
+        day = local.date() + timedelta(days=offset.days)
+    if latest:
+        return max(cal.day_end(day), local)
+    if day == local.date():
+        return local
+    return cal.day_start(day)
+
+
+def _decision_anchor(day: date, cal: WorkCalendar) -> datetime:
+    """The end of the stated decision day: waits after it count from there."""
+    return cal.day_end(day)
+
+
+def _channel_for(rule: StepRule, person: Interviewer, interview: Interview) -> StepChannel:
+    if rule.channel != "preferred":
+        return StepChannel(rule.channel)
+    if person.email or interview.channel is not Channel.PHONE or not person.phone:
+        return StepChannel.EMAIL
+    return StepChannel.PHONE
+
+
+def _recipient(channel: StepChannel, person: Interviewer) -> str:
+    if channel is StepChannel.EMAIL:
+        return person.address
+    if channel is StepChannel.PHONE and person.phone:
+        return f"{person.name} ({person.phone})"
+    return person.name
+
+
+def _title(rule: StepRule, person: Interviewer, interview: Interview) -> str:
+    return rule.title.replace("{person}", person.name).replace("{company}", interview.company)
+
+
+def _when(rule: StepRule, earliest: Offset, latest: Offset, anchor_name: str) -> str:
+    if earliest.amount == 0 and earliest.is_days:
+        span = f"the same day as {anchor_name}"
+    elif str(earliest) == str(latest):
+        span = f"{earliest.describe()} after {anchor_name}"
+    elif earliest.unit == latest.unit:
+        span = f"{earliest.amount} to {latest.describe()} after {anchor_name}"
+    else:
+        span = f"{earliest.describe()} to {latest.describe()} after {anchor_name}"
+    span = span.replace("to the same day", "to the end of that day")
+    sentence = span[0].upper() + span[1:] + ", in your working hours."
+    return f"{sentence} {rule.why}".strip()
+
+
+def _fmt(moment: datetime, cal: WorkCalendar) -> str:
+    return moment.astimezone(cal.tz).strftime("%a %d %b %Y %H:%M")
+
+
+class _Planner:
+    def __init__(
+        self,
+        interview: Interview,
+        activities: list[Activity] | tuple[Activity, ...],
+        settings: Settings,
+        playbook: Playbook,
+        cal: WorkCalendar | None,
+    ) -> None:
+        self.iv = interview
+        self.history = _History.of(activities)
+        self.settings = settings
+        self.book = playbook
+        self.cal = cal or WorkCalendar(settings)
+        self.steps: dict[str, Step] = {}
+        self.end = interview.end.astimezone(self.cal.tz)
+
+    # -- building blocks ------------------------------------------------------------------
+    def make(
+        self,
+        rule: StepRule,
+        key: str,
+        person: Interviewer,
+        earliest_at: datetime,
+        deadline: datetime,
+        why: str,
+    ) -> Step:
+        """A step planned at the first working slot after `earliest_at`, then the user's facts."""
+        duration = rule.duration.as_timedelta()
+        start = self.cal.next_slot(earliest_at, duration)
+        status = StepStatus.PLANNED
+        manual = False
+        status_reason = ""
+        done_how = ""
+        move = self.history.moved.get(key)
+        if move is not None and move.to is not None:
+            start = move.to.astimezone(self.cal.tz)
+            manual = True
+            why = f"You moved it to {_fmt(start, self.cal)}. {why}"
+        fact = self.history.finished.get(key)
+        if fact is not None:
+            if fact.kind is ActivityKind.DONE:
+                status = StepStatus.DONE
+                start = fact.at.astimezone(self.cal.tz)
+                manual = True
+                done_how = fact.how
+                status_reason = f"Done {_fmt(start, self.cal)}" + (
+                    f" ({fact.how})." if fact.how else "."
+                )
+            else:
+                status = StepStatus.SKIPPED
+                status_reason = f"You skipped it on {_fmt(fact.at, self.cal)}."
+        channel = _channel_for(rule, person, self.iv)
+        return Step(
+            id=f"{self.iv.id}.{key}",
+            interview_id=self.iv.id,
+            key=key,
+            kind=rule.kind,
+            title=_title(rule, person, self.iv),
+            channel=channel,
+            to=_recipient(channel, person),
+            start=start,
+            end=start + duration,
+            deadline=max(deadline, start + duration),
+            status=status,
+            chaser=rule.chaser,
+            optional=rule.optional,
+            manual=manual,
+            why=why,
+            status_reason=status_reason,
+            done_how=done_how,
+        )
+
+    def wanted(self, rule: StepRule, key: str) -> bool:
+        """Optional steps appear only when the user wants them, or already acted on them."""
+        return not rule.optional or self.settings.optional_steps or key in self.history.finished
+
+    @staticmethod
+    def cancel(step: Step, reason: str) -> Step:
+        if step.status is not StepStatus.PLANNED:
+            return step
+        from dataclasses import replace
+
+        return replace(step, status=StepStatus.CANCELLED, status_reason=reason)
+
+    # -- the plan -------------------------------------------------------------------------
+    def run(self) -> list[Step]:
+        pace = self.iv.pace
+        for rule in self.book.steps:
+            if rule.chaser:
+                continue
+            people = self.iv.interviewers if rule.per_interviewer else (self.iv.primary,)
+            for person in people:
+                key = f"{rule.key}.{person.key}" if rule.per_interviewer else rule.key
+                if not self.wanted(rule, key):
+                    continue
+                earliest, latest = rule.window(pace)
+                self.steps[key] = self.make(
+                    rule,
+                    key,
+                    person,
+                    _at_offset(self.end, earliest, self.cal, latest=False),
+                    _at_offset(self.end, latest, self.cal, latest=True),
+                    _when(rule, earliest, latest, "the interview"),
+                )
+        self.plan_chasers()
+        self.close_on_outcome()
+        return sorted(self.steps.values(), key=lambda s: (s.start, s.key))
+
+    def decision_dates(self) -> list[tuple[str, date, datetime | None]]:
+        """(step key, decision date, when it was announced) for the stated date and each delay."""
+        dates: list[tuple[str, date, datetime | None]] = []
+        if self.iv.decision_date is not None:
+            dates.append((DECISION_KEY, self.iv.decision_date, None))
+        for number, delay in enumerate(self.history.delays(), start=2):
+            if delay.until is not None:
+                dates.append((f"{DECISION_KEY}.d{number}", delay.until, delay.at))
+        return dates
+
+    def plan_chasers(self) -> None:
+        pace = self.iv.pace
+        rules = [r for r in self.book.steps if r.chaser]
+        decision_rule = next((r for r in rules if r.after == "decision"), None)
+        dates = self.decision_dates() if decision_rule is not None else []
+        current = dates[-1] if dates else None
+        decision_day = current[1] if current else None
+        last_contact = self.history.last_contact
+        chase_from = last_contact.at if last_contact is not None else self.end
+
+        # Chasers in the order they fall: done ones at their time, the others at their nominal time.
+        # A stated date pushes the other chasers after its check-in, which goes first on a tie.
+        floor = (
+            self.nominal(decision_rule, current[0], decision_day_of=current[1])
+            if decision_rule is not None and current is not None
+            else None
+        )
+        # Waits count from the last message actually sent: what is still to do comes after it.
+        chaser_keys = {r.key for r in rules} | {key for key, _d, _a in dates}
+        sent = [
+            a.at
+            for k, a in self.history.finished.items()
+            if k in chaser_keys and a.kind is ActivityKind.DONE
+        ]
+        last_sent = max(sent) if sent else None
+        entries: list[tuple[datetime, int, int, StepRule, str]] = []
+        for index, rule in enumerate(rules):
+            keys = [key for key, _d, _a in dates] if rule.after == "decision" else [rule.key]
+            for key in keys:
+                day = next((d for k, d, _a in dates if k == key), None)
+                moment = self.nominal(rule, key, decision_day_of=day)
+                pending = key not in self.history.finished and key not in self.history.moved
+                if pending and floor is not None and rule.after != "decision":
+                    moment = max(moment, floor)
+                if pending and last_sent is not None and moment <= last_sent:
+                    moment = last_sent + timedelta(microseconds=1)
+                entries.append((moment, 0 if rule.after == "decision" else 1, index, rule, key))
+        entries.sort(key=lambda e: (e[0], e[1], e[2]))
+
+        previous: Step | None = None  # the last chaser sent or still planned
+        unanswered = 0
+        gap = self.book.gap(pace)
+        for _nominal, _rank, _index, rule, key in entries:
+            person = self.iv.primary
+            earliest, latest = rule.window(pace)
+            if rule.after == "decision":
+                day = next(d for k, d, _a in dates if k == key)
+                anchor = _decision_anchor(day, self.cal)
+                anchor_name = f"the decision date ({day.isoformat()})"
+            elif rule.after == "interview":
+                anchor, anchor_name = self.end, "the interview"
+            else:
+                ref = self.steps.get(rule.after)
+                if ref is not None and ref.status in (StepStatus.PLANNED, StepStatus.DONE):
+                    anchor, anchor_name = ref.start, f"the {ref.kind.replace('-', ' ')}"
+                elif previous is not None:
+                    anchor, anchor_name = previous.start, "the previous message"
+                else:
+                    anchor, anchor_name = self.end, "the interview"
+            at = _at_offset(anchor, earliest, self.cal, latest=False)
+            why = _when(rule, earliest, latest, anchor_name)
+            notes: list[str] = []
+            if self.replaced(rule, key, decision_day):
+                pass  # it will be cancelled: keep the time it had, so calendars see it go, not move
+            elif previous is not None:
+                spaced = _at_offset(previous.start, gap, self.cal, latest=False)
+                if spaced > at:
+                    at = spaced
+                    notes.append(f"Kept {gap.describe()} after the previous message.")
+            if (
+                decision_day is not None
+                and rule.after != "decision"
+                and not self.replaced(rule, key, decision_day)
+            ):
+                after_decision = self.cal.day_start(decision_day + timedelta(days=1))
+                if after_decision > at:
+                    at = after_decision
+                    notes.append(
+                        f"No chaser before the decision date ({decision_day.isoformat()})."
+                    )
+            if (
+                last_contact is not None
+                and last_contact.kind is ActivityKind.DELAY
+                and last_contact.at > at
+            ):
+                at = last_contact.at
+            step = self.make(
+                rule,
+                key,
+                person,
+                at,
+                _at_offset(anchor, latest, self.cal, latest=True),
+                " ".join([why, *notes]),
+            )
+            step = self.filter_chaser(
+                step, rule, key, current, decision_day, chase_from, unanswered
+            )
+            self.steps[key] = step
+            if step.status in (StepStatus.PLANNED, StepStatus.DONE):
+                previous = step
+                if step.status is StepStatus.PLANNED or step.start >= chase_from:
+                    unanswered += 1
+
+    def nominal(self, rule: StepRule, key: str, decision_day_of: date | None = None) -> datetime:
+        """Where a chaser would fall with no gaps: used only to order the chasers."""
+        fact = self.history.finished.get(key)
+        if fact is not None and fact.kind is ActivityKind.DONE:
+            return fact.at
+        move = self.history.moved.get(key)
+        if move is not None and move.to is not None:
+            return move.to
+        earliest, _latest = rule.window(self.iv.pace)
+        if rule.after == "decision" and decision_day_of is not None:
+            return _at_offset(
+                _decision_anchor(decision_day_of, self.cal), earliest, self.cal, latest=False
+            )
+        anchor = self.end
+        if rule.after not in ("interview", "decision"):
+            ref = self.book.rule(rule.after)
+            if ref is not None:
+                anchor = self.nominal(ref, ref.key)
+        return _at_offset(anchor, earliest, self.cal, latest=False)
+
+    def replaced(self, rule: StepRule, key: str, decision_day: date | None) -> bool:
+        """A stated decision date replaces this chaser: it would have come before the date."""
+        if not rule.replaced_by_decision or decision_day is None:
+            return False
+        return self.nominal(rule, key).astimezone(self.cal.tz).date() <= decision_day
+
+    def filter_chaser(
+        self,
+        step: Step,
+        rule: StepRule,
+        key: str,
+        current: tuple[str, date, datetime | None] | None,
+        decision_day: date | None,
+        chase_from: datetime,
+        unanswered: int,
+    ) -> Step:
+        """Cancel a chaser that a reply, a stated date or the playbook's limit rules out."""
+        last_contact = self.history.last_contact
+        if last_contact is not None and last_contact.kind is ActivityKind.REPLY:
+            return self.cancel(step, f"They replied on {_fmt(last_contact.at, self.cal)}.")
+        if rule.after == "decision" and current is not None and key != current[0]:
+            return self.cancel(step, f"The decision date moved to {current[1].isoformat()}.")
+        if self.replaced(rule, key, decision_day):
+            return self.cancel(
+                step, f"Replaced by the check-in after the decision date ({decision_day})."
+            )
+        if self.book.max_unanswered and unanswered >= self.book.max_unanswered:
+            return self.cancel(step, "One message at a time: waiting for their reply.")
+        if step.status is StepStatus.PLANNED and step.start < chase_from:
+            return self.cancel(step, "It was due before the employer's last message.")
+        return step
+
+    def close_on_outcome(self) -> None:
+        latest = self.history.outcome
+        pace = self.iv.pace
+        if latest is None or latest.outcome is None:
+            return
+        result: Outcome = latest.outcome
+        for step in list(self.steps.values()):
+            self.steps[step.key] = self.cancel(step, f"Process closed: {result.value}.")
+        logged = {a.outcome for a in self.history.outcomes}
+        for rule in self.book.outcome_steps:
+            if not set(rule.on) & logged:
+                continue
+            if not self.wanted(rule, rule.key):
+                continue
+            earliest, last = rule.window(pace)
+            at = (
+                latest.at
+                if rule.after == "outcome"
+                else (self.steps[rule.after].start if rule.after in self.steps else latest.at)
+            )
+            step = self.make(
+                rule,
+                rule.key,
+                self.iv.primary,
+                _at_offset(at, earliest, self.cal, latest=False),
+                _at_offset(at, last, self.cal, latest=True),
+                _when(rule, earliest, last, _OUTCOME_NAMES[result]),
+            )
+            if result not in rule.on:
+                step = self.cancel(step, f"The outcome changed to {result.value}.")
+            self.steps[rule.key] = step
+
+
+def plan(
+    interview: Interview,
+    activities: list[Activity] | tuple[Activity, ...],
+    settings: Settings,
+    playbook: Playbook,
+    calendar: WorkCalendar | None = None,
+) -> list[Step]:
+    """The follow-up steps for `interview` given what has happened, sorted by time."""
+    return _Planner(interview, activities, settings, playbook, calendar).run()

@@ -1,0 +1,319 @@
+"""The domain objects: an interview, what happened since, and the follow-up steps planned for it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+class ValidationError(ValueError):
+    """Input the user can fix; the message is one sentence that says what is wrong."""
+
+
+class Channel(StrEnum):
+    """How the user has been in touch with the employer so far."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in-person"
+    VIDEO = "video"
+
+
+class StepChannel(StrEnum):
+    """How a follow-up step reaches the employer."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    NETWORK = "network"  # a professional-network connection request
+
+
+class Pace(StrEnum):
+    FAST = "fast"
+    STANDARD = "standard"
+    SLOW = "slow"
+
+
+class Outcome(StrEnum):
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class StepStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class ActivityKind(StrEnum):
+    """Something that happened after the interview; the plan is recomputed from these."""
+
+    REPLY = "reply"  # the employer answered
+    DELAY = "delay"  # the employer announced a new decision date
+    OUTCOME = "outcome"  # offer, rejected or withdrawn
+    DONE = "done"  # the user sent / made / posted a step
+    SKIP = "skip"  # the user decided not to do a step
+    REOPEN = "reopen"  # undoes done or skip
+    MOVE = "move"  # the user moved a step to another time
+
+
+_EMAIL_RE = re.compile(
+    r"^[^@\s<>(),;:\"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{2,30}$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SINGLE_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def new_id() -> str:
+    """A short random id, safe in iCalendar UIDs and file names."""
+    return uuid.uuid4().hex[:12]
+
+
+def check_text(
+    value: str, what: str, *, required: bool = False, multiline: bool = False, limit: int = 10_000
+) -> str:
+    """Strip a user-supplied text and reject control characters, which could forge headers."""
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(f"The {what} cannot be empty.")
+    if len(value) > limit:
+        raise ValidationError(f"The {what} is longer than {limit} characters.")
+    pattern = _CONTROL_RE if multiline else _SINGLE_LINE_CONTROL_RE
+    if pattern.search(value):
+        raise ValidationError(f"The {what} contains a control character.")
+    return value
+
+
+def check_email(value: str) -> str:
+    value = value.strip()
+    if value and not _EMAIL_RE.match(value):
+        raise ValidationError(f"'{value}' is not a valid email address.")
+    return value
+
+
+def check_phone(value: str) -> str:
+    value = value.strip()
+    if value and not _PHONE_RE.match(value):
+        raise ValidationError(f"'{value}' is not a valid phone number.")
+    return value
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone called `name`, or a ValidationError."""
+    if not name or name != name.strip() or name.startswith("/") or ".." in name:
+        raise ValidationError(f"'{name}' is not a known IANA time zone (for example Europe/Paris).")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationError(
+            f"'{name}' is not a known IANA time zone (for example Europe/Paris)."
+        ) from None
+
+
+def known_zones() -> list[str]:
+    return sorted(available_timezones())
+
+
+def local_datetime(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
+    """Wall-clock time on `day` in `tz`; a time in a DST gap moves forward past the gap."""
+    naive = datetime(day.year, day.month, day.day, hour, minute)
+    aware = naive.replace(tzinfo=tz)
+    back = aware.astimezone(ZoneInfo("UTC")).astimezone(tz)
+    if back.replace(tzinfo=None) != naive:  # nonexistent wall time: take the instant after the gap
+        return (naive.replace(tzinfo=tz, fold=1)).astimezone(ZoneInfo("UTC")).astimezone(tz)
+    return aware
+
+
+def parse_instant(text: str, tz: ZoneInfo, what: str) -> datetime:
+    """An ISO 8601 date-time; without an offset it is wall-clock time in `tz`."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"The {what} '{text}' is not an ISO 8601 date and time (like 2026-11-23T14:00)."
+        ) from None
+    if value.tzinfo is None:
+        aware = value.replace(tzinfo=tz)
+        roundtrip = aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None)
+        if roundtrip != value:
+            raise ValidationError(
+                f"The {what} {text} does not exist in {tz.key}: the clocks change then."
+            )
+        return aware
+    return value.astimezone(tz)
+
+
+def parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"The {what} '{text}' is not a date like 2026-11-30.") from None
+
+
+_ADDRESS_RE = re.compile(
+    r"^\s*(?P<name>[^<>()]*?)\s*(?:\((?P<title>[^()<>]*)\)\s*)?(?:<(?P<email>[^<>]*)>)?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Interviewer:
+    """A person the user met; `key` stays the same when the person's details are edited."""
+
+    name: str
+    email: str = ""
+    title: str = ""
+    phone: str = ""
+    key: str = "p1"
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+    @property
+    def address(self) -> str:
+        """'Name <email>' or just the name."""
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+    def validated(self) -> Interviewer:
+        return replace(
+            self,
+            name=check_text(self.name, "interviewer's name", required=True, limit=200),
+            title=check_text(self.title, "interviewer's title", limit=200),
+            email=check_email(self.email),
+            phone=check_phone(self.phone),
+        )
+
+    @classmethod
+    def parse(cls, spec: str, key: str = "p1") -> Interviewer:
+        """Read 'Name', 'Name <email>' or 'Name (Title) <email>'."""
+        match = _ADDRESS_RE.match(spec)
+        if not match or not match.group("name"):
+            raise ValidationError(
+                f"'{spec}' is not an interviewer like \"Ana Diaz (CTO) <ana@example.com>\"."
+            )
+        return cls(
+            name=match.group("name"),
+            title=match.group("title") or "",
+            email=match.group("email") or "",
+            key=key,
+        ).validated()
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview the user attended (or will attend) and wants to follow up on."""
+
+    id: str
+    company: str
+    role: str
+    interviewers: tuple[Interviewer, ...]
+    start: datetime  # aware, in `tz`
+    end: datetime  # aware, in `tz`
+    tz: str
+    channel: Channel = Channel.VIDEO
+    decision_date: date | None = None
+    pace: Pace = Pace.STANDARD
+    playbook: str = ""  # empty: the user's default playbook
+    round: int = 1
+    topics: tuple[str, ...] = ()
+    clarify: tuple[str, ...] = ()
+    notes: str = ""
+    location: str = ""
+    created: datetime | None = None
+
+    @property
+    def primary(self) -> Interviewer:
+        return self.interviewers[0]
+
+    def validated(self) -> Interview:
+        """A copy with cleaned fields, or ValidationError naming the first problem."""
+        company = check_text(self.company, "company", required=True, limit=200)
+        role = check_text(self.role, "role", required=True, limit=200)
+        tz = zone(self.tz)
+        if not self.interviewers:
+            raise ValidationError("Add at least one interviewer.")
+        people = tuple(person.validated() for person in self.interviewers)
+        keys = [person.key for person in people]
+        if len(set(keys)) != len(keys):
+            raise ValidationError("Two interviewers share the same key.")
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValidationError("The interview's start and end need a time zone.")
+        if self.end <= self.start:
+            raise ValidationError("The interview ends before it starts.")
+        if self.end - self.start > timedelta(days=2):
+            raise ValidationError("The interview lasts more than two days; check the end time.")
+        if self.decision_date is not None and self.decision_date < self.start.astimezone(tz).date():
+            raise ValidationError("The decision date is before the interview.")
+        if not 1 <= self.round <= 20:
+            raise ValidationError("The round must be a number from 1 to 20.")
+        return replace(
+            self,
+            company=company,
+            role=role,
+            interviewers=people,
+            start=self.start.astimezone(tz),
+            end=self.end.astimezone(tz),
+            topics=tuple(t for t in (check_text(t, "topic", limit=500) for t in self.topics) if t),
+            clarify=tuple(
+                c
+                for c in (check_text(c, "point to clarify", limit=1000) for c in self.clarify)
+                if c
+            ),
+            notes=check_text(self.notes, "notes", multiline=True),
+            location=check_text(self.location, "location", limit=2000),
+            playbook=check_text(self.playbook, "playbook name", limit=100),
+        )
+
+
+def next_interviewer_key(people: tuple[Interviewer, ...] | list[Interviewer]) -> str:
+    used = {p.key for p in people}
+    n = 1
+    while f"p{n}" in used:
+        n += 1
+    return f"p{n}"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One thing that happened; the plan is a pure function of the interview and these."""
+
+    kind: ActivityKind
+    at: datetime  # when it happened (aware)
+    step: str = ""  # step key, for done/skip/reopen/move
+    until: date | None = None  # delay: the new decision date
+    to: datetime | None = None  # move: the new time
+    outcome: Outcome | None = None
+    how: str = ""  # done: how it was done (email, phone: voicemail, ...)
+    note: str = ""
+    seq: int = 0  # order of recording, to break ties between equal times
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A follow-up the plan asks the user to do."""
+
+    id: str  # "<interview id>.<key>", stable for the life of the step
+    interview_id: str
+    key: str
+    kind: str
+    title: str
+    channel: StepChannel
+    to: str  # the recipient, "Name <email>" or a name
+    start: datetime
+    end: datetime
+    deadline: datetime  # the latest time the playbook allows
+    status: StepStatus
+    chaser: bool
+    optional: bool
+    manual: bool  # the user moved or completed it by hand: its time is theirs
+    why: str  # why it is scheduled then, in a sentence
+    status_reason: str = ""
+    done_how: str = ""

@@ -1,0 +1,12 @@
+"""The local SQLite store (no Qt)."""
+
+from followthrough.store.db import (
+    DB_NAME,
+    Store,
+    StoredStep,
+    StoreError,
+    default_data_dir,
+    open_store,
+)
+
+__all__ = ["DB_NAME", "Store", "StoreError", "StoredStep", "default_data_dir", "open_store"]

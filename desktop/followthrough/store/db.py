@@ -1,0 +1,420 @@
+"""The local store: SQLite in the user's data folder, one transaction per user action.
+
+The plan of each interview is kept in the `steps` table, recomputed inside the same transaction
+as the change that caused it, so start-up only reads rows. Each stored step carries a SEQUENCE
+that grows whenever what a calendar would show of it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from followthrough.core.cadence import plan
+from followthrough.core.codec import (
+    activity_from_dict,
+    activity_to_dict,
+    interview_from_dict,
+    interview_to_dict,
+    step_from_dict,
+    step_to_dict,
+)
+from followthrough.core.model import (
+    Activity,
+    Interview,
+    Step,
+    StepStatus,
+    ValidationError,
+    new_id,
+)
+from followthrough.core.playbooks import Playbook, PlaybookLibrary
+from followthrough.core.settings import Settings
+from followthrough.core.workdays import WorkCalendar
+
+DB_NAME = "followthrough.db"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; the message says what to do."""
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    # Statement by statement: executescript() would commit the migration's transaction early.
+    for statement in (
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE interviews (
+            id TEXT PRIMARY KEY,
+            data TEXT NOT NULL,
+            start_utc TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+        """CREATE TABLE activities (
+            id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX activities_by_interview ON activities (interview_id, seq)",
+        """CREATE TABLE steps (
+            id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            start_utc TEXT NOT NULL,
+            status TEXT NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            modified TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX steps_by_interview ON steps (interview_id)",
+        "CREATE INDEX steps_by_start ON steps (start_utc)",
+    ):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1,)
+
+
+@dataclass(frozen=True)
+class StoredStep:
+    """A step with the bookkeeping calendars need: how often it changed, and when last."""
+
+    step: Step
+    sequence: int
+    modified: datetime
+
+
+def default_data_dir() -> Path:
+    """FOLLOWTHROUGH_DATA_DIR, else the platform's user data folder."""
+    override = os.environ.get("FOLLOWTHROUGH_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("Followthrough", appauthor=False, roaming=True))
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Store:
+    """The user's interviews, what happened since, their plans and the settings."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, library: PlaybookLibrary) -> None:
+        self.conn = conn
+        self.path = path
+        self.library = library
+        self._settings: Settings | None = None
+
+    # -- opening --------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, data_dir: Path, library: PlaybookLibrary, migrations: Sequence[Migration] = MIGRATIONS
+    ) -> Store:
+        """Open (creating or upgrading) the store in `data_dir`."""
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"Cannot create the data folder {data_dir}: {error.strerror}."
+            ) from None
+        path = data_dir / DB_NAME
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=5000")
+            _migrate(conn, path, migrations)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"Cannot open the store {path}: {error}.") from None
+        return cls(conn, path, library)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One user action: all of it is written, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- settings -------------------------------------------------------------------------
+    def settings(self) -> Settings:
+        if self._settings is None:
+            rows = dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
+            settings = Settings.system_defaults()
+            for key, value in rows.items():
+                try:
+                    settings = settings.with_value(key, value)
+                except ValidationError:
+                    continue  # a value this version no longer accepts: the default stands
+            self._settings = settings
+        return self._settings
+
+    def set_setting(self, key: str, value: str) -> Settings:
+        """Change one setting and re-plan every interview, in one transaction."""
+        updated = self.settings().with_value(key, value)
+        if key.strip().lower() == "playbook":
+            self.library.get(updated.playbook)
+        with self.transaction() as conn:
+            for name in Settings.names():
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (name, updated.get(name)),
+                )
+            self._settings = updated
+            try:
+                self._replan_all(conn)
+            except BaseException:
+                self._settings = None
+                raise
+        return updated
+
+    # -- interviews -----------------------------------------------------------------------
+    def playbook_for(self, interview: Interview) -> Playbook:
+        """The interview's playbook, else the user's default, else Standard."""
+        for name in (interview.playbook, self.settings().playbook, "standard"):
+            if name and name.lower() in self.library.playbooks:
+                return self.library.playbooks[name.lower()]
+        if not self.library.playbooks:
+            raise StoreError("No playbook could be read; reinstall Followthrough.")
+        return next(iter(self.library.playbooks.values()))
+
+    def check_playbook(self, interview: Interview) -> None:
+        if interview.playbook:
+            self.library.get(interview.playbook)
+
+    def add_interview(self, interview: Interview) -> Interview:
+        """Store a new interview and its plan; returns it with its id."""
+        interview = replace(
+            interview, id=interview.id or new_id(), created=interview.created or _now()
+        ).validated()
+        self.check_playbook(interview)
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM interviews WHERE id = ?", (interview.id,)).fetchone():
+                raise ValidationError(f"An interview with id {interview.id} already exists.")
+            self._write_interview(conn, interview, insert=True)
+            self._replan(conn, interview)
+        return interview
+
+    def update_interview(self, interview: Interview) -> Interview:
+        interview = interview.validated()
+        self.check_playbook(interview)
+        with self.transaction() as conn:
+            self.interview(interview.id)
+            self._write_interview(conn, interview, insert=False)
+            self._replan(conn, interview)
+        return interview
+
+    def delete_interview(self, interview_id: str) -> None:
+        with self.transaction() as conn:
+            self.interview(interview_id)
+            conn.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
+
+    def interview(self, interview_id: str) -> Interview:
+        row = self.conn.execute(
+            "SELECT data FROM interviews WHERE id = ?", (interview_id,)
+        ).fetchone()
+        if row is None:
+            raise ValidationError(f"There is no interview with id '{interview_id}'.")
+        return interview_from_dict(json.loads(row[0]))
+
+    def interviews(self) -> list[Interview]:
+        rows = self.conn.execute("SELECT data FROM interviews ORDER BY start_utc, id").fetchall()
+        return [interview_from_dict(json.loads(r[0])) for r in rows]
+
+    # -- what happened --------------------------------------------------------------------
+    def record(self, interview_id: str, activity: Activity) -> Activity:
+        """Log what happened and re-plan the interview, in one transaction."""
+        with self.transaction() as conn:
+            interview = self.interview(interview_id)
+            (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM activities").fetchone()
+            activity = replace(activity, seq=seq)
+            conn.execute(
+                "INSERT INTO activities (id, interview_id, seq, data) VALUES (?, ?, ?, ?)",
+                (activity.id, interview_id, seq, json.dumps(activity_to_dict(activity))),
+            )
+            self._replan(conn, interview)
+        return activity
+
+    def activities(self, interview_id: str) -> list[Activity]:
+        rows = self.conn.execute(
+            "SELECT data FROM activities WHERE interview_id = ? ORDER BY seq", (interview_id,)
+        ).fetchall()
+        return [activity_from_dict(json.loads(r[0])) for r in rows]
+
+    # -- the plan -------------------------------------------------------------------------
+    def steps(self, interview_id: str | None = None) -> list[StoredStep]:
+        """The stored plan (of one interview, or of all), in time order."""
+        query = "SELECT data, sequence, modified FROM steps"
+        args: tuple[Any, ...] = ()
+        if interview_id is not None:
+            query += " WHERE interview_id = ?"
+            args = (interview_id,)
+        rows = self.conn.execute(query + " ORDER BY start_utc, id", args).fetchall()
+        return [
+            StoredStep(step_from_dict(json.loads(d)), seq, datetime.fromisoformat(m))
+            for d, seq, m in rows
+        ]
+
+    def step(self, step_id: str) -> StoredStep:
+        row = self.conn.execute(
+            "SELECT data, sequence, modified FROM steps WHERE id = ?", (step_id,)
+        ).fetchone()
+        if row is None:
+            raise ValidationError(f"There is no step with id '{step_id}'.")
+        return StoredStep(
+            step_from_dict(json.loads(row[0])), row[1], datetime.fromisoformat(row[2])
+        )
+
+    def compute_plan(
+        self,
+        interview: Interview,
+        activities: list[Activity] | None = None,
+        calendar: WorkCalendar | None = None,
+    ) -> list[Step]:
+        """The plan as the planner sees it now (nothing is written)."""
+        if activities is None:
+            activities = self.activities(interview.id)
+        return plan(interview, activities, self.settings(), self.playbook_for(interview), calendar)
+
+    def _write_interview(
+        self, conn: sqlite3.Connection, interview: Interview, *, insert: bool
+    ) -> None:
+        data = json.dumps(interview_to_dict(interview))
+        now = _utc(_now())
+        if insert:
+            conn.execute(
+                "INSERT INTO interviews (id, data, start_utc, created, updated) VALUES (?,?,?,?,?)",
+                (interview.id, data, _utc(interview.start), now, now),
+            )
+        else:
+            conn.execute(
+                "UPDATE interviews SET data = ?, start_utc = ?, updated = ? WHERE id = ?",
+                (data, _utc(interview.start), now, interview.id),
+            )
+
+    def _replan(
+        self, conn: sqlite3.Connection, interview: Interview, calendar: WorkCalendar | None = None
+    ) -> None:
+        """Recompute and store one interview's plan, bumping SEQUENCE where a step changed."""
+        new_steps = self.compute_plan(interview, calendar=calendar)
+        old = {
+            sid: (seq, digest, json.loads(data))
+            for sid, seq, digest, data in conn.execute(
+                "SELECT id, sequence, hash, data FROM steps WHERE interview_id = ?",
+                (interview.id,),
+            )
+        }
+        now = _now().isoformat()
+        for step in new_steps:
+            data = step_to_dict(step)
+            self._put_step(conn, step.id, interview.id, data, old.pop(step.id, None), now)
+        for sid, (seq, digest, data) in old.items():
+            # A step the plan no longer has (an interviewer removed, a playbook changed):
+            # keep it as cancelled so calendars that show it learn it is gone.
+            if data["status"] == StepStatus.PLANNED.value:
+                data = {
+                    **data,
+                    "status": StepStatus.CANCELLED.value,
+                    "status_reason": "No longer part of the plan.",
+                }
+            self._put_step(conn, sid, interview.id, data, (seq, digest, data), now)
+
+    @staticmethod
+    def _put_step(
+        conn: sqlite3.Connection,
+        sid: str,
+        interview_id: str,
+        data: dict[str, Any],
+        previous: tuple[int, str, Any] | None,
+        now: str,
+    ) -> None:
+        text = json.dumps(data, sort_keys=True)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+        start_utc = _utc(datetime.fromisoformat(data["start"]))
+        if previous is None:
+            conn.execute(
+                "INSERT INTO steps (id, interview_id, start_utc, status, sequence, modified, hash, "
+                "data) VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+                (sid, interview_id, start_utc, data["status"], now, digest, text),
+            )
+        elif previous[1] != digest:
+            conn.execute(
+                "UPDATE steps SET start_utc = ?, status = ?, sequence = sequence + 1, "
+                "modified = ?, hash = ?, data = ? WHERE id = ?",
+                (start_utc, data["status"], now, digest, text, sid),
+            )
+
+    def _replan_all(self, conn: sqlite3.Connection) -> None:
+        calendar = WorkCalendar(self.settings())
+        for interview in self.interviews():
+            self._replan(conn, interview, calendar)
+
+    def replan_all(self) -> None:
+        """Recompute every plan (after playbooks or holidays changed)."""
+        with self.transaction() as conn:
+            self._replan_all(conn)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
+    """Bring the schema up to date, after a backup copy of any existing data."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    target = len(migrations)
+    if version > target:
+        raise StoreError(
+            f"The store {path} was written by a newer Followthrough (schema {version}); "
+            "update the app to open it."
+        )
+    if version == target:
+        return
+    if version > 0:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup_path = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
+        backup = sqlite3.connect(backup_path)
+        try:
+            conn.backup(backup)
+        finally:
+            backup.close()
+    for number in range(version, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migrations[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def open_store(data_dir: Path | None = None) -> tuple[Store, list[str]]:
+    """The user's store with the built-in and the user's playbooks; plus playbook warnings."""
+    from followthrough.resources import resource_path
+
+    folder = data_dir if data_dir is not None else default_data_dir()
+    library = PlaybookLibrary.load(resource_path("playbooks"), folder / "playbooks")
+    return Store.open(folder, library), [str(error) for error in library.errors]
