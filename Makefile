@@ -4,6 +4,7 @@
 #   make test PYTEST_ARGS=...  ruff + mypy + pytest (everything but the packaging tests)
 #   make lint                  ruff + mypy only
 #   make test-packaging        the tests that build the packaged app
+#   make screenshots           PNGs of the main views, for the README
 #   make clean                 remove the venv, build output and caches
 #
 # PYTHON picks the interpreter the venv is made from (3.11 or newer).
@@ -25,7 +26,7 @@ define check_python
 	exit 1; }
 endef
 
-.PHONY: all venv install run test lint test-packaging clean
+.PHONY: all venv install run test lint test-packaging screenshots clean
 
 all: test
 
@@ -58,6 +59,10 @@ test: lint
 test-packaging: install
 	@$(TEST_ENV) $(VPY) -m pytest -m packaging $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "No packaging tests yet."; exit 0; fi; exit $$rc
+
+# PNGs of the main views with sample data, for the README.
+screenshots: install
+	QT_QPA_PLATFORM=offscreen $(VPY) -m followthrough.ui.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

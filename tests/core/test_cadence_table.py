@@ -460,3 +460,19 @@ def _playbooks() -> object:
     from followthrough.resources import resource_path
 
     return resource_path("playbooks")
+
+
+def test_the_final_check_in_comes_last_even_when_its_window_opens_first(
+    library: PlaybookLibrary,
+) -> None:
+    """Thanksgiving pushes the call late, so the final check-in's window opens before the second
+    follow-up's; the final check-in still comes after it."""
+    ny = ZoneInfo("America/New_York")
+    end = datetime(2026, 11, 20, 15, 0, tzinfo=ny)  # Friday before Thanksgiving week
+    interview = Interview(id="us2", company="Initech", role="Analyst",
+                          interviewers=(Interviewer(name="Pat Lee", key="p1"),),
+                          start=end - timedelta(hours=1), end=end, tz="America/New_York")
+    us = Settings(country="US", subdivision="NY", timezone="America/New_York")
+    steps = {s.key: s for s in plan(interview.validated(), [], us, library.get("standard"))}
+    order = [s.kind for s in sorted(steps.values(), key=lambda s: s.start) if s.chaser]
+    assert order == ["status-check", "call", "second-follow-up", "final-check-in"]

@@ -274,6 +274,9 @@ class _Planner:
         ]
         last_sent = max(sent) if sent else None
         entries: list[tuple[datetime, int, int, StepRule, str]] = []
+        # The other chasers keep the playbook's order (the final check-in comes last);
+        # only the decision check-in finds its place by date.
+        in_order: datetime | None = None
         for index, rule in enumerate(rules):
             keys = [key for key, _d, _a in dates] if rule.after == "decision" else [rule.key]
             for key in keys:
@@ -284,6 +287,10 @@ class _Planner:
                     moment = max(moment, floor)
                 if pending and last_sent is not None and moment <= last_sent:
                     moment = last_sent + timedelta(microseconds=1)
+                if rule.after != "decision":
+                    if pending and in_order is not None:
+                        moment = max(moment, in_order)
+                    in_order = moment if in_order is None else max(in_order, moment)
                 entries.append((moment, 0 if rule.after == "decision" else 1, index, rule, key))
         entries.sort(key=lambda e: (e[0], e[1], e[2]))
 
