@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -391,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followthrough` command and of `python -m followthrough`."""
     parser = build_parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.data_dir is not None:
+        args.data_dir = args.data_dir.expanduser()
     if args.command is None:
         from followthrough.ui.app import run_gui
 
@@ -404,6 +407,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"followthrough: warning: {warning}\n")
     try:
         return _run(args, store)
+    except BrokenPipeError:
+        # The reader went away (`followthrough plan | head`): not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (ValidationError, CliError, StoreError) as error:
         sys.stderr.write(f"followthrough: {error}\n")
         return 1

@@ -476,3 +476,19 @@ def test_the_final_check_in_comes_last_even_when_its_window_opens_first(
     steps = {s.key: s for s in plan(interview.validated(), [], us, library.get("standard"))}
     order = [s.kind for s in sorted(steps.values(), key=lambda s: s.start) if s.chaser]
     assert order == ["status-check", "call", "second-follow-up", "final-check-in"]
+
+
+def test_planned_chasers_keep_the_gap_from_steps_the_user_placed(
+    make_interview: Make, library: PlaybookLibrary
+) -> None:
+    sent = datetime(2026, 11, 30, 16, 0, tzinfo=JHB)
+    moved_to = datetime(2026, 12, 9, 13, 15, tzinfo=JHB)
+    steps = steps_of(
+        make_interview(), library,
+        act(ActivityKind.DONE, sent, 1, step="status-check"),
+        act(ActivityKind.MOVE, sent, 2, step="final-check-in", to=moved_to),
+    )
+    second = steps["second-follow-up"]
+    assert second.status is StepStatus.PLANNED
+    assert abs((second.start.date() - moved_to.date()).days) >= 3
+    assert steps["final-check-in"].start == moved_to

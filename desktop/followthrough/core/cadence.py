@@ -273,6 +273,9 @@ class _Planner:
             if k in chaser_keys and a.kind is ActivityKind.DONE
         ]
         last_sent = max(sent) if sent else None
+        fixed = sorted(
+            (moment, key) for key, moment in self.fixed_times().items() if key in chaser_keys
+        )
         entries: list[tuple[datetime, int, int, StepRule, str]] = []
         # The other chasers keep the playbook's order (the final check-in comes last);
         # only the decision check-in finds its place by date.
@@ -295,7 +298,8 @@ class _Planner:
         entries.sort(key=lambda e: (e[0], e[1], e[2]))
 
         previous: Step | None = None  # the last chaser sent or still planned
-        unanswered = 0
+        # Messages already sent since the employer last spoke count against the playbook's limit.
+        unanswered = sum(1 for moment in sent if moment >= chase_from)
         gap = self.book.gap(pace)
         for _nominal, _rank, _index, rule, key in entries:
             person = self.iv.primary
@@ -341,6 +345,13 @@ class _Planner:
                 and last_contact.at > at
             ):
                 at = last_contact.at
+            at = max(at, self.end)  # a decision "today" seen from another zone: never before
+            if not self.replaced(rule, key, decision_day) and key not in self.fixed_times():
+                cleared = self.clear_of(at, [m for m, k in fixed if k != key], gap,
+                                        rule.duration.as_timedelta())
+                if cleared != at:
+                    at = cleared
+                    notes.append(f"Kept {gap.describe()} from the messages you placed yourself.")
             step = self.make(
                 rule,
                 key,
@@ -354,9 +365,39 @@ class _Planner:
             )
             self.steps[key] = step
             if step.status in (StepStatus.PLANNED, StepStatus.DONE):
-                previous = step
-                if step.status is StepStatus.PLANNED or step.start >= chase_from:
+                if previous is None or step.start >= previous.start:
+                    previous = step
+                if step.status is StepStatus.PLANNED:
                     unanswered += 1
+
+    def fixed_times(self) -> dict[str, datetime]:
+        """Steps whose time the user set: sent (done) or moved, and not skipped."""
+        times: dict[str, datetime] = {}
+        for key, move in self.history.moved.items():
+            if move.to is not None:
+                times[key] = move.to
+        for key, fact in self.history.finished.items():
+            if fact.kind is ActivityKind.DONE:
+                times[key] = fact.at
+            else:
+                times.pop(key, None)
+        return times
+
+    def clear_of(self, at: datetime, fixed: list[datetime], gap: Offset,
+                 duration: timedelta) -> datetime:
+        """The first working slot from `at` that keeps `gap` from every time the user fixed."""
+        for _ in range(len(fixed) + 1):
+            slot = self.cal.next_slot(at, duration)
+            clash = next(
+                (f for f in fixed
+                 if slot < _at_offset(f, gap, self.cal, latest=False)
+                 and f < _at_offset(slot, gap, self.cal, latest=False)),
+                None,
+            )
+            if clash is None:
+                return at
+            at = _at_offset(clash, gap, self.cal, latest=False)
+        return at
 
     def nominal(self, rule: StepRule, key: str, decision_day_of: date | None = None) -> datetime:
         """Where a chaser would fall with no gaps: used only to order the chasers."""
@@ -404,7 +445,11 @@ class _Planner:
             return self.cancel(
                 step, f"Replaced by the check-in after the decision date ({decision_day})."
             )
-        if self.book.max_unanswered and unanswered >= self.book.max_unanswered:
+        if (
+            step.status is StepStatus.PLANNED
+            and self.book.max_unanswered
+            and unanswered >= self.book.max_unanswered
+        ):
             return self.cancel(step, "One message at a time: waiting for their reply.")
         if step.status is StepStatus.PLANNED and step.start < chase_from:
             return self.cancel(step, "It was due before the employer's last message.")

@@ -131,6 +131,18 @@ def local_datetime(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
     return aware
 
 
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2200
+
+
+def check_year(day: date, what: str) -> None:
+    """Refuse dates a calendar cannot sensibly hold (and that would overflow the planner)."""
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"The {what} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+        )
+
+
 def parse_instant(text: str, tz: ZoneInfo, what: str) -> datetime:
     """An ISO 8601 date-time; without an offset it is wall-clock time in `tz`."""
     try:
@@ -139,6 +151,7 @@ def parse_instant(text: str, tz: ZoneInfo, what: str) -> datetime:
         raise ValidationError(
             f"The {what} '{text}' is not an ISO 8601 date and time (like 2026-11-23T14:00)."
         ) from None
+    check_year(value, what)
     if value.tzinfo is None:
         aware = value.replace(tzinfo=tz)
         roundtrip = aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None)
@@ -152,9 +165,11 @@ def parse_instant(text: str, tz: ZoneInfo, what: str) -> datetime:
 
 def parse_date(text: str, what: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(f"The {what} '{text}' is not a date like 2026-11-30.") from None
+    check_year(day, what)
+    return day
 
 
 _ADDRESS_RE = re.compile(
@@ -247,6 +262,10 @@ class Interview:
             raise ValidationError("The interview's start and end need a time zone.")
         if self.end <= self.start:
             raise ValidationError("The interview ends before it starts.")
+        check_year(self.start, "interview's start")
+        check_year(self.end, "interview's end")
+        if self.decision_date is not None:
+            check_year(self.decision_date, "decision date")
         if self.end - self.start > timedelta(days=2):
             raise ValidationError("The interview lasts more than two days; check the end time.")
         if self.decision_date is not None and self.decision_date < self.start.astimezone(tz).date():

@@ -111,6 +111,11 @@ class Settings:
                 if not self.country:
                     raise ValidationError("Set the country before its region (subdivision).")
                 known = supported_countries()[self.country]
+                if not known:
+                    raise ValidationError(
+                        f"The holiday calendar has no regions for {self.country}; "
+                        "leave the region empty."
+                    )
                 if value not in known:
                     raise ValidationError(
                         f"'{text}' is not a region of {self.country}; known: {', '.join(known)}."

@@ -36,16 +36,9 @@ class WorkCalendar:
         self.work_start: time = settings.work_start
         self.work_end: time = settings.work_end
         self._workday: dict[date, bool] = {}
-
-    def holiday_name(self, day: date) -> str:
-        if not self.country:
-            return ""
-        import holidays
-
-        calendar = holidays.country_holidays(
-            self.country, subdiv=self.subdivision or None, years=day.year
-        )
-        return str(calendar.get(day) or "")
+        self._opens: dict[date, datetime] = {}
+        self._closes: dict[date, datetime] = {}
+        self._after: dict[tuple[date, int], date] = {}
 
     def is_workday(self, day: date) -> bool:
         known = self._workday.get(day)
@@ -64,17 +57,31 @@ class WorkCalendar:
 
     def add_business_days(self, day: date, count: int) -> date:
         """The working day `count` working days after `day` (count >= 0; 0 keeps `day`)."""
-        while count > 0:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                count -= 1
-        return day
+        key = (day, count)
+        found = self._after.get(key)
+        if found is None:
+            found = day
+            while count > 0:
+                found += timedelta(days=1)
+                if self.is_workday(found):
+                    count -= 1
+            self._after[key] = found
+        return found
 
     def day_start(self, day: date) -> datetime:
-        return local_datetime(day, self.work_start.hour, self.work_start.minute, self.tz)
+        """When the working day opens on `day` (cached: planners ask for the same days often)."""
+        found = self._opens.get(day)
+        if found is None:
+            found = local_datetime(day, self.work_start.hour, self.work_start.minute, self.tz)
+            self._opens[day] = found
+        return found
 
     def day_end(self, day: date) -> datetime:
-        return local_datetime(day, self.work_end.hour, self.work_end.minute, self.tz)
+        found = self._closes.get(day)
+        if found is None:
+            found = local_datetime(day, self.work_end.hour, self.work_end.minute, self.tz)
+            self._closes[day] = found
+        return found
 
     def next_slot(self, earliest: datetime, duration: timedelta) -> datetime:
         """The first moment at or after `earliest` when a task of `duration` fits a working day."""

@@ -164,13 +164,21 @@ class Store:
     # -- settings -------------------------------------------------------------------------
     def settings(self) -> Settings:
         if self._settings is None:
-            rows = dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
+            pending = dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
             settings = Settings.system_defaults()
-            for key, value in rows.items():
-                try:
-                    settings = settings.with_value(key, value)
-                except ValidationError:
-                    continue  # a value this version no longer accepts: the default stands
+            # Each value is checked against those already read (a region against its country,
+            # the day's start against its end), so one refused may fit once the others are in:
+            # go round until no more is accepted.
+            progress = True
+            while pending and progress:
+                progress = False
+                for key, value in list(pending.items()):
+                    try:
+                        settings = settings.with_value(key, value)
+                    except ValidationError:
+                        continue  # for now; a value still refused at the end: the default stands
+                    del pending[key]
+                    progress = True
             self._settings = settings
         return self._settings
 
@@ -178,7 +186,8 @@ class Store:
         """Change one setting and re-plan every interview, in one transaction."""
         updated = self.settings().with_value(key, value)
         if key.strip().lower() == "playbook":
-            self.library.get(updated.playbook)
+            # Stored by id, whether the user named it by id or by its display name.
+            updated = updated.with_value("playbook", self.library.get(updated.playbook).id)
         with self.transaction() as conn:
             for name in Settings.names():
                 conn.execute(
@@ -198,8 +207,11 @@ class Store:
     def playbook_for(self, interview: Interview) -> Playbook:
         """The interview's playbook, else the user's default, else Standard."""
         for name in (interview.playbook, self.settings().playbook, "standard"):
-            if name and name.lower() in self.library.playbooks:
-                return self.library.playbooks[name.lower()]
+            if name:
+                try:
+                    return self.library.get(name)  # by id or by display name
+                except ValidationError:
+                    continue
         if not self.library.playbooks:
             raise StoreError("No playbook could be read; reinstall Followthrough.")
         return next(iter(self.library.playbooks.values()))

@@ -1,0 +1,482 @@
+"""The local store, through its Python API: durable, one transaction per action, versioned steps.
+
+Every test opens a store in its own temporary folder. The user lives in Johannesburg, works
+09:00-17:00 and has South African public holidays unless a test says otherwise; the interviews
+end on Monday 2026-11-23.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import followthrough.store.db as db
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Interview,
+    Interviewer,
+    Outcome,
+    StepStatus,
+    ValidationError,
+)
+from followthrough.core.settings import Settings
+from followthrough.store import DB_NAME, Store, StoredStep, StoreError, open_store
+
+JHB = ZoneInfo("Africa/Johannesburg")
+END = datetime(2026, 11, 23, 15, 0, tzinfo=JHB)  # a Monday
+
+
+def make_interview(
+    company: str = "Acme",
+    *,
+    people: int = 1,
+    end: datetime = END,
+    **fields: Any,
+) -> Interview:
+    return Interview(
+        id="",
+        company=company,
+        role="Engineer",
+        interviewers=tuple(
+            Interviewer(name=f"Person {n}", email=f"p{n}@acme.example", key=f"p{n}")
+            for n in range(1, people + 1)
+        ),
+        start=end - timedelta(hours=1),
+        end=end,
+        tz=str(end.tzinfo),
+        **fields,
+    )
+
+
+def open_at(folder: Path) -> Store:
+    store, warnings = open_store(folder)
+    assert warnings == []
+    return store
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    opened = open_at(data_dir)
+    opened.set_setting("timezone", "Africa/Johannesburg")
+    opened.set_setting("country", "ZA")
+    yield opened
+    opened.close()
+
+
+def dump(store: Store) -> list[str]:
+    """Everything the database holds, as SQL text."""
+    return list(store.conn.iterdump())
+
+
+def by_key(steps: list[StoredStep]) -> dict[str, StoredStep]:
+    return {s.step.key: s for s in steps}
+
+
+def starts(store: Store) -> dict[str, datetime]:
+    return {s.step.id: s.step.start for s in store.steps()}
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+
+def test_the_database_is_in_wal_mode_at_the_latest_schema(store: Store, data_dir: Path) -> None:
+    assert store.path == data_dir / DB_NAME
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
+    # A fresh connection sees the same, so it is a property of the file, not of our session.
+    raw = sqlite3.connect(data_dir / DB_NAME)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
+    finally:
+        raw.close()
+
+
+def test_interviews_activities_and_steps_survive_reopening(store: Store, data_dir: Path) -> None:
+    first = store.add_interview(make_interview("Acme", people=2, topics=("the data pipeline",)))
+    second = store.add_interview(make_interview("Globex", end=END + timedelta(days=1)))
+    sent = END + timedelta(hours=3)
+    store.record(first.id, Activity(ActivityKind.DONE, sent, step="thank-you.p1"))
+    store.record(first.id, Activity(ActivityKind.REPLY, END + timedelta(days=2), note="soon"))
+    before_interviews = store.interviews()
+    before_activities = store.activities(first.id)
+    before_steps = store.steps()
+    settings = store.settings()
+    store.close()
+
+    reopened = open_at(data_dir)
+    try:
+        assert reopened.interviews() == before_interviews
+        assert {iv.id for iv in before_interviews} == {first.id, second.id}
+        assert reopened.interview(first.id) == first
+        assert reopened.activities(first.id) == before_activities
+        assert [a.kind for a in before_activities] == [ActivityKind.DONE, ActivityKind.REPLY]
+        assert reopened.activities(second.id) == []
+        assert reopened.steps() == before_steps
+        assert len(before_steps) > 6
+        assert reopened.settings() == settings
+    finally:
+        reopened.close()
+
+
+# -- one transaction per action -----------------------------------------------------------------
+
+
+class PlannerBroke(RuntimeError):
+    pass
+
+
+def break_planner(monkeypatch: pytest.MonkeyPatch, *, fail_on_call: int = 1) -> list[int]:
+    """Make the store's planner compute a plan, then raise on its `fail_on_call`-th call."""
+    real = db.plan  # type: ignore[attr-defined]
+    calls: list[int] = []
+
+    def planner(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        result = real(*args, **kwargs)
+        if len(calls) >= fail_on_call:
+            raise PlannerBroke("the planner failed half-way")
+        return result
+
+    monkeypatch.setattr(db, "plan", planner)
+    return calls
+
+
+def test_a_failed_add_stores_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = store.add_interview(make_interview("Acme"))
+    before = dump(store)
+    calls = break_planner(monkeypatch)
+    with pytest.raises(PlannerBroke):
+        store.add_interview(make_interview("Globex"))
+    assert calls, "the planner was never called"
+    assert dump(store) == before
+    assert [iv.id for iv in store.interviews()] == [kept.id]
+    assert {s.step.interview_id for s in store.steps()} == {kept.id}
+
+
+def test_a_failed_record_stores_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    interview = store.add_interview(make_interview())
+    before = dump(store)
+    steps_before = store.steps()
+    calls = break_planner(monkeypatch)
+    with pytest.raises(PlannerBroke):
+        store.record(interview.id, Activity(ActivityKind.REPLY, END + timedelta(days=1)))
+    assert calls
+    assert dump(store) == before
+    assert store.activities(interview.id) == []
+    assert store.steps() == steps_before
+
+
+def test_a_failed_update_stores_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    interview = store.add_interview(make_interview(people=2))
+    before = dump(store)
+    break_planner(monkeypatch)
+    with pytest.raises(PlannerBroke):
+        store.update_interview(replace(interview, company="Initech"))
+    assert dump(store) == before
+    assert store.interview(interview.id).company == "Acme"
+
+
+def test_a_setting_that_fails_half_way_through_the_replan_changes_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    for n in range(3):
+        store.add_interview(make_interview(f"Company {n}", end=END + timedelta(days=n)))
+    before = dump(store)
+    settings_before = store.settings()
+    # The first interview is re-planned (its steps rewritten in the transaction), the second fails.
+    calls = break_planner(monkeypatch, fail_on_call=2)
+    with pytest.raises(PlannerBroke):
+        store.set_setting("timezone", "Asia/Tokyo")
+    assert len(calls) == 2
+    assert dump(store) == before
+    assert store.settings() == settings_before  # the cached settings are not changed either
+    assert store.settings().timezone == "Africa/Johannesburg"
+    fresh = open_at(data_dir)
+    try:
+        assert fresh.settings() == settings_before
+    finally:
+        fresh.close()
+
+
+def test_set_setting_replans_every_interview_in_one_transaction(store: Store) -> None:
+    ids = [
+        store.add_interview(make_interview(f"Company {n}", end=END + timedelta(days=n))).id
+        for n in range(3)
+    ]
+    before = starts(store)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        store.set_setting("timezone", "Asia/Tokyo")
+    finally:
+        store.conn.set_trace_callback(None)
+    begins = [s for s in statements if s.strip().upper().startswith("BEGIN")]
+    commits = [s for s in statements if s.strip().upper().startswith("COMMIT")]
+    assert len(begins) == 1 and len(commits) == 1, statements
+    after = starts(store)
+    assert after.keys() == before.keys()
+    moved_interviews = {sid.split(".")[0] for sid in after if after[sid] != before[sid]}
+    assert moved_interviews == set(ids)  # every interview was re-planned
+    tokyo = ZoneInfo("Asia/Tokyo")
+    for stored in store.steps():
+        if stored.step.status is StepStatus.PLANNED and not stored.step.manual:
+            local = stored.step.start.astimezone(tokyo)
+            assert local.weekday() < 5
+            assert (9, 0) <= (local.hour, local.minute) <= (17, 0), stored.step
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("country", "US"),
+        ("timezone", "America/New_York"),
+        ("work-start", "11:00"),
+        ("work-end", "12:15"),
+    ],
+)
+def test_calendar_settings_move_the_steps(store: Store, key: str, value: str) -> None:
+    # Ends Monday 10:00: the thank-you is due at noon, the status check on Thursday 2026-11-26,
+    # which is Thanksgiving in the US.
+    store.add_interview(make_interview(people=2, end=END.replace(hour=10)))
+    store.add_interview(make_interview("Globex", end=END.replace(hour=10)))
+    before = starts(store)
+    store.set_setting(key, value)
+    assert store.settings().get(key) == value
+    after = starts(store)
+    moved = {sid for sid in after if after[sid] != before[sid]}
+    assert {sid.split(".")[0] for sid in moved} == {iv.id for iv in store.interviews()}
+    for stored in store.steps():
+        assert stored.sequence <= 1, stored
+        if stored.step.id in moved:
+            assert stored.sequence == 1, stored
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("timezone", "Mars/Olympus_Mons", "time zone"),
+        ("country", "XX", "country code"),
+        ("subdivision", "NOWHERE", "no regions for ZA"),
+        ("work-start", "25:00", "not a time"),
+        ("work-end", "08:00", "end after it starts"),
+        ("work-end", "09:30", "at least one hour"),
+        ("my-email", "not-an-address", "email"),
+        ("playbook", "no-such-playbook", "no playbook"),
+        ("colour", "red", "not a setting"),
+    ],
+)
+def test_an_invalid_setting_changes_nothing(store: Store, key: str, value: str, words: str) -> None:
+    store.add_interview(make_interview())
+    before = dump(store)
+    settings_before = store.settings()
+    with pytest.raises(ValidationError, match=words):
+        store.set_setting(key, value)
+    assert dump(store) == before
+    assert store.settings() == settings_before
+
+
+def test_work_hours_outside_the_default_day_survive_reopening(store: Store, data_dir: Path) -> None:
+    """An evening working day is set end first (the start must stay before the end)."""
+    store.set_setting("work-end", "23:00")
+    store.set_setting("work-start", "19:00")
+    assert (store.settings().get("work-start"), store.settings().get("work-end")) == (
+        "19:00",
+        "23:00",
+    )
+    store.close()
+    reopened = open_at(data_dir)
+    try:
+        assert reopened.settings().get("work-start") == "19:00"
+        assert reopened.settings().get("work-end") == "23:00"
+    finally:
+        reopened.close()
+
+
+def test_a_playbook_named_by_its_display_name_is_the_one_used(store: Store) -> None:
+    interview = store.add_interview(make_interview(playbook="Single nudge"))
+    assert store.playbook_for(interview).id == "single-nudge"
+    store.set_setting("playbook", "Corporate")
+    assert store.settings().playbook == "corporate"
+    assert store.playbook_for(store.add_interview(make_interview("Globex"))).id == "corporate"
+
+
+# -- SEQUENCE ----------------------------------------------------------------------------------
+
+
+def test_sequence_starts_at_zero_and_grows_when_a_step_changes(store: Store) -> None:
+    interview = store.add_interview(make_interview())
+    other = store.add_interview(make_interview("Globex", end=END + timedelta(days=1)))
+    steps = by_key(store.steps(interview.id))
+    assert steps and all(s.sequence == 0 for s in steps.values())
+    chasers = {k for k, s in steps.items() if s.step.chaser}
+    assert {"status-check", "call", "final-check-in"} <= chasers
+
+    store.record(interview.id, Activity(ActivityKind.REPLY, END + timedelta(days=1)))
+    after = by_key(store.steps(interview.id))
+    for key, stored in after.items():
+        if key in chasers:
+            assert stored.step.status is StepStatus.CANCELLED
+            assert stored.sequence == 1, key
+            assert stored.modified >= steps[key].modified
+        else:  # the thank-you and the note do not change
+            assert stored == steps[key], key
+    assert all(s.sequence == 0 for s in store.steps(other.id))
+
+    # Changing another interview, or re-planning to the same result, leaves the sequences alone.
+    store.update_interview(replace(store.interview(other.id), company="Globex Corp"))
+    store.replan_all()
+    store.replan_all()
+    assert by_key(store.steps(interview.id)) == after
+    # In the other interview only the steps whose titles name the company changed, once.
+    renamed = {s.step.key: s.sequence for s in store.steps(other.id)}
+    assert renamed["status-check"] == 1 and renamed["call"] == 0
+    for stored in store.steps(other.id):
+        assert stored.sequence == (1 if "Globex Corp" in stored.step.title else 0), stored
+
+
+def test_sequence_counts_each_change(store: Store) -> None:
+    interview = store.add_interview(make_interview())
+    call = f"{interview.id}.call"
+    assert store.step(call).sequence == 0
+    for n, hour in enumerate((10, 11, 12), start=1):
+        to = datetime(2026, 12, 1, hour, 0, tzinfo=JHB)
+        store.record(interview.id, Activity(ActivityKind.MOVE, END, step="call", to=to))
+        assert store.step(call).sequence == n
+        assert store.step(call).step.start == to
+    store.record(interview.id, Activity(ActivityKind.MOVE, END, step="call", to=to))
+    assert store.step(call).sequence == 3  # moved to where it already was: nothing changed
+
+
+def test_a_removed_interviewer_keeps_a_cancelled_thank_you(store: Store) -> None:
+    interview = store.add_interview(make_interview(people=2))
+    before = store.step(f"{interview.id}.thank-you.p2")
+    assert before.step.status is StepStatus.PLANNED
+    store.update_interview(replace(interview, interviewers=interview.interviewers[:1]))
+    after = store.step(f"{interview.id}.thank-you.p2")
+    assert after.step.status is StepStatus.CANCELLED
+    assert after.step.status_reason == "No longer part of the plan."
+    assert after.sequence > before.sequence
+    assert after.step.start == before.step.start
+    kept = store.step(f"{interview.id}.thank-you.p1")
+    assert kept.step.status is StepStatus.PLANNED and kept.sequence == 0
+    # Re-planning again does not bump the cancelled step any further.
+    store.replan_all()
+    assert store.step(f"{interview.id}.thank-you.p2") == after
+
+
+def test_an_outcome_adds_steps_at_sequence_zero(store: Store) -> None:
+    interview = store.add_interview(make_interview())
+    store.record(
+        interview.id, Activity(ActivityKind.OUTCOME, END + timedelta(days=2), outcome=Outcome.OFFER)
+    )
+    steps = by_key(store.steps(interview.id))
+    assert steps["offer-thank-you"].sequence == 0
+    assert steps["networking"].sequence == 0
+    assert steps["call"].step.status is StepStatus.CANCELLED and steps["call"].sequence == 1
+
+
+def test_deleting_an_interview_removes_its_activities_and_steps(store: Store) -> None:
+    interview = store.add_interview(make_interview())
+    kept = store.add_interview(make_interview("Globex"))
+    store.record(interview.id, Activity(ActivityKind.REPLY, END + timedelta(days=1)))
+    store.delete_interview(interview.id)
+    with pytest.raises(ValidationError, match="no interview"):
+        store.interview(interview.id)
+    assert store.conn.execute("SELECT COUNT(*) FROM activities").fetchone()[0] == 0
+    assert {s.step.interview_id for s in store.steps()} == {kept.id}
+
+
+# -- migrations --------------------------------------------------------------------------------
+
+
+def test_an_upgrade_backs_up_the_old_file_first(store: Store, data_dir: Path) -> None:
+    interview = store.add_interview(make_interview())
+    library = store.library
+    store.close()
+    assert not list(data_dir.glob("*.bak"))
+
+    def add_a_column(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE interviews ADD COLUMN archived INTEGER NOT NULL DEFAULT 0")
+
+    upgraded = Store.open(data_dir, library, migrations=(db.MIGRATIONS[0], add_a_column))
+    try:
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        columns = [row[1] for row in upgraded.conn.execute("PRAGMA table_info(interviews)")]
+        assert "archived" in columns
+        assert upgraded.interview(interview.id) == interview
+    finally:
+        upgraded.close()
+
+    backups = list(data_dir.glob(f"{DB_NAME}.schema1-*.bak"))
+    assert len(backups) == 1, list(data_dir.iterdir())
+    copy = sqlite3.connect(f"file:{backups[0]}?mode=ro", uri=True)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert copy.execute("SELECT id FROM interviews").fetchall() == [(interview.id,)]
+        columns = [row[1] for row in copy.execute("PRAGMA table_info(interviews)")]
+        assert "archived" not in columns
+    finally:
+        copy.close()
+
+    # Opening again at the same version makes no second backup.
+    again = Store.open(data_dir, library, migrations=(db.MIGRATIONS[0], add_a_column))
+    again.close()
+    assert len(list(data_dir.glob("*.bak"))) == 1
+
+
+def test_a_failed_migration_leaves_the_old_schema(store: Store, data_dir: Path) -> None:
+    library = store.library
+    store.close()
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE interviews ADD COLUMN archived INTEGER")
+        raise sqlite3.OperationalError("disk on fire")
+
+    with pytest.raises(StoreError, match="disk on fire"):
+        Store.open(data_dir, library, migrations=(db.MIGRATIONS[0], broken))
+    raw = sqlite3.connect(data_dir / DB_NAME)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        columns = [row[1] for row in raw.execute("PRAGMA table_info(interviews)")]
+        assert "archived" not in columns
+    finally:
+        raw.close()
+
+
+def test_a_store_from_a_newer_version_is_refused(data_dir: Path) -> None:
+    open_at(data_dir).close()
+    raw = sqlite3.connect(data_dir / DB_NAME)
+    raw.execute(f"PRAGMA user_version = {len(db.MIGRATIONS) + 1}")
+    raw.close()
+    with pytest.raises(StoreError, match="written by a newer Followthrough"):
+        open_store(data_dir)
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / DB_NAME).write_bytes(b"this is not SQLite " * 100)
+    with pytest.raises(StoreError, match="Cannot open the store"):
+        open_store(data_dir)
+
+
+def test_defaults_come_from_the_system_until_set(data_dir: Path) -> None:
+    store = open_at(data_dir)
+    try:
+        assert store.settings() == Settings.system_defaults()
+    finally:
+        store.close()
