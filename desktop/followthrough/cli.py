@@ -154,6 +154,51 @@ def build_parser() -> argparse.ArgumentParser:
     setter.add_argument("key", help=", ".join(Settings.names()))
     setter.add_argument("value")
 
+    export = commands.add_parser("export", help="write interviews and follow-ups to an .ics file")
+    export.add_argument("file", type=Path)
+    export.add_argument("--interview", help="only this interview")
+    export.add_argument("--from", dest="start", help="only events from this date (YYYY-MM-DD)")
+    export.add_argument("--to", dest="end", help="only events up to this date (YYYY-MM-DD)")
+
+    importer = commands.add_parser(
+        "import", help="import an .ics file: an invitation or a Followthrough export"
+    )
+    importer.add_argument("file", type=Path)
+
+    feed = commands.add_parser("feed", help="the subscription feed for Google Calendar, Outlook")
+    feed_commands = feed.add_subparsers(dest="action", metavar="ACTION", required=True)
+    feed_write = feed_commands.add_parser("write", help="write the feed to a file")
+    feed_write.add_argument("file", type=Path)
+    feed_serve = feed_commands.add_parser(
+        "serve", help="serve the feed over HTTP until Ctrl-C; prints its URL"
+    )
+    feed_serve.add_argument(
+        "--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free one)"
+    )
+    feed_serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this computer only; any other address "
+        "lets anyone on the network who has the URL read the feed)",
+    )
+    feed_serve.add_argument(
+        "--new-token",
+        action="store_true",
+        help="make a new secret URL; the old one stops working",
+    )
+    feed_publish = feed_commands.add_parser(
+        "publish", help="upload the feed to a WebDAV folder (Nextcloud, ...) with HTTP PUT"
+    )
+    feed_publish.add_argument(
+        "url", help="https://... of the file (a URL ending in / gets followthrough.ics)"
+    )
+    feed_publish.add_argument("--username", help="the WebDAV user (or user@ in the URL)")
+    feed_publish.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+
     commands.add_parser("playbooks", help="list the playbooks and any problems with them")
     return parser
 
@@ -380,12 +425,49 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         else:
             store.set_setting(args.key, args.value)
         return 0
+    if args.command in ("export", "import", "feed"):
+        return _run_ical(args, store)
     if args.command == "playbooks":
         for book in sorted(store.library.playbooks.values(), key=lambda b: b.id):
             marker = "*" if book.id == store.settings().playbook else " "
             _emit(f"{marker} {book.id:<14} {book.name}: {book.description}")
         return 0
     raise CliError(f"Unknown command {args.command}.")  # pragma: no cover - argparse guards it
+
+
+def _run_ical(args: argparse.Namespace, store: Store) -> int:
+    from followthrough.ical.export import Exporter, Selection, write_atomically
+    from followthrough.ical.ics_import import import_file
+
+    if args.command == "import":
+        for line in import_file(store, args.file.expanduser()).lines():
+            _emit(line)
+        return 0
+    exporter = Exporter(store)
+    if args.command == "feed":
+        if args.action in ("serve", "publish"):
+            from followthrough.ical.feed import publish_command, serve_command
+
+            if args.action == "serve":
+                return serve_command(
+                    store,
+                    host=args.host,
+                    port=args.port,
+                    renew_token=args.new_token,
+                    exporter=exporter,
+                )
+            return publish_command(
+                exporter, args.url, username=args.username, password_stdin=args.password_stdin
+            )
+        write_atomically(args.file, exporter.feed())
+        return 0
+    start = parse_date(args.start, "start date") if args.start else None
+    end = parse_date(args.end, "end date") if args.end else None
+    if start and end and end < start:
+        raise ValidationError("The end date is before the start date.")
+    selection = Selection(interview_id=args.interview, start=start, end=end)
+    write_atomically(args.file, exporter.ics(selection))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -492,3 +492,18 @@ def test_planned_chasers_keep_the_gap_from_steps_the_user_placed(
     assert second.status is StepStatus.PLANNED
     assert abs((second.start.date() - moved_to.date()).days) >= 3
     assert steps["final-check-in"].start == moved_to
+
+
+def test_a_decision_date_is_a_day_where_the_employer_is(library: PlaybookLibrary) -> None:
+    """Decided "by 1 December" in Los Angeles is still 1 December there when Tokyo's 2nd begins."""
+    la = ZoneInfo("America/Los_Angeles")
+    end = datetime(2026, 11, 23, 14, 0, tzinfo=la)
+    interview = Interview(id="la", company="Initech", role="PM",
+                          interviewers=(Interviewer(name="Pat Lee", key="p1"),),
+                          start=end - timedelta(hours=1), end=end, tz="America/Los_Angeles",
+                          decision_date=date(2026, 12, 1)).validated()
+    tokyo = Settings(country="JP", timezone="Asia/Tokyo")
+    steps = {s.key: s for s in plan(interview, [], tokyo, library.get("standard"))}
+    check_in = steps["decision-check-in"].start
+    assert check_in > datetime(2026, 12, 2, 0, 0, tzinfo=la)  # after the 1st ends in LA
+    assert check_in.astimezone(ZoneInfo("Asia/Tokyo")).date() == date(2026, 12, 3)

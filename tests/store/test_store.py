@@ -402,6 +402,24 @@ def test_deleting_an_interview_removes_its_activities_and_steps(store: Store) ->
 
 # -- migrations --------------------------------------------------------------------------------
 
+CURRENT = len(db.MIGRATIONS)
+
+
+def test_an_old_store_is_upgraded_in_place(data_dir: Path) -> None:
+    """A store written before interviews had a SEQUENCE opens with every interview at 0."""
+    library = open_at(data_dir).library
+    Store.open(data_dir / "old", library, migrations=db.MIGRATIONS[:1]).close()
+    old = Store.open(data_dir / "old", library)
+    try:
+        assert old.conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT
+        interview = old.add_interview(make_interview())
+        old.record(interview.id, Activity(ActivityKind.REPLY, END + timedelta(days=1)))
+        (stored,) = old.stored_interviews()
+        assert stored.sequence == 1 and len(stored.activities) == 1
+    finally:
+        old.close()
+    assert list((data_dir / "old").glob(f"{DB_NAME}.schema1-*.bak"))
+
 
 def test_an_upgrade_backs_up_the_old_file_first(store: Store, data_dir: Path) -> None:
     interview = store.add_interview(make_interview())
@@ -412,21 +430,21 @@ def test_an_upgrade_backs_up_the_old_file_first(store: Store, data_dir: Path) ->
     def add_a_column(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE interviews ADD COLUMN archived INTEGER NOT NULL DEFAULT 0")
 
-    upgraded = Store.open(data_dir, library, migrations=(db.MIGRATIONS[0], add_a_column))
+    upgraded = Store.open(data_dir, library, migrations=(*db.MIGRATIONS, add_a_column))
     try:
-        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT + 1
         columns = [row[1] for row in upgraded.conn.execute("PRAGMA table_info(interviews)")]
         assert "archived" in columns
         assert upgraded.interview(interview.id) == interview
     finally:
         upgraded.close()
 
-    backups = list(data_dir.glob(f"{DB_NAME}.schema1-*.bak"))
+    backups = list(data_dir.glob(f"{DB_NAME}.schema{CURRENT}-*.bak"))
     assert len(backups) == 1, list(data_dir.iterdir())
     copy = sqlite3.connect(f"file:{backups[0]}?mode=ro", uri=True)
     try:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == CURRENT
         assert copy.execute("SELECT id FROM interviews").fetchall() == [(interview.id,)]
         columns = [row[1] for row in copy.execute("PRAGMA table_info(interviews)")]
         assert "archived" not in columns
@@ -434,7 +452,7 @@ def test_an_upgrade_backs_up_the_old_file_first(store: Store, data_dir: Path) ->
         copy.close()
 
     # Opening again at the same version makes no second backup.
-    again = Store.open(data_dir, library, migrations=(db.MIGRATIONS[0], add_a_column))
+    again = Store.open(data_dir, library, migrations=(*db.MIGRATIONS, add_a_column))
     again.close()
     assert len(list(data_dir.glob("*.bak"))) == 1
 
@@ -448,10 +466,10 @@ def test_a_failed_migration_leaves_the_old_schema(store: Store, data_dir: Path) 
         raise sqlite3.OperationalError("disk on fire")
 
     with pytest.raises(StoreError, match="disk on fire"):
-        Store.open(data_dir, library, migrations=(db.MIGRATIONS[0], broken))
+        Store.open(data_dir, library, migrations=(*db.MIGRATIONS, broken))
     raw = sqlite3.connect(data_dir / DB_NAME)
     try:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == CURRENT
         columns = [row[1] for row in raw.execute("PRAGMA table_info(interviews)")]
         assert "archived" not in columns
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from followthrough.core.model import (
     Activity,
@@ -86,9 +87,9 @@ def _at_offset(anchor: datetime, offset: Offset, cal: WorkCalendar, *, latest: b
     return cal.day_start(day)
 
 
-def _decision_anchor(day: date, cal: WorkCalendar) -> datetime:
-    """The end of the stated decision day: waits after it count from there."""
-    return cal.day_end(day)
+def _decision_anchor(day: date, employer: ZoneInfo, cal: WorkCalendar) -> datetime:
+    """When the stated decision day is over where the employer is: waits count from there."""
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=employer).astimezone(cal.tz)
 
 
 def _channel_for(rule: StepRule, person: Interviewer, interview: Interview) -> StepChannel:
@@ -145,6 +146,7 @@ class _Planner:
         self.cal = cal or WorkCalendar(settings)
         self.steps: dict[str, Step] = {}
         self.end = interview.end.astimezone(self.cal.tz)
+        self.employer = ZoneInfo(interview.tz)  # a stated date is a day where the employer is
 
     # -- building blocks ------------------------------------------------------------------
     def make(
@@ -238,15 +240,8 @@ class _Planner:
         self.close_on_outcome()
         return sorted(self.steps.values(), key=lambda s: (s.start, s.key))
 
-    def decision_dates(self) -> list[tuple[str, date, datetime | None]]:
-        """(step key, decision date, when it was announced) for the stated date and each delay."""
-        dates: list[tuple[str, date, datetime | None]] = []
-        if self.iv.decision_date is not None:
-            dates.append((DECISION_KEY, self.iv.decision_date, None))
-        for number, delay in enumerate(self.history.delays(), start=2):
-            if delay.until is not None:
-                dates.append((f"{DECISION_KEY}.d{number}", delay.until, delay.at))
-        return dates
+    def decision_dates(self) -> list[tuple[str, date]]:
+        return decision_dates(self.iv, self.history.delays())
 
     def plan_chasers(self) -> None:
         pace = self.iv.pace
@@ -266,7 +261,7 @@ class _Planner:
             else None
         )
         # Waits count from the last message actually sent: what is still to do comes after it.
-        chaser_keys = {r.key for r in rules} | {key for key, _d, _a in dates}
+        chaser_keys = {r.key for r in rules} | {key for key, _d in dates}
         sent = [
             a.at
             for k, a in self.history.finished.items()
@@ -281,9 +276,9 @@ class _Planner:
         # only the decision check-in finds its place by date.
         in_order: datetime | None = None
         for index, rule in enumerate(rules):
-            keys = [key for key, _d, _a in dates] if rule.after == "decision" else [rule.key]
+            keys = [key for key, _d in dates] if rule.after == "decision" else [rule.key]
             for key in keys:
-                day = next((d for k, d, _a in dates if k == key), None)
+                day = next((d for k, d in dates if k == key), None)
                 moment = self.nominal(rule, key, decision_day_of=day)
                 pending = key not in self.history.finished and key not in self.history.moved
                 if pending and floor is not None and rule.after != "decision":
@@ -305,8 +300,8 @@ class _Planner:
             person = self.iv.primary
             earliest, latest = rule.window(pace)
             if rule.after == "decision":
-                day = next(d for k, d, _a in dates if k == key)
-                anchor = _decision_anchor(day, self.cal)
+                day = next(d for k, d in dates if k == key)
+                anchor = _decision_anchor(day, self.employer, self.cal)
                 anchor_name = f"the decision date ({day.isoformat()})"
             elif rule.after == "interview":
                 anchor, anchor_name = self.end, "the interview"
@@ -333,7 +328,10 @@ class _Planner:
                 and rule.after != "decision"
                 and not self.replaced(rule, key, decision_day)
             ):
-                after_decision = self.cal.day_start(decision_day + timedelta(days=1))
+                after_decision = max(
+                    self.cal.day_start(decision_day + timedelta(days=1)),
+                    _decision_anchor(decision_day, self.employer, self.cal),
+                )
                 if after_decision > at:
                     at = after_decision
                     notes.append(
@@ -347,8 +345,9 @@ class _Planner:
                 at = last_contact.at
             at = max(at, self.end)  # a decision "today" seen from another zone: never before
             if not self.replaced(rule, key, decision_day) and key not in self.fixed_times():
-                cleared = self.clear_of(at, [m for m, k in fixed if k != key], gap,
-                                        rule.duration.as_timedelta())
+                cleared = self.clear_of(
+                    at, [m for m, k in fixed if k != key], gap, rule.duration.as_timedelta()
+                )
                 if cleared != at:
                     at = cleared
                     notes.append(f"Kept {gap.describe()} from the messages you placed yourself.")
@@ -383,15 +382,19 @@ class _Planner:
                 times.pop(key, None)
         return times
 
-    def clear_of(self, at: datetime, fixed: list[datetime], gap: Offset,
-                 duration: timedelta) -> datetime:
+    def clear_of(
+        self, at: datetime, fixed: list[datetime], gap: Offset, duration: timedelta
+    ) -> datetime:
         """The first working slot from `at` that keeps `gap` from every time the user fixed."""
         for _ in range(len(fixed) + 1):
             slot = self.cal.next_slot(at, duration)
             clash = next(
-                (f for f in fixed
-                 if slot < _at_offset(f, gap, self.cal, latest=False)
-                 and f < _at_offset(slot, gap, self.cal, latest=False)),
+                (
+                    f
+                    for f in fixed
+                    if slot < _at_offset(f, gap, self.cal, latest=False)
+                    and f < _at_offset(slot, gap, self.cal, latest=False)
+                ),
                 None,
             )
             if clash is None:
@@ -410,7 +413,10 @@ class _Planner:
         earliest, _latest = rule.window(self.iv.pace)
         if rule.after == "decision" and decision_day_of is not None:
             return _at_offset(
-                _decision_anchor(decision_day_of, self.cal), earliest, self.cal, latest=False
+                _decision_anchor(decision_day_of, self.employer, self.cal),
+                earliest,
+                self.cal,
+                latest=False,
             )
         anchor = self.end
         if rule.after not in ("interview", "decision"):
@@ -430,7 +436,7 @@ class _Planner:
         step: Step,
         rule: StepRule,
         key: str,
-        current: tuple[str, date, datetime | None] | None,
+        current: tuple[str, date] | None,
         decision_day: date | None,
         chase_from: datetime,
         unanswered: int,
@@ -486,6 +492,24 @@ class _Planner:
             if result not in rule.on:
                 step = self.cancel(step, f"The outcome changed to {result.value}.")
             self.steps[rule.key] = step
+
+
+def decision_dates(
+    interview: Interview, activities: list[Activity] | tuple[Activity, ...]
+) -> list[tuple[str, date]]:
+    """(check-in step key, decision date) for the stated date and for each announced delay."""
+    dates: list[tuple[str, date]] = []
+    if interview.decision_date is not None:
+        dates.append((DECISION_KEY, interview.decision_date))
+    delays = [
+        a
+        for a in sorted(activities, key=lambda a: (a.at, a.seq))
+        if a.kind is ActivityKind.DELAY and a.until is not None
+    ]
+    for number, delay in enumerate(delays, start=2):
+        assert delay.until is not None
+        dates.append((f"{DECISION_KEY}.d{number}", delay.until))
+    return dates
 
 
 def plan(

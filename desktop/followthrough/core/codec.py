@@ -57,6 +57,7 @@ def interview_to_dict(iv: Interview) -> dict[str, Any]:
         "notes": iv.notes,
         "location": iv.location,
         "created": _when(iv.created),
+        "source_uid": iv.source_uid,
     }
 
 
@@ -93,6 +94,7 @@ def interview_from_dict(data: dict[str, Any]) -> Interview:
         notes=data.get("notes", ""),
         location=data.get("location", ""),
         created=_instant(data.get("created")),
+        source_uid=data.get("source_uid", ""),
     )
 
 

@@ -242,6 +242,7 @@ class Interview:
     notes: str = ""
     location: str = ""
     created: datetime | None = None
+    source_uid: str = ""  # the UID of the employer's invitation it was imported from
 
     @property
     def primary(self) -> Interviewer:
@@ -288,6 +289,7 @@ class Interview:
             notes=check_text(self.notes, "notes", multiline=True),
             location=check_text(self.location, "location", limit=2000),
             playbook=check_text(self.playbook, "playbook name", limit=100),
+            source_uid=check_text(self.source_uid, "invitation UID", limit=1000),
         )
 
 

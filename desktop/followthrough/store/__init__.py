@@ -3,10 +3,19 @@
 from followthrough.store.db import (
     DB_NAME,
     Store,
+    StoredInterview,
     StoredStep,
     StoreError,
     default_data_dir,
     open_store,
 )
 
-__all__ = ["DB_NAME", "Store", "StoreError", "StoredStep", "default_data_dir", "open_store"]
+__all__ = [
+    "DB_NAME",
+    "Store",
+    "StoreError",
+    "StoredInterview",
+    "StoredStep",
+    "default_data_dir",
+    "open_store",
+]

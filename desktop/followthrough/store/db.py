@@ -83,7 +83,12 @@ def _v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+def _v2(conn: sqlite3.Connection) -> None:
+    # The interview's event carries its history: calendars need a SEQUENCE that grows with it.
+    conn.execute("ALTER TABLE interviews ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,17 @@ class StoredStep:
 
     step: Step
     sequence: int
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class StoredInterview:
+    """An interview, what happened since, how often it changed and when."""
+
+    interview: Interview
+    activities: tuple[Activity, ...]
+    sequence: int
+    created: datetime
     modified: datetime
 
 
@@ -107,6 +123,21 @@ def default_data_dir() -> Path:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _id_filter(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause keeping rows whose `column` is in `ids` (all rows for None)."""
+    if ids is None:
+        return "", ()
+    ids = tuple(ids)
+    if not ids:
+        return "WHERE 0", ()
+    # json_each keeps one bound parameter however many ids there are.
+    return f"WHERE {column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+
+
+def _parse_utc(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def _now() -> datetime:
@@ -259,17 +290,164 @@ class Store:
         rows = self.conn.execute("SELECT data FROM interviews ORDER BY start_utc, id").fetchall()
         return [interview_from_dict(json.loads(r[0])) for r in rows]
 
+    def stored_interviews(self, ids: Sequence[str] | None = None) -> list[StoredInterview]:
+        """Interviews (all, or those with `ids`) with their history and calendar bookkeeping."""
+        where, args = _id_filter("interview_id", ids)
+        history: dict[str, list[Activity]] = {}
+        for interview_id, data in self.conn.execute(
+            f"SELECT interview_id, data FROM activities {where} ORDER BY seq", args
+        ):
+            history.setdefault(interview_id, []).append(activity_from_dict(json.loads(data)))
+        where, args = _id_filter("id", ids)
+        rows = self.conn.execute(
+            "SELECT id, data, sequence, created, updated FROM interviews "
+            f"{where} ORDER BY start_utc, id",
+            args,
+        ).fetchall()
+        return [
+            StoredInterview(
+                interview_from_dict(json.loads(data)),
+                tuple(history.get(iid, ())),
+                sequence,
+                _parse_utc(created),
+                _parse_utc(updated),
+            )
+            for iid, data, sequence, created, updated in rows
+        ]
+
+    def interview_index(self) -> list[tuple[str, int, str, str]]:
+        """(id, sequence, updated, start in UTC) of every interview, cheap to read."""
+        return self.conn.execute(
+            "SELECT id, sequence, updated, start_utc FROM interviews ORDER BY start_utc, id"
+        ).fetchall()
+
+    def step_index(
+        self, interview_id: str | None = None
+    ) -> list[tuple[str, str, int, str, str, str]]:
+        """(id, interview id, sequence, modified, status, start in UTC) of steps, cheap to read."""
+        query = "SELECT id, interview_id, sequence, modified, status, start_utc FROM steps"
+        args: tuple[str, ...] = ()
+        if interview_id is not None:
+            query += " WHERE interview_id = ?"
+            args = (interview_id,)
+        return self.conn.execute(query + " ORDER BY start_utc, id", args).fetchall()
+
+    def stored_steps(self, ids: Sequence[str]) -> dict[str, StoredStep]:
+        where, args = _id_filter("id", ids)
+        return {
+            sid: StoredStep(step_from_dict(json.loads(d)), seq, datetime.fromisoformat(m))
+            for sid, d, seq, m in self.conn.execute(
+                f"SELECT id, data, sequence, modified FROM steps {where}", args
+            )
+        }
+
+    def merge_interviews(
+        self,
+        items: Sequence[tuple[Interview, Sequence[Activity], int]],
+        reconcile: Callable[[Interview, list[Step]], list[Activity]] | None = None,
+    ) -> list[tuple[Interview, str]]:
+        """Bring interviews from elsewhere (a file, another computer) in, all or nothing.
+
+        An interview with an id already here is updated when its SEQUENCE is higher, and
+        gains the activities it has that are not here yet; one without an id but with the
+        UID of an invitation already imported updates that interview's time and place.
+        `reconcile` may turn what a calendar shows of the plan into further activities.
+        Returns each interview with what happened to it: added, updated or unchanged.
+        """
+        results: list[tuple[Interview, str]] = []
+        with self.transaction() as conn:
+            for interview, activities, sequence in items:
+                interview, outcome = self._merge_one(conn, interview, activities, sequence)
+                if reconcile is not None:
+                    steps = [s.step for s in self.steps(interview.id)]
+                    extra = reconcile(interview, steps)
+                    for activity in extra:
+                        self._insert_activity(conn, interview.id, activity)
+                    if extra:
+                        outcome = "updated" if outcome == "unchanged" else outcome
+                        self._replan(conn, interview)
+                results.append((interview, outcome))
+        return results
+
+    def _merge_one(
+        self,
+        conn: sqlite3.Connection,
+        interview: Interview,
+        activities: Sequence[Activity],
+        sequence: int,
+    ) -> tuple[Interview, str]:
+        if not interview.id and interview.source_uid:
+            row = conn.execute(
+                "SELECT id FROM interviews WHERE json_extract(data, '$.source_uid') = ?",
+                (interview.source_uid,),
+            ).fetchone()
+            if row is not None:
+                here = self.interview(row[0])
+                moved = replace(
+                    here,
+                    start=interview.start,
+                    end=interview.end,
+                    tz=interview.tz,
+                    location=interview.location or here.location,
+                )
+                if moved == here:
+                    return here, "unchanged"
+                self._write_interview(conn, moved, insert=False)
+                self._replan(conn, moved)
+                return moved, "updated"
+        interview = replace(
+            interview, id=interview.id or new_id(), created=interview.created or _now()
+        ).validated()
+        row = conn.execute(
+            "SELECT sequence FROM interviews WHERE id = ?", (interview.id,)
+        ).fetchone()
+        known = {
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM activities WHERE interview_id = ?", (interview.id,)
+            )
+        }
+        fresh = [a for a in activities if a.id not in known]
+        if row is None:
+            self._write_interview(conn, interview, insert=True)
+            outcome = "added"
+        elif sequence > row[0]:
+            self._write_interview(conn, interview, insert=False)
+            outcome = "updated"
+        elif fresh:
+            outcome = "updated"
+        else:
+            return self.interview(interview.id), "unchanged"
+        for activity in sorted(fresh, key=lambda a: (a.seq, a.at)):
+            self._insert_activity(conn, interview.id, activity)
+        conn.execute(
+            "UPDATE interviews SET sequence = MAX(sequence, ?) WHERE id = ?",
+            (sequence, interview.id),
+        )
+        self._replan(conn, interview)
+        return interview, outcome
+
+    def _insert_activity(
+        self, conn: sqlite3.Connection, interview_id: str, activity: Activity
+    ) -> Activity:
+        (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM activities").fetchone()
+        activity = replace(activity, seq=seq)
+        conn.execute(
+            "INSERT INTO activities (id, interview_id, seq, data) VALUES (?, ?, ?, ?)",
+            (activity.id, interview_id, seq, json.dumps(activity_to_dict(activity))),
+        )
+        conn.execute(
+            "UPDATE interviews SET sequence = sequence + 1, updated = ? WHERE id = ?",
+            (_utc(_now()), interview_id),
+        )
+        return activity
+
     # -- what happened --------------------------------------------------------------------
     def record(self, interview_id: str, activity: Activity) -> Activity:
         """Log what happened and re-plan the interview, in one transaction."""
         with self.transaction() as conn:
             interview = self.interview(interview_id)
-            (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM activities").fetchone()
-            activity = replace(activity, seq=seq)
-            conn.execute(
-                "INSERT INTO activities (id, interview_id, seq, data) VALUES (?, ?, ?, ?)",
-                (activity.id, interview_id, seq, json.dumps(activity_to_dict(activity))),
-            )
+            activity = self._insert_activity(conn, interview_id, activity)
             self._replan(conn, interview)
         return activity
 
@@ -326,7 +504,8 @@ class Store:
             )
         else:
             conn.execute(
-                "UPDATE interviews SET data = ?, start_utc = ?, updated = ? WHERE id = ?",
+                "UPDATE interviews SET data = ?, start_utc = ?, updated = ?, "
+                "sequence = sequence + 1 WHERE id = ?",
                 (data, _utc(interview.start), now, interview.id),
             )
 

@@ -1,0 +1,107 @@
+"""Exporting 1,000 interviews (about 7,000 events) to iCalendar, against bare icalendar.
+
+Run from the repo root:
+
+    .venv/bin/python bench/export.py [--interviews N] [--runs R] [--seed S]
+
+It fills a temporary data folder as bench/plan.py does, then prints, each as the median of R runs:
+
+1. cold export: a fresh `Exporter` (nothing cached) builds the whole .ics from the store:
+   reading the store, drafting each step's message, mapping, time zones, serializing;
+2. the baseline: bare `icalendar` building the same events (the same properties and values,
+   taken from the exported file beforehand) and serializing them;
+3. re-export with nothing changed, with the same `Exporter` (unchanged events' bytes are kept).
+
+Targets: cold export within 1.2x of the baseline; unchanged re-export under 0.1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from followthrough.ical.export import Exporter
+from followthrough.store import open_store
+from plan import _cores, fill, timed
+
+RATIO_TARGET = 1.2
+UNCHANGED_TARGET = 0.1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--interviews", type=int, default=1000, metavar="N")
+    parser.add_argument("--runs", type=int, default=5, metavar="R")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    print(f"Python {platform.python_version()} on {platform.platform()}, {_cores()} cores")
+    with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
+        store, warnings = open_store(Path(folder))
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        store.set_setting("timezone", "America/New_York")
+        store.set_setting("country", "US")
+        fill(store, args.interviews, args.seed)
+        store.conn.execute("PRAGMA synchronous=FULL")
+
+        sample = Exporter(store).ics()
+        parsed = Calendar.from_ical(sample)
+        events = [
+            [(name, ev.decoded(name) if name in ("DTSTART", "DTEND") else value)
+             for name, value in ev.property_items(recursive=False)
+             if name not in ("BEGIN", "END")]
+            for ev in parsed.walk("VEVENT")
+        ]
+        print(f"set-up: {args.interviews} interviews, {len(events)} events, "
+              f"{len(sample) / 1_048_576:.1f} MB of iCalendar")
+
+        def baseline() -> bytes:
+            cal = Calendar()
+            cal.add("PRODID", "-//bench//EN")
+            cal.add("VERSION", "2.0")
+            for props in events:
+                event = Event()
+                for name, value in props:
+                    event.add(name, value)
+                cal.add_component(event)
+            return cal.to_ical()
+
+        def cold() -> bytes:
+            return Exporter(store).ics()
+
+        warm_exporter = Exporter(store)
+        warm_exporter.ics()
+
+        def unchanged() -> bytes:
+            return warm_exporter.ics()
+
+        base = statistics.median(timed(args.runs, baseline))
+        cold_times = timed(args.runs, cold)
+        cold_median = statistics.median(cold_times)
+        warm_times = timed(args.runs, unchanged)
+        warm_median = statistics.median(warm_times)
+        assert unchanged() == cold()
+        print(f"baseline, bare icalendar builds and serializes the events: median {base:.3f} s")
+        print(f"cold export: median {cold_median:.3f} s over {len(cold_times)} runs "
+              f"({cold_median / base:.2f}x the baseline; target {RATIO_TARGET}x)")
+        print(f"  runs: {', '.join(f'{t:.3f}' for t in cold_times)} s")
+        print(f"re-export with nothing changed: median {warm_median:.3f} s over "
+              f"{len(warm_times)} runs (target {UNCHANGED_TARGET} s, "
+              f"{warm_median / UNCHANGED_TARGET:.2f}x)")
+        print(f"  runs: {', '.join(f'{t:.3f}' for t in warm_times)} s")
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    began = time.perf_counter()
+    code = main()
+    print(f"total {time.perf_counter() - began:.0f} s")
+    raise SystemExit(code)

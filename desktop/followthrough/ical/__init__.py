@@ -1,0 +1,1 @@
+"""iCalendar mapping, time zones, export and feed (no Qt)."""

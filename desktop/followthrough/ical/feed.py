@@ -1,0 +1,692 @@
+"""The subscription feed over HTTP: served from this computer, or published to a WebDAV folder.
+
+`FeedServer` answers GET and HEAD at one unguessable path, /feed/<token>.ics, rebuilding the
+feed from the store for each request (the exporter's event cache keeps that cheap) and giving
+ETag and Last-Modified so that calendar apps polling often cost next to nothing. The token is
+made once and kept in the store's database, so the URL a calendar subscribed to keeps working
+across restarts until the user asks for a new one.
+
+`publish()` uploads the feed with an HTTP PUT to any WebDAV location (a Nextcloud folder, say),
+with the password from the system keyring, saved there only after an upload succeeded.
+
+`serve_command()` and `publish_command()` are what `followthrough feed serve|publish` run.
+"""
+
+from __future__ import annotations
+
+import base64
+import errno
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import secrets
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from getpass import getpass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TextIO
+
+from followthrough import __version__
+from followthrough.core.model import ValidationError
+from followthrough.ical.export import Exporter
+from followthrough.store import Store
+from followthrough.store.secrets import (
+    SecretStoreUnavailable,
+    delete_secret,
+    get_secret,
+    set_secret,
+)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 32 characters, 192 random bits
+WEBDAV_SERVICE = "followthrough-webdav"  # the keyring service of WebDAV passwords
+DEFAULT_FILE_NAME = "followthrough.ics"  # the file's name when the URL names a folder
+PUBLISH_TIMEOUT = 30.0  # seconds
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+ALLOWED = "GET, HEAD"
+
+EXPOSURE_WARNING = (
+    "Warning: listening on {host} serves the feed beyond this computer, so anyone on the "
+    "network who has the URL can read it: the companies you interviewed at, your "
+    "interviewers' names, email addresses and phone numbers, your notes, and the messages "
+    "drafted for them."
+)
+
+
+class FeedError(ValidationError):
+    """The feed could not be served or published; the message is one sentence."""
+
+
+# -- the token -------------------------------------------------------------------------------
+
+
+def feed_token(store: Store, *, renew: bool = False) -> str:
+    """The feed URL's secret part, made on first use and kept in the store's database.
+
+    With `renew`, a new token replaces the old one: every URL given out so far stops working.
+    """
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS feed (token TEXT NOT NULL)")
+        row = None if renew else conn.execute("SELECT token FROM feed LIMIT 1").fetchone()
+        if row is not None and row[0]:
+            return str(row[0])
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        conn.execute("DELETE FROM feed")
+        conn.execute("INSERT INTO feed (token) VALUES (?)", (token,))
+    return token
+
+
+# -- serving ---------------------------------------------------------------------------------
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this computer only (127.0.0.0/8, ::1, localhost)."""
+    name = host.strip().strip("[]")
+    if name.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        pass
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(name, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(
+        ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in addresses
+    )
+
+
+@dataclass(frozen=True)
+class FeedSnapshot:
+    """The feed as one response gives it."""
+
+    data: bytes
+    etag: str  # quoted, as sent
+    last_modified: float  # seconds since the epoch, whole
+
+
+class FeedServer:
+    """Serves the store's feed read-only at http://HOST:PORT/feed/<token>.ics.
+
+    `start()` serves from a background thread (tests, the window); `serve_forever()` serves
+    from the calling thread (the command line) until `stop()` or Ctrl-C. Port 0 picks a free
+    port; `url` tells the one in use. Give `lock` when another thread also uses the store.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        exporter: Exporter | None = None,
+        lock: AbstractContextManager[Any] | None = None,
+        log: Callable[[str], None] | None = None,
+        renew_token: bool = False,
+        poll_interval: float = 0.5,
+    ) -> None:
+        if not 0 <= port <= 65535:
+            raise FeedError(f"The port must be between 0 and 65535, not {port}.")
+        self.store = store
+        self.host = host.strip().strip("[]") or DEFAULT_HOST
+        self.port = port
+        self.exporter = exporter or Exporter(store)
+        self.lock: AbstractContextManager[Any] = lock or threading.Lock()
+        self._log = log
+        self.poll_interval = poll_interval  # how soon stop() takes effect, in seconds
+        with self.lock:
+            self.token = feed_token(store, renew=renew_token)
+        self.path = f"/feed/{self.token}.ics"
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._state: FeedSnapshot | None = None
+
+    # -- life -----------------------------------------------------------------------------
+    @property
+    def loopback(self) -> bool:
+        """Whether only this computer can reach the server."""
+        return is_loopback(self.host)
+
+    @property
+    def bound_port(self) -> int:
+        if self._httpd is None:
+            raise FeedError("The feed server is not running.")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The feed's full URL, as this computer reaches it."""
+        host = self.host
+        if host in ("0.0.0.0", ""):
+            host = "127.0.0.1"
+        elif host == "::":
+            host = "::1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.bound_port}{self.path}"
+
+    def bind(self) -> None:
+        """Open the listening socket (once); raises FeedError when the address is unusable."""
+        if self._httpd is not None:
+            return
+        try:
+            infos = socket.getaddrinfo(
+                self.host, self.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )
+        except (OSError, UnicodeError):
+            raise FeedError(f"Cannot find the address {self.host}.") from None
+        family, _, _, _, address = infos[0]
+        try:
+            self._httpd = _HTTPServer((str(address[0]), int(address[1])), family, self)
+        except OSError as error:
+            raise FeedError(_bind_problem(error, self.host, self.port)) from None
+
+    def start(self) -> None:
+        """Serve from a background thread."""
+        self.bind()
+        if self._thread is None:
+            assert self._httpd is not None
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                args=(self.poll_interval,),
+                name="followthrough-feed",
+                daemon=True,
+            )
+            self._thread.start()
+
+    def serve_forever(self) -> None:
+        """Serve from this thread until stop() is called from another, or Ctrl-C."""
+        self.bind()
+        assert self._httpd is not None
+        self._httpd.serve_forever(self.poll_interval)
+
+    def stop(self) -> None:
+        """Stop serving and close the socket; a request being answered is finished first."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        if self._thread is not None:
+            httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        httpd.server_close()
+
+    def __enter__(self) -> FeedServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- content --------------------------------------------------------------------------
+    def snapshot(self) -> FeedSnapshot:
+        """The feed as it is now, with its validators.
+
+        Last-Modified is when this server first saw these bytes (at least one second after
+        the previous version's), so it never claims content older than it is.
+        """
+        with self.lock:
+            data = self.exporter.feed()
+            etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+            previous = self._state
+            if previous is not None and previous.etag == etag:
+                return previous
+            moment = float(int(time.time()))
+            if previous is not None:
+                moment = max(moment, previous.last_modified + 1)
+            self._state = FeedSnapshot(data, etag, moment)
+            return self._state
+
+    def is_feed_path(self, target: str) -> bool:
+        path = urllib.parse.urlsplit(target).path
+        return hmac.compare_digest(path.encode("utf-8", "replace"), self.path.encode())
+
+    def log(self, message: str) -> None:
+        if self._log is not None:
+            self._log(message)
+
+
+def _bind_problem(error: OSError, host: str, port: int) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return (
+            f"Port {port} is already in use on {host}; choose another with --port "
+            "(0 picks a free one)."
+        )
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"This computer has no network address {host}."
+    if error.errno == errno.EACCES:
+        return f"Not allowed to listen on port {port}; choose a port above 1023."
+    return f"Cannot listen on {host} port {port}: {error.strerror or error}."
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(
+        self, address: tuple[str, int], family: socket.AddressFamily, feed: FeedServer
+    ) -> None:
+        self.address_family = family
+        self.feed = feed
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: Any) -> None:
+        # A client that hung up mid-answer, say: one line in the log, not a traceback.
+        error = sys.exc_info()[1]
+        self.feed.log(f"request from {client_address[0]} failed: {type(error).__name__}")
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks up the host's fully qualified name, which can take
+        # seconds on a network without reverse DNS; the name is not needed.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "Followthrough"
+    sys_version = ""
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _answer(self, *, body: bool) -> None:
+        feed = self.server.feed
+        if not feed.is_feed_path(self.path):
+            self._bare(HTTPStatus.NOT_FOUND)
+            return
+        try:
+            snap = feed.snapshot()
+        except Exception as error:  # a locked or broken database: say nothing to the client
+            feed.log(f"cannot build the feed: {type(error).__name__}: {error}")
+            self._bare(HTTPStatus.INTERNAL_SERVER_ERROR)
+            return
+        modified = formatdate(snap.last_modified, usegmt=True)
+        fresh = _not_modified(
+            self.headers.get_all("If-None-Match"), self.headers.get("If-Modified-Since"), snap
+        )
+        self.send_response(HTTPStatus.NOT_MODIFIED if fresh else HTTPStatus.OK)
+        self.send_header("ETag", snap.etag)
+        self.send_header("Last-Modified", modified)
+        self.send_header("Cache-Control", "no-cache")
+        if not fresh:
+            self.send_header("Content-Type", CONTENT_TYPE)
+            self.send_header("Content-Length", str(len(snap.data)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if body and not fresh:
+            self.wfile.write(snap.data)
+
+    def _bare(self, code: HTTPStatus, *, allow: bool = False) -> None:
+        """A status line and headers, no body: nothing about the server or the path."""
+        self.send_response(code)
+        if allow:
+            self.send_header("Allow", ALLOWED)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # Every method but GET and HEAD lands here as 501 "Unsupported method": it is a 405.
+        # Other errors (a malformed request) keep their code, without the default HTML page.
+        if code == HTTPStatus.NOT_IMPLEMENTED and self.command:
+            self._bare(HTTPStatus.METHOD_NOT_ALLOWED, allow=True)
+        else:
+            self._bare(HTTPStatus(code))
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # Never log the request line: it holds the token.
+        what = "feed" if self.server.feed.is_feed_path(getattr(self, "path", "")) else "other path"
+        status = int(code) if isinstance(code, HTTPStatus) else code
+        self.server.feed.log(f"{self.client_address[0]} {self.command} {what} {status}")
+
+    def log_error(self, format: str, *args: object) -> None:
+        pass
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _not_modified(
+    if_none_match: list[str] | None, if_modified_since: str | None, snap: FeedSnapshot
+) -> bool:
+    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    if if_none_match:
+        tags = {t.strip() for header in if_none_match for t in header.split(",")}
+        tags = {t[2:] if t.startswith("W/") else t for t in tags}
+        return "*" in tags or snap.etag in tags
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError, IndexError):
+            return False
+        if since.tzinfo is None:
+            return False
+        return snap.last_modified <= since.timestamp()
+    return False
+
+
+def serve_command(
+    store: Store,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    renew_token: bool = False,
+    exporter: Exporter | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """`followthrough feed serve`: print the URL, serve until Ctrl-C, exit 0."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+
+    def log(line: str) -> None:
+        err.write(f"followthrough: {line}\n")
+        err.flush()
+
+    server = FeedServer(
+        store, host=host, port=port, exporter=exporter, log=log, renew_token=renew_token
+    )
+    server.bind()
+    try:
+        if not server.loopback:
+            err.write(EXPOSURE_WARNING.format(host=host) + "\n")
+            err.flush()
+        out.write(server.url + "\n")
+        out.flush()
+        with suppress(KeyboardInterrupt):
+            server.serve_forever()
+    finally:
+        server.stop()
+    return 0
+
+
+# -- publishing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebDavTarget:
+    """Where to upload, and as whom."""
+
+    url: str  # without user info or fragment
+    origin: str  # scheme://host[:port], lower case, default port left out
+    username: str
+
+    @property
+    def account(self) -> str:
+        """The keyring account of this target's password."""
+        return f"{self.username}@{self.origin}"
+
+    @classmethod
+    def parse(cls, url: str, username: str | None = None) -> WebDavTarget:
+        """Check a WebDAV URL; a URL ending in / names a folder, holding followthrough.ics."""
+        try:
+            parts = urllib.parse.urlsplit(url.strip())
+            port = parts.port
+        except ValueError:
+            raise FeedError(f"'{_shown(url)}' is not a valid URL.") from None
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.hostname:
+            raise FeedError("The URL must start with https:// and name a server.")
+        if parts.password is not None:
+            raise FeedError(
+                "Leave the password out of the URL; Followthrough asks for it and keeps it "
+                "in the system keyring."
+            )
+        user = username if username is not None else urllib.parse.unquote(parts.username or "")
+        if not user:
+            raise FeedError("Say which user to log in as, with --username.")
+        host = parts.hostname.lower()
+        if scheme == "http" and not is_loopback(host):
+            raise FeedError(
+                "Use an https:// URL: over plain http the password would cross the network "
+                "unencrypted."
+            )
+        shown_host = f"[{host}]" if ":" in host else host
+        default_port = 443 if scheme == "https" else 80
+        netloc = shown_host if port in (None, default_port) else f"{shown_host}:{port}"
+        path = parts.path or "/"
+        if path.endswith("/"):
+            path += DEFAULT_FILE_NAME
+        clean = urllib.parse.urlunsplit((scheme, netloc, path, parts.query, ""))
+        return cls(clean, f"{scheme}://{netloc}", user)
+
+
+class PublishError(FeedError):
+    """The upload failed; `status` is the HTTP status when the server answered."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _shown(text: str) -> str:
+    """A URL as it may be printed: any password in it left out."""
+    try:
+        parts = urllib.parse.urlsplit(text)
+        if parts.password is not None:
+            host = parts.netloc.rpartition("@")[2]
+            return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:…@{host}"))
+    except ValueError:
+        return "…"
+    return text
+
+
+def upload(
+    target: WebDavTarget,
+    data: bytes,
+    password: str,
+    *,
+    timeout: float = PUBLISH_TIMEOUT,
+    context: ssl.SSLContext | None = None,
+) -> int:
+    """PUT `data` at the target with basic auth sent up front; the HTTP status on success.
+
+    Certificates are always verified (against the system's CAs, or `context`'s).
+    """
+    credentials = base64.b64encode(f"{target.username}:{password}".encode()).decode("ascii")
+    request = urllib.request.Request(
+        target.url,
+        data=data,
+        method="PUT",
+        headers={
+            "Content-Type": CONTENT_TYPE,
+            "Authorization": f"Basic {credentials}",
+            "User-Agent": f"Followthrough/{__version__}",
+        },
+    )
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.HTTPSHandler(context=context or ssl.create_default_context())
+    ]
+    host = urllib.parse.urlsplit(target.url).hostname or ""
+    if is_loopback(host):
+        handlers.append(urllib.request.ProxyHandler({}))  # never send a local upload away
+    opener = urllib.request.build_opener(*handlers)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            status = int(response.status)
+    except urllib.error.HTTPError as error:
+        error.close()
+        raise PublishError(
+            _refusal(target, error.code, error.reason, error.headers), error.code
+        ) from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        raise PublishError(
+            _unreachable(
+                target, reason if isinstance(reason, BaseException) else None, str(reason), timeout
+            )
+        ) from None
+    except (OSError, http.client.HTTPException) as error:
+        raise PublishError(_unreachable(target, error, str(error), timeout)) from None
+    return status
+
+
+def _refusal(target: WebDavTarget, code: int, reason: object, headers: object) -> str:
+    if code == 401:
+        return f"The server refused the user name or password for {target.username} (HTTP 401)."
+    if code == 403:
+        return (
+            f"The server refused the upload (HTTP 403): {target.username} may not write "
+            "there, or the password is wrong."
+        )
+    if code in (404, 409):
+        return (
+            f"The folder for {target.url} does not exist on the server (HTTP {code}); "
+            "create it first or correct the URL."
+        )
+    if code == 405:
+        return (
+            f"The server does not accept an upload at {target.url} (HTTP 405): the URL "
+            "may name a folder, or not be a WebDAV location."
+        )
+    if code in (301, 302, 303, 307, 308):
+        location = ""
+        if hasattr(headers, "get"):
+            location = str(headers.get("Location") or "")
+        where = f" to {_shown(location)}" if location else ""
+        return f"The server moved that address{where} (HTTP {code}); publish to the new one."
+    if code == 507:
+        return "The server has no room left for the file (HTTP 507)."
+    return f"The server refused the upload (HTTP {code} {reason})."
+
+
+def _unreachable(
+    target: WebDavTarget, error: BaseException | None, text: str, timeout: float
+) -> str:
+    host = urllib.parse.urlsplit(target.url).hostname or target.origin
+    if isinstance(error, ssl.SSLCertVerificationError):
+        detail = error.verify_message or error.reason or "not trusted"
+        return (
+            f"The certificate of {host} could not be verified ({detail}); Followthrough only "
+            "uploads to servers whose certificate checks out."
+        )
+    if isinstance(error, ssl.SSLError):
+        return f"The secure connection to {host} failed ({error.reason or error})."
+    if isinstance(error, ConnectionRefusedError):
+        return f"Nothing answers at {target.origin}: the server is down or the address is wrong."
+    if isinstance(error, TimeoutError):
+        return f"The server at {target.origin} did not answer within {timeout:g} seconds."
+    if isinstance(error, socket.gaierror):
+        return f"Cannot find the server {host}; check the address."
+    if isinstance(error, ConnectionError | http.client.HTTPException):
+        return f"The connection to {target.origin} broke off before the server answered."
+    if isinstance(error, OSError) and error.strerror:
+        return f"Cannot reach {target.origin}: {error.strerror}."
+    return f"Cannot reach {target.origin}: {text.rstrip('.')}."
+
+
+def publish(
+    target: WebDavTarget,
+    data: bytes,
+    *,
+    password: str | None = None,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+    timeout: float = PUBLISH_TIMEOUT,
+    context: ssl.SSLContext | None = None,
+) -> int:
+    """Upload `data`, with `password`, else the keyring's, else what `ask(prompt)` returns.
+
+    A password not from the keyring is saved there after the upload succeeds, never before
+    and never elsewhere. A saved password the server refuses (401) is removed from it, so the
+    next run asks again. `say` gets notes for the user (one sentence each).
+    """
+    saved = False
+    keyring_ok = True
+    if password is None:
+        try:
+            password = get_secret(WEBDAV_SERVICE, target.account)
+            saved = password is not None
+        except SecretStoreUnavailable as problem:
+            keyring_ok = False
+            say(f"{str(problem).rstrip('.')}; the password is used for this upload only.")
+    if password is None:
+        password = ask(f"Password for {target.username} at {target.origin}: ")
+    if not password:
+        raise FeedError("No password was given.")
+    try:
+        status = upload(target, data, password, timeout=timeout, context=context)
+    except PublishError as error:
+        if saved and error.status == 401:
+            try:
+                delete_secret(WEBDAV_SERVICE, target.account)
+            except SecretStoreUnavailable:
+                pass
+            else:
+                raise PublishError(
+                    f"{str(error).rstrip('.')}; the saved password was removed from the "
+                    "keyring, so the next run asks for it.",
+                    401,
+                ) from None
+        raise
+    if not saved and keyring_ok:
+        try:
+            set_secret(WEBDAV_SERVICE, target.account, password)
+        except SecretStoreUnavailable as problem:
+            say(str(problem))
+    return status
+
+
+def publish_command(
+    exporter: Exporter,
+    url: str,
+    *,
+    username: str | None = None,
+    password_stdin: bool = False,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    timeout: float = PUBLISH_TIMEOUT,
+) -> int:
+    """`followthrough feed publish`: upload the feed, exit 0, or raise FeedError (exit 1)."""
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    err = err or sys.stderr
+    target = WebDavTarget.parse(url, username)
+    password: str | None = None
+    if password_stdin:
+        password = stdin.readline().rstrip("\r\n")
+        if not password:
+            raise FeedError("--password-stdin read no password from standard input.")
+
+    def ask(prompt: str) -> str:
+        if not stdin.isatty():
+            raise FeedError(
+                f"No password is saved for {target.account}; run the command at a terminal "
+                "to type it, or pipe it in with --password-stdin."
+            )
+        try:
+            return getpass(prompt)
+        except (EOFError, KeyboardInterrupt):
+            raise FeedError("No password was given.") from None
+
+    def say(line: str) -> None:
+        err.write(f"followthrough: {line}\n")
+        err.flush()
+
+    data = exporter.feed()
+    publish(target, data, password=password, ask=ask, say=say, timeout=timeout)
+    out.write(f"Published the feed ({len(data):,} bytes) to {target.url}\n")
+    out.flush()
+    return 0

@@ -1,0 +1,442 @@
+"""The one mapping between interviews with their steps and iCalendar VEVENTs, both ways.
+
+An interview is one VEVENT (the appointment the user attended); each step is a VEVENT tied to
+it with RELATED-TO. Standard properties carry what they can (SUMMARY, DTSTART/DTEND with a
+TZID, DESCRIPTION, LOCATION, ATTENDEE, CATEGORIES, STATUS, URL, VALARM, SEQUENCE,
+LAST-MODIFIED); X-FOLLOWTHROUGH-* properties carry the rest, so that reading the events back
+rebuilds the same interviews, histories and plans. docs/ical-mapping.md describes every field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+
+from followthrough import __version__
+from followthrough.compose.mailto import mailto_url
+from followthrough.core.codec import (
+    activity_from_dict,
+    activity_to_dict,
+    interviewer_to_dict,
+)
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Channel,
+    Interview,
+    Interviewer,
+    Pace,
+    Step,
+    StepChannel,
+    StepStatus,
+)
+from followthrough.store import StoredInterview, StoredStep
+
+PRODID = f"-//Followthrough//Followthrough {__version__}//EN"
+UID_SUFFIX = "@followthrough"
+UID_PREFIX = "followthrough-"
+COMPOSE_SCHEME = "followthrough://compose/"
+X = "X-FOLLOWTHROUGH-"
+DONE_MARK = "✓ "
+SKIPPED_MARK = "Skipped: "
+_UID_RE = re.compile(r"^followthrough-([a-z0-9]+)(?:\.([a-z0-9.\-]+))?@followthrough$")
+
+
+class Draft(Protocol):
+    """What the mapping needs of a drafted message (core.messages provides it)."""
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def to_address(self) -> str: ...
+
+
+def interview_uid(interview_id: str) -> str:
+    return f"{UID_PREFIX}{interview_id}{UID_SUFFIX}"
+
+
+def step_uid(step_id: str) -> str:
+    return f"{UID_PREFIX}{step_id}{UID_SUFFIX}"
+
+
+def compose_link(uid: str) -> str:
+    """The app's own link that opens the message editor for a step."""
+    return f"{COMPOSE_SCHEME}{uid}"
+
+
+def parse_uid(uid: str) -> tuple[str, str] | None:
+    """(interview id, step key or '') for one of our UIDs, else None."""
+    match = _UID_RE.match(uid.strip())
+    if not match:
+        return None
+    return match.group(1), match.group(2) or ""
+
+
+def _stamp(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _x(event: Event, name: str, value: str) -> None:
+    if value:
+        event.add(X + name, vText(value))
+
+
+def interview_summary(interview: Interview) -> str:
+    suffix = f" (round {interview.round})" if interview.round > 1 else ""
+    return f"Interview: {interview.role} at {interview.company}{suffix}"
+
+
+def interview_event(stored: StoredInterview) -> Event:
+    """The VEVENT of the interview itself, carrying its details and its history."""
+    iv = stored.interview
+    event = Event()
+    event.add("UID", interview_uid(iv.id))
+    event.add("DTSTAMP", _stamp(stored.modified))
+    event.add("CREATED", _stamp(iv.created or stored.created))
+    event.add("LAST-MODIFIED", _stamp(stored.modified))
+    event.add("SEQUENCE", stored.sequence)
+    event.add("SUMMARY", interview_summary(iv))
+    event.add("DTSTART", iv.start.astimezone(ZoneInfo(iv.tz)))
+    event.add("DTEND", iv.end.astimezone(ZoneInfo(iv.tz)))
+    if iv.location:
+        event.add("LOCATION", iv.location)
+        if re.match(r"^https?://\S+$", iv.location):
+            event.add("URL", iv.location)
+    if iv.notes:
+        event.add("DESCRIPTION", iv.notes)
+    event.add("STATUS", "CONFIRMED")
+    event.add("CATEGORIES", ["Followthrough", "Interview"])
+    for person in iv.interviewers:
+        if person.email:
+            attendee = vCalAddress(f"mailto:{person.email}")
+            attendee.params["CN"] = person.name
+            attendee.params["ROLE"] = "REQ-PARTICIPANT"
+            # The interview already happened or was arranged by the employer: a calendar
+            # server must never send invitations on our behalf.
+            attendee.params["SCHEDULE-AGENT"] = "NONE"
+            event.add("ATTENDEE", attendee)
+    _x(event, "KIND", "interview")
+    _x(event, "ID", iv.id)
+    _x(event, "COMPANY", iv.company)
+    _x(event, "ROLE", iv.role)
+    _x(event, "CHANNEL", iv.channel.value)
+    _x(event, "PACE", iv.pace.value)
+    _x(event, "PLAYBOOK", iv.playbook)
+    _x(event, "ROUND", str(iv.round))
+    _x(event, "SOURCE-UID", iv.source_uid)
+    if iv.decision_date is not None:
+        _x(event, "DECISION-DATE", iv.decision_date.isoformat())
+    for topic in iv.topics:
+        _x(event, "TOPIC", topic)
+    for point in iv.clarify:
+        _x(event, "CLARIFY", point)
+    for person in iv.interviewers:
+        _x(event, "INTERVIEWER", json.dumps(interviewer_to_dict(person), ensure_ascii=False))
+    for activity in stored.activities:
+        _x(event, "ACTIVITY", json.dumps(activity_to_dict(activity), ensure_ascii=False))
+    return event
+
+
+def step_summary(step: Step) -> str:
+    if step.status is StepStatus.DONE:
+        return DONE_MARK + step.title
+    if step.status is StepStatus.SKIPPED:
+        return SKIPPED_MARK + step.title
+    return step.title
+
+
+def step_description(step: Step, uid: str, draft: Draft | None) -> str:
+    """The drafted message, a mailto: link that opens it, and the app's compose link."""
+    parts: list[str] = []
+    if step.status is not StepStatus.PLANNED and step.status_reason:
+        parts.append(step.status_reason)
+    parts.append(step.why)
+    if draft is not None:
+        if draft.subject:
+            parts.append(f"Subject: {draft.subject}")
+        parts.append(draft.body.strip())
+        if step.channel is StepChannel.EMAIL and draft.to_address:
+            parts.append(
+                "Open in your mail app: " + mailto_url(draft.to_address, draft.subject, draft.body)
+            )
+    parts.append(f"Open in Followthrough: {compose_link(uid)}")
+    return "\n\n".join(p for p in parts if p)
+
+
+def step_event(
+    stored: StoredStep, interview: Interview, tz: ZoneInfo, draft: Draft | None = None
+) -> Event:
+    """The VEVENT of one follow-up step."""
+    step = stored.step
+    uid = step_uid(step.id)
+    event = Event()
+    event.add("UID", uid)
+    event.add("DTSTAMP", _stamp(stored.modified))
+    event.add("LAST-MODIFIED", _stamp(stored.modified))
+    event.add("SEQUENCE", stored.sequence)
+    event.add("SUMMARY", step_summary(step))
+    event.add("DTSTART", step.start.astimezone(tz))
+    event.add("DTEND", step.end.astimezone(tz))
+    event.add("DESCRIPTION", step_description(step, uid, draft))
+    event.add("RELATED-TO", interview_uid(interview.id), parameters={"RELTYPE": "PARENT"})
+    event.add("URL", compose_link(uid))
+    event.add("CATEGORIES", ["Followthrough", "Follow-up", interview.company])
+    event.add(
+        "STATUS",
+        "CANCELLED" if step.status in (StepStatus.CANCELLED, StepStatus.SKIPPED) else "CONFIRMED",
+    )
+    event.add("TRANSP", "TRANSPARENT")  # a reminder to act, not time the user is busy
+    if step.status is StepStatus.PLANNED:
+        alarm = Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("DESCRIPTION", step.title)
+        alarm.add("TRIGGER", timedelta(minutes=-15))
+        event.add_component(alarm)
+    _x(event, "KIND", step.kind)
+    _x(event, "STEP", step.key)
+    _x(event, "STATUS", step.status.value)
+    _x(event, "CHANNEL", step.channel.value)
+    return event
+
+
+def calendar(
+    events: Iterable[Event], *, name: str = "", tz: str = "", method: str = ""
+) -> Calendar:
+    """A VCALENDAR around `events`, with a VTIMEZONE for every zone they use."""
+    from followthrough.ical.timezones import add_timezones
+
+    cal = Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    if method:
+        cal.add("METHOD", method)
+    if name:
+        cal.add("X-WR-CALNAME", name)
+    if tz:
+        cal.add("X-WR-TIMEZONE", tz)
+    for event in events:
+        cal.add_component(event)
+    add_timezones(cal)
+    return cal
+
+
+# -- reading back --------------------------------------------------------------------------------
+
+
+class MappingError(ValueError):
+    """One of our events that cannot be read back; the message names the UID and the field."""
+
+
+@dataclass(frozen=True)
+class StepState:
+    """What a calendar shows of one step: where it is and in what state."""
+
+    uid: str
+    key: str
+    start: datetime
+    status: StepStatus
+    sequence: int
+    summary: str
+
+
+@dataclass
+class ImportedInterview:
+    """An interview read from our own events, with its history and its steps as shown."""
+
+    interview: Interview
+    activities: list[Activity]
+    sequence: int
+    steps: dict[str, StepState] = field(default_factory=dict)
+
+
+_ESCAPED = re.compile(r"\\([\\;,nN])")
+
+
+def _unescape(value: str) -> str:
+    """RFC 5545 TEXT unescaping, in one pass (so a written backslash stays one)."""
+    return _ESCAPED.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def _texts(event: Event, name: str) -> list[str]:
+    values = event.get(name)
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        values = [values]
+    if name.startswith("X-"):
+        # icalendar reads unknown properties raw; ours are TEXT, escaped when written.
+        return [_unescape(str(v)) for v in values]
+    return [str(v) for v in values]
+
+
+def _text(event: Event, name: str, default: str = "") -> str:
+    values = _texts(event, name)
+    return values[0] if values else default
+
+
+def _instant(event: Event, name: str, uid: str) -> datetime:
+    try:
+        value = event.decoded(name)
+    except (KeyError, ValueError) as error:
+        raise MappingError(f"The event {uid} has no usable {name}: {error}.") from None
+    if not isinstance(value, datetime):
+        raise MappingError(f"The event {uid} has a date, not a time, as its {name}.")
+    if value.tzinfo is None:
+        raise MappingError(f"The event {uid} has a floating {name} (no time zone).")
+    return value
+
+
+def read_interview(event: Event) -> ImportedInterview:
+    """Rebuild an interview and its history from its VEVENT."""
+    uid = str(event.get("UID", ""))
+    parsed = parse_uid(uid)
+    if parsed is None or parsed[1]:
+        raise MappingError(f"{uid!r} is not the UID of a Followthrough interview.")
+    interview_id = parsed[0]
+    try:
+        tz_name = _tz_name(event, "DTSTART")
+        zone = ZoneInfo(tz_name)
+        people = tuple(
+            Interviewer(
+                name=p["name"],
+                email=p.get("email", ""),
+                title=p.get("title", ""),
+                phone=p.get("phone", ""),
+                key=p["key"],
+            )
+            for p in (json.loads(t) for t in _texts(event, X + "INTERVIEWER"))
+        )
+        decision = _text(event, X + "DECISION-DATE")
+        interview = Interview(
+            id=interview_id,
+            company=_text(event, X + "COMPANY"),
+            role=_text(event, X + "ROLE"),
+            interviewers=people,
+            start=_instant(event, "DTSTART", uid).astimezone(zone),
+            end=_instant(event, "DTEND", uid).astimezone(zone),
+            tz=tz_name,
+            channel=Channel(_text(event, X + "CHANNEL", Channel.VIDEO.value)),
+            decision_date=date.fromisoformat(decision) if decision else None,
+            pace=Pace(_text(event, X + "PACE", Pace.STANDARD.value)),
+            playbook=_text(event, X + "PLAYBOOK"),
+            round=int(_text(event, X + "ROUND", "1")),
+            topics=tuple(_texts(event, X + "TOPIC")),
+            clarify=tuple(_texts(event, X + "CLARIFY")),
+            notes=_text(event, "DESCRIPTION"),
+            location=_text(event, "LOCATION"),
+            created=_created(event),
+            source_uid=_text(event, X + "SOURCE-UID"),
+        ).validated()
+        activities = [activity_from_dict(json.loads(t)) for t in _texts(event, X + "ACTIVITY")]
+    except MappingError:
+        raise
+    except (ValueError, KeyError, TypeError) as error:
+        raise MappingError(f"The interview event {uid} cannot be read: {error}") from None
+    return ImportedInterview(interview, activities, int(event.get("SEQUENCE", 0)))
+
+
+def _created(event: Event) -> datetime | None:
+    if event.get("CREATED") is None:
+        return None
+    value = event.decoded("CREATED")
+    return value if isinstance(value, datetime) else None
+
+
+def _tz_name(event: Event, name: str) -> str:
+    prop = event.get(name)
+    tzid = prop.params.get("TZID") if prop is not None else None
+    if tzid:
+        return str(tzid)
+    value = event.decoded(name)
+    if (
+        isinstance(value, datetime)
+        and value.tzinfo is not None
+        and value.utcoffset() == timedelta(0)
+    ):
+        return "UTC"
+    raise MappingError(f"The event {event.get('UID')} has no time zone on {name}.")
+
+
+def read_step(event: Event) -> tuple[str, StepState]:
+    """(interview id, the step as the calendar shows it) from a step VEVENT."""
+    uid = str(event.get("UID", ""))
+    parsed = parse_uid(uid)
+    if parsed is None or not parsed[1]:
+        raise MappingError(f"{uid!r} is not the UID of a Followthrough step.")
+    summary = _text(event, "SUMMARY")
+    mark = _text(event, X + "STATUS")
+    try:
+        status = StepStatus(mark) if mark else StepStatus.PLANNED
+    except ValueError:
+        raise MappingError(f"The step {uid} has an unknown status {mark!r}.") from None
+    if str(event.get("STATUS", "")).upper() == "CANCELLED" and status is StepStatus.PLANNED:
+        status = StepStatus.CANCELLED
+    if summary.startswith(DONE_MARK.strip()) and status is StepStatus.PLANNED:
+        status = StepStatus.DONE
+    return parsed[0], StepState(
+        uid,
+        parsed[1],
+        _instant(event, "DTSTART", uid),
+        status,
+        int(event.get("SEQUENCE", 0)),
+        summary,
+    )
+
+
+def is_ours(event: Event) -> bool:
+    return parse_uid(str(event.get("UID", ""))) is not None
+
+
+def changes_from_calendar(state: StepState, step: Step, at: datetime) -> list[Activity]:
+    """What the user did to a step in their calendar, as activities for the planner."""
+    found: list[Activity] = []
+    if step.status is StepStatus.PLANNED:
+        if state.status is StepStatus.DONE:
+            found.append(
+                Activity(
+                    ActivityKind.DONE, state.start, step=step.key, how="marked done in the calendar"
+                )
+            )
+        elif state.status in (StepStatus.SKIPPED, StepStatus.CANCELLED):
+            found.append(Activity(ActivityKind.SKIP, at, step=step.key))
+        elif abs(state.start - step.start) >= timedelta(minutes=1):
+            found.append(Activity(ActivityKind.MOVE, at, step=step.key, to=state.start))
+    return found
+
+
+def interview_family(events: Iterable[Event]) -> tuple[list[ImportedInterview], list[Event]]:
+    """Our interviews (with the steps shown for each) and the events that are not ours."""
+    interviews: dict[str, ImportedInterview] = {}
+    steps: list[tuple[str, StepState]] = []
+    foreign: list[Event] = []
+    for event in events:
+        if not is_ours(event):
+            foreign.append(event)
+            continue
+        parsed = parse_uid(str(event.get("UID")))
+        assert parsed is not None
+        if parsed[1]:
+            steps.append(read_step(event))
+        else:
+            imported = read_interview(event)
+            interviews[imported.interview.id] = imported
+    for interview_id, state in steps:
+        owner = interviews.get(interview_id)
+        if owner is None:
+            raise MappingError(
+                f"The step {state.uid} belongs to an interview that is not in the file."
+            )
+        owner.steps[state.key] = state
+    return list(interviews.values()), foreign
