@@ -26,7 +26,7 @@ define check_python
 	exit 1; }
 endef
 
-.PHONY: all venv install run test lint test-packaging screenshots clean
+.PHONY: all venv install run test lint test-packaging screenshots example-ics clean
 
 all: test
 
@@ -63,6 +63,10 @@ test-packaging: install
 # PNGs of the main views with sample data, for the README.
 screenshots: install
 	QT_QPA_PLATFORM=offscreen $(VPY) -m followthrough.ui.screenshots docs/screenshots
+
+# The example file docs/ical-mapping.md shows, written by the real export.
+example-ics: install
+	$(VPY) -m followthrough.ical.example docs/example.ics
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
