@@ -55,16 +55,29 @@ floating local onset with UNTIL's digits, so east of Greenwich an exact UNTIL dr
 last transition (Europe/Moscow 2010: summer read an hour off). COUNT is valid RFC 5545, has no
 time zone to get wrong, and all three read it exactly; Outlook keeps only one yearly rule anyway.
 
-What the readers do (icalendar 7.3, vobject 0.9.9, ical 14; see tests/ical/test_timezones.py):
+What the readers do (icalendar 7.3, vobject 0.9.9, ical 14.3; read in their sources and checked
+by tests/ical/test_timezones.py):
 
 * icalendar: a TZID that zoneinfo knows is read with zoneinfo, ignoring the VTIMEZONE. Any other
   TZID is built from the VTIMEZONE with dateutil's ``tzical`` and cached process-wide under the
-  TZID, first one wins: a second, different VTIMEZONE with the same custom TZID is ignored.
+  TZID, first one wins: a later, different VTIMEZONE with the same custom TZID is ignored.
 * vobject: every VTIMEZONE is parsed with ``tzical`` and registered process-wide under its TZID,
-  first one wins, even for IANA names (only an unregistered TZID falls back to pytz). So the
-  first VTIMEZONE read for "Europe/Berlin" in a process is used for every later file.
+  first one wins, even for IANA names; only an unregistered TZID falls back to pytz. So in one
+  process the first VTIMEZONE read for "Europe/Berlin" serves every later file, and times
+  before its first onset are read with its first STANDARD offset. vobject also refuses to
+  register a VTIMEZONE that looks like UTC over 2000-2019 (see `_looks_like_utc_to_vobject`):
+  for a zone at +00:00 all year (Africa/Abidjan, Atlantic/Reykjavik) it then uses pytz under
+  the IANA name (right) and leaves times floating under any other TZID. VTIMEZONEs must come
+  before the components that use them.
 * ical: an IANA TZID is read with its own TZif reader, ignoring the VTIMEZONE; any other TZID
-  with its own RRULE/RDATE expansion of the VTIMEZONE, per calendar.
+  with its own expansion of the VTIMEZONE, per calendar. It rejects the whole calendar if a
+  VTIMEZONE RRULE has a UTC UNTIL, ignores a sub-component with neither RRULE nor RDATE, and
+  reads a time before the first onset as UTC.
+* A local time skipped by a change (02:30 on the day clocks go from 02:00 to 03:00) is read by
+  all three with the offset after the change, not before it as RFC 5545 3.3.5 and zoneinfo
+  (``fold=0``) say: Berlin's 02:30 on 2024-03-31 comes back as 00:30 UTC, not 01:30 UTC. Write
+  valid local times.
+  A repeated local time is read as its first occurrence by all three, as RFC 5545 says.
 """
 
 from __future__ import annotations
@@ -114,7 +127,7 @@ _DAY = timedelta(days=1)
 _SECOND = timedelta(seconds=1)
 _LAST = -1  # BYDAY=-1SU: the last Sunday of the month
 #: Years after the span that are scanned too, to see whether its last rules go on and to pick
-#: between "4th" and "last" weekday: within 7 years a "last Sunday" falls on the 29th to 31st.
+#: between "4th" and "last" weekday (in any 8 years a "last Sunday" falls on a 29th-31st once).
 _HORIZON = 7
 #: vobject compares a VTIMEZONE with UTC over 2000-2019 only; see _looks_like_utc_to_vobject.
 _VOBJECT_LAST_YEAR = 2019
@@ -295,7 +308,7 @@ def _bisect(zone: ZoneInfo, low: datetime, high: datetime, offset: timedelta) ->
 @lru_cache(maxsize=512)
 def _plan(tzid: str, first_year: int, last_year: int) -> tuple[_Observance, ...]:
     """The sub-components for `first_year`..`last_year`, in onset order."""
-    scan_first = max(first_year - 1, 1)
+    scan_first = max(first_year - 1, 2)  # datetime cannot go before year 1
     plan = _plan_from(tzid, scan_first, last_year)
     if scan_first > _VOBJECT_LAST_YEAR and _looks_like_utc_to_vobject(plan):
         plan = _plan_from(tzid, _VOBJECT_LAST_YEAR, last_year)
