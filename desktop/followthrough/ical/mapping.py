@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Event, vCalAddress, vText
 
 from followthrough import __version__
 from followthrough.compose.mailto import mailto_url
@@ -208,28 +208,6 @@ def step_event(
     _x(event, "STATUS", step.status.value)
     _x(event, "CHANNEL", step.channel.value)
     return event
-
-
-def calendar(
-    events: Iterable[Event], *, name: str = "", tz: str = "", method: str = ""
-) -> Calendar:
-    """A VCALENDAR around `events`, with a VTIMEZONE for every zone they use."""
-    from followthrough.ical.timezones import add_timezones
-
-    cal = Calendar()
-    cal.add("PRODID", PRODID)
-    cal.add("VERSION", "2.0")
-    cal.add("CALSCALE", "GREGORIAN")
-    if method:
-        cal.add("METHOD", method)
-    if name:
-        cal.add("X-WR-CALNAME", name)
-    if tz:
-        cal.add("X-WR-TIMEZONE", tz)
-    for event in events:
-        cal.add_component(event)
-    add_timezones(cal)
-    return cal
 
 
 # -- reading back --------------------------------------------------------------------------------
