@@ -283,6 +283,20 @@ def test_stop_closes_the_port(store: Store) -> None:
     server.stop()  # twice is fine
 
 
+def test_stop_ends_serve_forever_from_another_thread(store: Store) -> None:
+    server = FeedServer(store, port=0, poll_interval=0.05)
+    server.bind()
+    url = server.url
+    loop = threading.Thread(target=server.serve_forever)
+    loop.start()
+    assert fetch(url).status == 200
+    server.stop()
+    loop.join(timeout=10)
+    assert not loop.is_alive()
+    with pytest.raises(ConnectionRefusedError):
+        fetch(url)
+
+
 def test_loopback_addresses() -> None:
     for host in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"):
         assert is_loopback(host), host
@@ -312,8 +326,9 @@ def test_serve_command_prints_the_url_and_warns_off_loopback(
         assert word in warning
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
-def test_feed_serve_command_until_ctrl_c(store: Store, data_dir: Path) -> None:
+@pytest.mark.skipif(sys.platform == "win32", reason="sends POSIX signals")
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])  # Ctrl-C; a service manager
+def test_feed_serve_command_until_ctrl_c(store: Store, data_dir: Path, stop: str) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "followthrough", "--data-dir", str(data_dir),
          "feed", "serve", "--port", "0"],
@@ -329,7 +344,7 @@ def test_feed_serve_command_until_ctrl_c(store: Store, data_dir: Path) -> None:
         assert answer.status == 200
         assert answer.body == Exporter(store).feed()
         assert fetch(url, "POST").status == 405
-        process.send_signal(signal.SIGINT)
+        process.send_signal(getattr(signal, stop))
         _, err = process.communicate(timeout=20)
     finally:
         if process.poll() is None:

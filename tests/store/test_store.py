@@ -498,3 +498,13 @@ def test_defaults_come_from_the_system_until_set(data_dir: Path) -> None:
         assert store.settings() == Settings.system_defaults()
     finally:
         store.close()
+
+
+def test_settings_changed_by_another_process_are_seen(store: Store, data_dir: Path) -> None:
+    other = open_at(data_dir)
+    try:
+        assert other.settings().timezone == "Africa/Johannesburg"
+        store.set_setting("timezone", "Europe/Paris")
+        assert other.settings().timezone == "Europe/Paris"
+    finally:
+        other.close()

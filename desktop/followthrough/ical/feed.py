@@ -21,6 +21,7 @@ import hmac
 import http.client
 import ipaddress
 import secrets
+import signal
 import socket
 import socketserver
 import ssl
@@ -30,8 +31,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
-from contextlib import AbstractContextManager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from getpass import getpass
@@ -153,7 +154,8 @@ class FeedServer:
             self.token = feed_token(store, renew=renew_token)
         self.path = f"/feed/{self.token}.ics"
         self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._thread: threading.Thread | None = None  # the one start() made
+        self._loop: threading.Thread | None = None  # the one in serve_forever()
         self._state: FeedSnapshot | None = None
 
     # -- life -----------------------------------------------------------------------------
@@ -213,15 +215,21 @@ class FeedServer:
         """Serve from this thread until stop() is called from another, or Ctrl-C."""
         self.bind()
         assert self._httpd is not None
-        self._httpd.serve_forever(self.poll_interval)
+        self._loop = threading.current_thread()
+        try:
+            self._httpd.serve_forever(self.poll_interval)
+        finally:
+            self._loop = None
 
     def stop(self) -> None:
-        """Stop serving and close the socket; a request being answered is finished first."""
+        """Stop serving (within poll_interval) and close the listening socket."""
         httpd, self._httpd = self._httpd, None
         if httpd is None:
             return
+        loop = self._thread or self._loop
+        if loop is not None and loop is not threading.current_thread():
+            httpd.shutdown()  # returns once the serving loop has ended
         if self._thread is not None:
-            httpd.shutdown()
             self._thread.join()
             self._thread = None
         httpd.server_close()
@@ -301,7 +309,9 @@ class _HTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "Followthrough"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version  # no Python version for the world to see
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -414,11 +424,30 @@ def serve_command(
             err.flush()
         out.write(server.url + "\n")
         out.flush()
-        with suppress(KeyboardInterrupt):
+        with suppress(KeyboardInterrupt), _sigterm_as_interrupt():
             server.serve_forever()
     finally:
         server.stop()
     return 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM (a service manager, `kill`) stop the server as cleanly as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "SIGTERM"
+    ):
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # -- publishing ------------------------------------------------------------------------------
@@ -620,7 +649,7 @@ def publish(
             saved = password is not None
         except SecretStoreUnavailable as problem:
             keyring_ok = False
-            say(f"{str(problem).rstrip('.')}; the password is used for this upload only.")
+            say(f"{str(problem).rstrip('.')}; it is used for this upload only.")
     if password is None:
         password = ask(f"Password for {target.username} at {target.origin}: ")
     if not password:

@@ -152,6 +152,7 @@ class Store:
         self.path = path
         self.library = library
         self._settings: Settings | None = None
+        self._data_version = -1
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -194,6 +195,11 @@ class Store:
 
     # -- settings -------------------------------------------------------------------------
     def settings(self) -> Settings:
+        # Another process (the CLI beside the window, a feed server) may have changed them:
+        # SQLite's data_version moves when another connection commits.
+        (version,) = self.conn.execute("PRAGMA data_version").fetchone()
+        if version != self._data_version:
+            self._settings, self._data_version = None, version
         if self._settings is None:
             pending = dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
             settings = Settings.system_defaults()
