@@ -200,7 +200,72 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("playbooks", help="list the playbooks and any problems with them")
+    _account_parser(commands)
     return parser
+
+
+def _account_parser(commands: Any) -> None:
+    """`followthrough account ...`: CalDAV accounts; their secrets go to the system keyring only."""
+    account = commands.add_parser(
+        "account", help="CalDAV accounts: add, list, remove, and the calendar each syncs with"
+    )
+    actions = account.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        help="connect an account: the login is checked first, and the password is kept in "
+        "the system keyring only",
+    )
+    add.add_argument("name", help="a name for the account, e.g. work")
+    add.add_argument(
+        "--url",
+        default="",
+        help="the server's CalDAV address (https://...); with --preset nextcloud or baikal "
+        "its host name is enough, other presets know it",
+    )
+    add.add_argument("--username", required=True, help="the user to log in as")
+    add.add_argument(
+        "--preset",
+        default="",
+        help="nextcloud, fastmail, icloud, radicale, baikal or google: fills in the address "
+        "(see: followthrough account presets)",
+    )
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    secret.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="log in with an OAuth 2.0 access token (bearer, e.g. Google) read from the first "
+        "line of standard input",
+    )
+    add.add_argument(
+        "--trust-fingerprint",
+        default="",
+        metavar="SHA256",
+        help="trust a self-signed server whose certificate has this SHA-256 fingerprint "
+        "(and no other certificate)",
+    )
+    listing = actions.add_parser("list", help="list the accounts (never their passwords)")
+    listing.add_argument("--json", action="store_true")
+    remove = actions.add_parser("remove", help="forget an account and its saved password")
+    remove.add_argument("name")
+    calendars = actions.add_parser("calendars", help="list the calendars the server has")
+    calendars.add_argument("name")
+    use = actions.add_parser("use", help="choose the calendar the account syncs with")
+    use.add_argument("name")
+    which = use.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--calendar", metavar="PATH", help="its path (see account calendars), URL or name"
+    )
+    which.add_argument(
+        "--create",
+        metavar="NAME",
+        help='make a calendar with this name, e.g. "Interview follow-ups"',
+    )
+    actions.add_parser("presets", help="the services Followthrough knows, and what each needs")
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -427,6 +492,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return 0
     if args.command in ("export", "import", "feed"):
         return _run_ical(args, store)
+    if args.command == "account":
+        return _run_account(args, store)
     if args.command == "playbooks":
         for book in sorted(store.library.playbooks.values(), key=lambda b: b.id):
             marker = "*" if book.id == store.settings().playbook else " "
@@ -468,6 +535,125 @@ def _run_ical(args: argparse.Namespace, store: Store) -> int:
     selection = Selection(interview_id=args.interview, start=start, end=end)
     write_atomically(args.file, exporter.ics(selection))
     return 0
+
+
+def _account_secret(args: argparse.Namespace, name: str, user: str, origin: str, auth: str) -> str:
+    """The password or token of `account add`: from stdin when asked, else typed unechoed."""
+    word = "access token" if auth == "bearer" else "password"
+    flag = "--token-stdin" if auth == "bearer" else "--password-stdin"
+    if args.password_stdin or args.token_stdin:
+        value = sys.stdin.readline().rstrip("\r\n")
+        if not value:
+            raise ValidationError(f"{flag} read no {word} from standard input.")
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError(
+            f"Standard input is not a terminal, so the {word} of {name} cannot be typed; "
+            f"pipe it in with {flag}."
+        )
+    from getpass import getpass
+
+    try:
+        value = getpass(f"{word.capitalize()} for {user} at {origin}: ")
+    except (EOFError, KeyboardInterrupt):
+        value = ""
+    if not value:
+        raise ValidationError(f"No {word} was given.")
+    return value
+
+
+def _run_account(args: argparse.Namespace, store: Store) -> int:
+    from dataclasses import asdict
+
+    from followthrough.sync import accounts
+
+    if args.action == "presets":
+        for known in accounts.PRESETS.values():
+            address = known.url.replace("{host}", "HOST").replace("{user}", "USER")
+            _emit(f"{known.id:<10} {address or '(your server’s address)'}")
+            _emit(f"{'':<10} {known.note}")
+        return 0
+    if args.action == "add":
+        account = accounts.new_account(
+            args.name,
+            username=args.username,
+            url=args.url,
+            preset_id=args.preset,
+            trusted_fingerprint=args.trust_fingerprint,
+            auth="bearer" if args.token_stdin else None,
+        )
+        if args.password_stdin and account.auth == "bearer":
+            raise ValidationError(
+                f"The account {account.name} logs in with an access token: use --token-stdin."
+            )
+        accounts.require_keyring(account.auth)  # before asking for a secret it could not keep
+        chosen = accounts.PRESETS.get(account.preset)
+        if chosen and not (args.password_stdin or args.token_stdin) and sys.stdin.isatty():
+            sys.stderr.write(f"followthrough: {chosen.note}\n")
+        secret = _account_secret(args, account.name, account.username, account.origin, account.auth)
+        added = accounts.add_account(store, account, secret)
+        _emit(f"Added the account {added.name}: {added.username} at {added.url}.")
+        if not added.calendar_url:
+            _emit(
+                f"Next, choose its calendar: followthrough account calendars {added.name}, then "
+                f"followthrough account use {added.name} --calendar PATH "
+                '(or --create "Interview follow-ups").'
+            )
+        return 0
+    if args.action == "list":
+        listed = accounts.list_accounts(store)
+        if args.json:
+            _emit(json.dumps([asdict(account) for account in listed], indent=2))
+            return 0
+        if not listed:
+            _emit(
+                "No CalDAV accounts yet. Add one with: followthrough account add NAME --url URL "
+                "--username USER"
+            )
+        for account in listed:
+            calendar = (
+                f"calendar '{account.calendar_name}' ({account.calendar_path})"
+                if account.calendar_url
+                else "no calendar chosen yet"
+            )
+            extras = f" [{account.preset}]" if account.preset else ""
+            if account.trusted_fingerprint:
+                pinned = accounts.show_fingerprint(account.trusted_fingerprint)
+                extras += f", trusts the certificate {pinned[:23]}…"
+            _emit(f"{account.name}  {account.username} at {account.url}{extras}  {calendar}")
+        return 0
+    if args.action == "remove":
+        name = accounts.get_account(store, args.name).name
+        for note in accounts.remove_account(store, args.name):
+            sys.stderr.write(f"followthrough: warning: {note}\n")
+        _emit(f"Removed the account {name}.")
+        return 0
+    if args.action == "calendars":
+        account = accounts.get_account(store, args.name)
+        found = accounts.discover_calendars(store, args.name)
+        if not found:
+            _emit(
+                f"The server lists no calendars for {account.username}; make one with: "
+                f'followthrough account use {account.name} --create "Interview follow-ups"'
+            )
+        for listed_calendar in found:
+            chosen_url = account.calendar_url.rstrip("/")
+            url = listed_calendar.url
+            mark = "*" if chosen_url and url.rstrip("/") == chosen_url else " "
+            where = listed_calendar.path if url.startswith(account.origin) else url
+            note = "" if listed_calendar.supports_events else "  (no events: tasks or notes only)"
+            _emit(f"{mark} {where}  {listed_calendar.name}{note}")
+        return 0
+    if args.action == "use":
+        choice = accounts.use_calendar(store, args.name, path=args.calendar, create=args.create)
+        updated = choice.account
+        what = "Created the calendar" if choice.created else "Chose the calendar"
+        _emit(
+            f"{what} '{updated.calendar_name}' ({updated.calendar_path}); the account "
+            f"{updated.name} syncs with it."
+        )
+        return 0
+    raise CliError(f"Unknown account action {args.action}.")  # pragma: no cover - argparse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
