@@ -38,6 +38,16 @@ def interviewer_to_dict(person: Interviewer) -> dict[str, Any]:
     }
 
 
+def interviewer_from_dict(data: dict[str, Any], default_key: str = "p1") -> Interviewer:
+    return Interviewer(
+        name=data["name"],
+        email=data.get("email", ""),
+        title=data.get("title", ""),
+        phone=data.get("phone", ""),
+        key=data.get("key", default_key),
+    )
+
+
 def interview_to_dict(iv: Interview) -> dict[str, Any]:
     return {
         "id": iv.id,
@@ -70,14 +80,7 @@ def interview_from_dict(data: dict[str, Any]) -> Interview:
         company=data["company"],
         role=data["role"],
         interviewers=tuple(
-            Interviewer(
-                name=p["name"],
-                email=p.get("email", ""),
-                title=p.get("title", ""),
-                phone=p.get("phone", ""),
-                key=p.get("key", f"p{i}"),
-            )
-            for i, p in enumerate(data["interviewers"], start=1)
+            interviewer_from_dict(p, f"p{i}") for i, p in enumerate(data["interviewers"], start=1)
         ),
         start=start,
         end=end,

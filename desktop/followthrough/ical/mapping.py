@@ -24,6 +24,7 @@ from followthrough.compose.mailto import mailto_url
 from followthrough.core.codec import (
     activity_from_dict,
     activity_to_dict,
+    interviewer_from_dict,
     interviewer_to_dict,
 )
 from followthrough.core.model import (
@@ -31,7 +32,6 @@ from followthrough.core.model import (
     ActivityKind,
     Channel,
     Interview,
-    Interviewer,
     Pace,
     Step,
     StepChannel,
@@ -287,14 +287,7 @@ def read_interview(event: Event) -> ImportedInterview:
         tz_name = _tz_name(event, "DTSTART")
         zone = ZoneInfo(tz_name)
         people = tuple(
-            Interviewer(
-                name=p["name"],
-                email=p.get("email", ""),
-                title=p.get("title", ""),
-                phone=p.get("phone", ""),
-                key=p["key"],
-            )
-            for p in (json.loads(t) for t in _texts(event, X + "INTERVIEWER"))
+            interviewer_from_dict(json.loads(t)) for t in _texts(event, X + "INTERVIEWER")
         )
         decision = _text(event, X + "DECISION-DATE")
         interview = Interview(
