@@ -6,6 +6,7 @@ again (the feed server, the window's Export) costs little more than joining byte
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -92,6 +93,7 @@ class Exporter:
             resource_path("templates"), store.path.parent / "templates"
         )
         self._cache: dict[str, _Serialized] = {}
+        self._files: dict[str, tuple[_Serialized, str, bytes]] = {}
 
     def _interview_bytes(self, stored: StoredInterview) -> _Serialized:
         iv = stored.interview
@@ -168,6 +170,10 @@ class Exporter:
 
     def _parts(self, chosen: list[tuple[_Row, list[_Row]]]) -> list[_Serialized]:
         """Each chosen event's bytes: from the cache when unchanged, else mapped anew."""
+        return [part for _uid, part in self._keyed_parts(chosen)]
+
+    def _keyed_parts(self, chosen: list[tuple[_Row, list[_Row]]]) -> list[tuple[str, _Serialized]]:
+        """Each chosen event's UID and bytes, in file order."""
         settings = self.store.settings()
         tz = ZoneInfo(settings.timezone)
 
@@ -198,20 +204,41 @@ class Exporter:
             if not fresh(step_uid(s.id), (*s.key, sequences[interview.id], settings))
         ]
         stored_steps = self.store.stored_steps(stale_steps)
-        parts: list[_Serialized] = []
+        parts: list[tuple[str, _Serialized]] = []
         for interview, steps in chosen:
             uid = interview_uid(interview.id)
             if not fresh(uid, interview.key):
                 self._cache[uid] = self._interview_bytes(loaded[interview.id])
-            parts.append(self._cache[uid])
+            parts.append((uid, self._cache[uid]))
             for step in steps:
                 uid = step_uid(step.id)
                 if step.id in stored_steps:
                     self._cache[uid] = self._step_bytes(
                         stored_steps[step.id], loaded[interview.id], settings, tz
                     )
-                parts.append(self._cache[uid])
+                parts.append((uid, self._cache[uid]))
         return parts
+
+    def event_files(self) -> dict[str, tuple[str, bytes]]:
+        """Every interview's and step's event as a file of its own, for a CalDAV server.
+
+        UID -> (SHA-256 of the file, the file): PRODID, VERSION, the time zones the event
+        names and the one VEVENT; no METHOD, which CalDAV servers refuse in a stored object.
+        Nothing is trimmed, whatever its status. An event's file (and so its hash) stays
+        the same bytes while nothing it shows has changed.
+        """
+        zone_name = self.store.settings().timezone
+        files: dict[str, tuple[str, bytes]] = {}
+        for uid, part in self._keyed_parts(self.select(Selection())):
+            known = self._files.get(uid)
+            if known is None or known[0] is not part:
+                data = _assemble([part], method="", name="", tz=zone_name)
+                known = (part, hashlib.sha256(data).hexdigest(), data)
+                self._files[uid] = known
+            files[uid] = (known[1], known[2])
+        for gone in self._files.keys() - files.keys():
+            del self._files[gone]
+        return files
 
     def ics(
         self,

@@ -1,0 +1,288 @@
+"""Pushing the store's events to a real CalDAV server (Radicale on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar as ICalendar
+
+from followthrough.core.model import Activity, ActivityKind, Interview, Interviewer
+from followthrough.ical.export import Exporter
+from followthrough.ical.mapping import interview_uid
+from followthrough.store import Store
+from followthrough.sync.accounts import Account, calendar_for
+from followthrough.sync.engine import SyncError, content_key, push, sync_items
+
+if TYPE_CHECKING:
+    from conftest import MemoryKeyring, RadicaleServer
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def interview(company: str, day: int) -> Interview:
+    end = datetime(2026, 11, day, 15, 0, tzinfo=PARIS)
+    return Interview(
+        id="",
+        company=company,
+        role="Data engineer",
+        interviewers=(
+            Interviewer(name="Ana Díaz", title="CTO", email="ana@acme.example", key="p1"),
+            Interviewer(name="Bo Li", key="p2", phone="+33 1 23 45 67 89"),
+        ),
+        start=end - timedelta(hours=1),
+        end=end,
+        tz="Europe/Paris",
+    ).validated()
+
+
+@pytest.fixture
+def two(store: Store) -> list[Interview]:
+    store.set_setting("timezone", "Europe/Paris")
+    return [
+        store.add_interview(interview("Acme Analytics", 23)),
+        store.add_interview(interview("Globex", 24)),
+    ]
+
+
+def server_events(store: Store, account: Account) -> dict[str, tuple[bytes, list[str]]]:
+    """UID -> (stored body, every UID of the calendar) as the server lists them."""
+    calendar = calendar_for(store, account, timeout=5)
+    try:
+        found: dict[str, tuple[bytes, list[str]]] = {}
+        uids: list[str] = []
+        for resource in calendar.events():
+            data = resource.data
+            body = data.encode() if isinstance(data, str) else bytes(data)
+            parsed = ICalendar.from_ical(body)
+            for event in parsed.walk("VEVENT"):
+                uids.append(str(event["UID"]))
+                found[str(event["UID"])] = (body, uids)
+        assert len(uids) == len(set(uids)), "an event is on the server twice"
+        return found
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+
+
+def status_on_server(body: bytes) -> str:
+    (event,) = ICalendar.from_ical(body).walk("VEVENT")
+    return str(event.get("STATUS", ""))
+
+
+def test_first_push_creates_every_event(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    files = Exporter(store).event_files()
+    assert len(files) > 2
+    report = push(store, caldav_account, timeout=5)
+    assert report.created == len(files)
+    assert (report.updated, report.deleted, report.unchanged, report.conflicts) == (0, 0, 0, [])
+    on_server = server_events(store, caldav_account)
+    assert set(on_server) == set(files)
+    for uid, (body, _all) in on_server.items():
+        assert b"METHOD" not in body
+        assert content_key(body) == content_key(files[uid][1])
+    recorded = sync_items(store, caldav_account.name)
+    assert set(recorded) == set(files)
+    assert all(item.etag and item.hash == files[uid][0] for uid, item in recorded.items())
+
+
+def test_event_files_are_standalone_and_stable(store: Store, two: list[Interview]) -> None:
+    first = Exporter(store).event_files()
+    again = Exporter(store).event_files()
+    assert {uid: h for uid, (h, _d) in first.items()} == {uid: h for uid, (h, _d) in again.items()}
+    for uid, (_hash, data) in first.items():
+        calendar = ICalendar.from_ical(data)
+        assert "METHOD" not in calendar
+        assert calendar["VERSION"] == "2.0" and "PRODID" in calendar
+        (event,) = calendar.walk("VEVENT")
+        assert str(event["UID"]) == uid
+        named = {
+            str(event[p].params["TZID"])
+            for p in ("DTSTART", "DTEND")
+            if p in event and "TZID" in event[p].params
+        }
+        assert named == {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")}
+
+
+def test_second_push_sends_nothing(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    first = push(store, caldav_account, timeout=5)
+    again = push(store, caldav_account, timeout=5)
+    assert again.unchanged == first.created
+    assert (again.created, again.updated, again.deleted, again.requests) == (0, 0, 0, 0)
+
+
+def test_reply_pushes_only_changed_events(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    push(store, caldav_account, timeout=5)
+    before = Exporter(store).event_files()
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    after = Exporter(store).event_files()
+    changed = {uid for uid in after if uid not in before or after[uid][0] != before[uid][0]}
+    assert changed
+    report = push(store, caldav_account, timeout=5)
+    assert report.updated + report.created == len(changed)
+    assert report.unchanged == len(after) - len(changed)
+    assert report.requests == len(changed)  # the server gave each PUT its ETag
+    on_server = server_events(store, caldav_account)
+    cancelled = {
+        uid for uid, (body, _all) in on_server.items() if status_on_server(body) == "CANCELLED"
+    }
+    assert cancelled and cancelled <= changed
+    assert all(content_key(on_server[uid][0]) == content_key(after[uid][1]) for uid in after)
+
+
+def test_deleted_interview_deletes_its_events(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme, globex = two
+    push(store, caldav_account, timeout=5)
+    kept = set(Exporter(store).event_files())
+    store.delete_interview(acme.id)
+    remaining = set(Exporter(store).event_files())
+    report = push(store, caldav_account, timeout=5)
+    assert report.deleted == len(kept - remaining) > 0
+    assert set(server_events(store, caldav_account)) == remaining
+    assert set(sync_items(store, caldav_account.name)) == remaining
+    assert interview_uid(globex.id) in remaining
+
+
+@pytest.fixture
+def cut_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """Stop Radicale once `puts` PUTs of a push were answered."""
+    from caldav.davclient import DAVClient
+
+    plan: dict[str, Any] = {"server": None, "puts": 0, "seen": 0}
+    original = DAVClient.request
+
+    def request(self: DAVClient, url: str, method: str = "GET", *args: Any, **kw: Any) -> Any:
+        server: RadicaleServer | None = plan["server"]
+        if server is not None and method == "PUT" and plan["seen"] >= plan["puts"]:
+            server.stop()
+            plan["server"] = None
+        answer = original(self, url, method, *args, **kw)
+        if method == "PUT":
+            plan["seen"] += 1
+        return answer
+
+    monkeypatch.setattr(DAVClient, "request", request)
+    yield plan
+
+
+def test_interrupted_push_resumes_without_duplicates(
+    store: Store,
+    caldav_account: Account,
+    two: list[Interview],
+    radicale: RadicaleServer,
+    cut_after: dict[str, Any],
+) -> None:
+    files = Exporter(store).event_files()
+    cut_after.update(server=radicale, puts=3)
+    with pytest.raises(SyncError, match="Nothing answers"):
+        push(store, caldav_account, timeout=5)
+    assert len(sync_items(store, caldav_account.name)) == 3
+    radicale.start()
+    report = push(store, caldav_account, timeout=5)
+    assert report.created == len(files) - 3 and report.unchanged == 3
+    on_server = server_events(store, caldav_account)
+    assert set(on_server) == set(files)
+    recorded = sync_items(store, caldav_account.name)
+    assert {uid: i.hash for uid, i in recorded.items()} == {u: h for u, (h, _d) in files.items()}
+
+
+def test_lost_record_is_found_again(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    push(store, caldav_account, timeout=5)
+    recorded = sync_items(store, caldav_account.name)
+    lost = interview_uid(two[0].id)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM sync_items WHERE uid = ?", (lost,))
+    report = push(store, caldav_account, timeout=5)
+    assert (report.created, report.adopted, report.conflicts) == (0, 1, [])
+    assert sync_items(store, caldav_account.name)[lost] == recorded[lost]
+    assert len(server_events(store, caldav_account)) == len(recorded)
+
+
+def test_changed_on_server_is_a_conflict_not_overwritten(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    push(store, caldav_account, timeout=5)
+    uid = interview_uid(acme.id)
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        event = calendar.event_by_uid(uid)
+        event.icalendar_component["SUMMARY"] = "Moved by phone"
+        event.save()
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+    store.update_interview(dataclasses.replace(acme, role="Staff data engineer").validated())
+    report = push(store, caldav_account, timeout=5)
+    assert uid in report.conflicts
+    body, _all = server_events(store, caldav_account)[uid]
+    assert b"Moved by phone" in body
+
+
+def test_refused_password_is_one_sentence(
+    store: Store,
+    caldav_account: Account,
+    two: list[Interview],
+    memory_keyring: MemoryKeyring,
+) -> None:
+    for key in memory_keyring.secrets:
+        memory_keyring.secrets[key] = "wrong"
+    with pytest.raises(SyncError, match="refused the user name or password"):
+        push(store, caldav_account, timeout=5)
+    assert sync_items(store, caldav_account.name) == {}
+
+
+def test_another_calendar_gets_every_event(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    from followthrough.sync.accounts import use_calendar
+
+    first = push(store, caldav_account, timeout=5)
+    other = use_calendar(store, caldav_account.name, create="Elsewhere", timeout=5).account
+    report = push(store, other, timeout=5)
+    assert (report.created, report.deleted, report.unchanged) == (first.created, 0, 0)
+    assert set(server_events(store, other)) == set(Exporter(store).event_files())
+
+
+def test_etag_is_fetched_when_put_gives_none(
+    store: Store, caldav_account: Account, two: list[Interview], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caldav.davclient import DAVClient
+
+    original = DAVClient.request
+    methods: list[str] = []
+
+    def request(self: DAVClient, url: str, method: str = "GET", *args: Any, **kw: Any) -> Any:
+        answer = original(self, url, method, *args, **kw)
+        methods.append(method)
+        if method == "PUT":
+            answer.headers.pop("ETag", None)
+        return answer
+
+    monkeypatch.setattr(DAVClient, "request", request)
+    report = push(store, caldav_account, timeout=5)
+    assert methods.count("HEAD") == methods.count("PUT") == report.created
+    assert report.requests == 2 * report.created
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        for uid, item in sync_items(store, caldav_account.name).items():
+            remote = calendar.client.request(item.href, "HEAD") if calendar.client else None
+            assert remote is not None and remote.headers["ETag"] == item.etag, uid
+    finally:
+        if calendar.client:
+            calendar.client.close()
