@@ -268,9 +268,8 @@ class _Planner:
             if k in chaser_keys and a.kind is ActivityKind.DONE
         ]
         last_sent = max(sent) if sent else None
-        fixed = sorted(
-            (moment, key) for key, moment in self.fixed_times().items() if key in chaser_keys
-        )
+        user_fixed = self.fixed_times()
+        fixed = sorted((moment, key) for key, moment in user_fixed.items() if key in chaser_keys)
         entries: list[tuple[datetime, int, int, StepRule, str]] = []
         # The other chasers keep the playbook's order (the final check-in comes last);
         # only the decision check-in finds its place by date.
@@ -316,18 +315,15 @@ class _Planner:
             at = _at_offset(anchor, earliest, self.cal, latest=False)
             why = _when(rule, earliest, latest, anchor_name)
             notes: list[str] = []
-            if self.replaced(rule, key, decision_day):
+            replaced = self.replaced(rule, key, decision_day)
+            if replaced:
                 pass  # it will be cancelled: keep the time it had, so calendars see it go, not move
             elif previous is not None:
                 spaced = _at_offset(previous.start, gap, self.cal, latest=False)
                 if spaced > at:
                     at = spaced
                     notes.append(f"Kept {gap.describe()} after the previous message.")
-            if (
-                decision_day is not None
-                and rule.after != "decision"
-                and not self.replaced(rule, key, decision_day)
-            ):
+            if decision_day is not None and rule.after != "decision" and not replaced:
                 after_decision = max(
                     self.cal.day_start(decision_day + timedelta(days=1)),
                     _decision_anchor(decision_day, self.employer, self.cal),
@@ -344,7 +340,7 @@ class _Planner:
             ):
                 at = last_contact.at
             at = max(at, self.end)  # a decision "today" seen from another zone: never before
-            if not self.replaced(rule, key, decision_day) and key not in self.fixed_times():
+            if not replaced and key not in user_fixed:
                 cleared = self.clear_of(
                     at, [m for m, k in fixed if k != key], gap, rule.duration.as_timedelta()
                 )
@@ -360,7 +356,7 @@ class _Planner:
                 " ".join([why, *notes]),
             )
             step = self.filter_chaser(
-                step, rule, key, current, decision_day, chase_from, unanswered
+                step, rule, key, current, decision_day, replaced, chase_from, unanswered
             )
             self.steps[key] = step
             if step.status in (StepStatus.PLANNED, StepStatus.DONE):
@@ -438,6 +434,7 @@ class _Planner:
         key: str,
         current: tuple[str, date] | None,
         decision_day: date | None,
+        replaced: bool,
         chase_from: datetime,
         unanswered: int,
     ) -> Step:
@@ -447,7 +444,7 @@ class _Planner:
             return self.cancel(step, f"They replied on {_fmt(last_contact.at, self.cal)}.")
         if rule.after == "decision" and current is not None and key != current[0]:
             return self.cancel(step, f"The decision date moved to {current[1].isoformat()}.")
-        if self.replaced(rule, key, decision_day):
+        if replaced:
             return self.cancel(
                 step, f"Replaced by the check-in after the decision date ({decision_day})."
             )
