@@ -61,6 +61,7 @@ class ActivityKind(StrEnum):
     SKIP = "skip"  # the user decided not to do a step
     REOPEN = "reopen"  # undoes done or skip
     MOVE = "move"  # the user moved a step to another time
+    CONFLICT = "conflict"  # a sync kept one of two changes: the note tells the other one
 
 
 _EMAIL_RE = re.compile(

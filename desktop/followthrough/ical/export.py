@@ -95,6 +95,11 @@ class Exporter:
         self._cache: dict[str, _Serialized] = {}
         self._files: dict[str, tuple[_Serialized, str, bytes]] = {}
 
+    def forget_cache(self) -> None:
+        """Drop every reused event (after a transaction it read from was rolled back)."""
+        self._cache.clear()
+        self._files.clear()
+
     def _interview_bytes(self, stored: StoredInterview) -> _Serialized:
         iv = stored.interview
         data = to_ical(interview_event(stored))

@@ -370,20 +370,31 @@ def is_ours(event: Event) -> bool:
     return parse_uid(str(event.get("UID", ""))) is not None
 
 
-def changes_from_calendar(state: StepState, step: Step, at: datetime) -> list[Activity]:
-    """What the user did to a step in their calendar, as activities for the planner."""
+def changes_from_calendar(
+    state: StepState, step: Step, at: datetime, base: StepState | None = None
+) -> list[Activity]:
+    """What the user did to a step in their calendar, as activities for the planner.
+
+    With `base` (the event as last synced), only what changed since counts: a step the
+    planner has moved here since is not pinned back to where the calendar still shows it.
+    """
     found: list[Activity] = []
-    if step.status is StepStatus.PLANNED:
-        if state.status is StepStatus.DONE:
-            found.append(
-                Activity(
-                    ActivityKind.DONE, state.start, step=step.key, how="marked done in the calendar"
-                )
+    if step.status is not StepStatus.PLANNED:
+        return found
+    status_changed = base is None or state.status is not base.status
+    moved_from = base.start if base is not None else step.start
+    if status_changed and state.status is StepStatus.DONE:
+        found.append(
+            Activity(
+                ActivityKind.DONE, state.start, step=step.key, how="marked done in the calendar"
             )
-        elif state.status in (StepStatus.SKIPPED, StepStatus.CANCELLED):
-            found.append(Activity(ActivityKind.SKIP, at, step=step.key))
-        elif abs(state.start - step.start) >= timedelta(minutes=1):
-            found.append(Activity(ActivityKind.MOVE, at, step=step.key, to=state.start))
+        )
+    elif status_changed and state.status in (StepStatus.SKIPPED, StepStatus.CANCELLED):
+        found.append(Activity(ActivityKind.SKIP, at, step=step.key))
+    elif abs(state.start - moved_from) >= timedelta(minutes=1) and abs(
+        state.start - step.start
+    ) >= timedelta(minutes=1):
+        found.append(Activity(ActivityKind.MOVE, at, step=step.key, to=state.start))
     return found
 
 

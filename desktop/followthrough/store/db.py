@@ -351,6 +351,9 @@ class Store:
         self,
         items: Sequence[tuple[Interview, Sequence[Activity], int]],
         reconcile: Callable[[Interview, list[Step]], list[Activity]] | None = None,
+        *,
+        deletions: Sequence[str] = (),
+        finish: Callable[[sqlite3.Connection], None] | None = None,
     ) -> list[tuple[Interview, str]]:
         """Bring interviews from elsewhere (a file, another computer) in, all or nothing.
 
@@ -358,10 +361,14 @@ class Store:
         gains the activities it has that are not here yet; one without an id but with the
         UID of an invitation already imported updates that interview's time and place.
         `reconcile` may turn what a calendar shows of the plan into further activities.
+        The interviews with ids in `deletions` are deleted, and `finish` runs last, in the
+        same transaction (a sync records what it applied there).
         Returns each interview with what happened to it: added, updated or unchanged.
         """
         results: list[tuple[Interview, str]] = []
         with self.transaction() as conn:
+            for interview_id in deletions:
+                conn.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
             for interview, activities, sequence in items:
                 interview, outcome = self._merge_one(conn, interview, activities, sequence)
                 if reconcile is not None:
@@ -373,6 +380,8 @@ class Store:
                         outcome = "updated" if outcome == "unchanged" else outcome
                         self._replan(conn, interview)
                 results.append((interview, outcome))
+            if finish is not None:
+                finish(conn)
         return results
 
     def _merge_one(

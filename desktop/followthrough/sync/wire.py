@@ -1,0 +1,297 @@
+"""The WebDAV/CalDAV requests a sync sends, counted, with every answer checked (no Qt).
+
+`DavSession` wraps one account's calendar: it counts requests (the benchmark prints them),
+turns transport and HTTP errors into one sentence, and speaks the three listings a sync needs:
+
+* RFC 6578 sync-collection with a stored token (what changed since) or an empty one (all);
+* PROPFIND Depth 1 of ETags, for servers without sync-collection;
+* RFC 4791 calendar-multiget, to fetch many events in one request.
+
+Server quirks, as caldav's compatibility hints (caldav.compatibility_hints) list them, are met
+here: a token the server no longer knows is refused with DAV:valid-sync-token and 403 (412 on
+Xandikos, 409 on some, or 500 without the precondition); each of these starts a full listing.
+A server that answers a stale token with everything (Stalwart) or with more than changed
+("fragile") costs only bandwidth: ETags decide what is fetched. Servers that forget to report
+deletions (older Nextcloud) are caught by a full listing once a day (see engine.FULL_EVERY).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urljoin, urlsplit
+from xml.sax.saxutils import escape
+
+from followthrough.sync.accounts import Account, AccountError, explain
+
+if TYPE_CHECKING:
+    from caldav.collection import Calendar
+    from caldav.davclient import DAVClient
+    from caldav.response import DAVResponse
+
+OK = (200, 201, 204, 207)
+_DAV = "{DAV:}"
+_CALDAV = "{urn:ietf:params:xml:ns:caldav}"
+_XML = '<?xml version="1.0" encoding="utf-8"?>\n'
+MULTIGET_BATCH = 250  # hrefs per calendar-multiget: big enough for speed, small for servers
+
+
+class SyncError(AccountError):
+    """A sync could not finish; what was confirmed by the server before is kept."""
+
+
+@dataclass
+class Listing:
+    """What a listing of the calendar found: resources with their ETags, and removals."""
+
+    etags: dict[str, str] = field(default_factory=dict)  # path -> ETag
+    removed: set[str] = field(default_factory=set)  # paths (only in an incremental listing)
+    token: str = ""  # the sync token to store ("" when the server gives none)
+    full: bool = True  # every resource is listed: what is not listed is gone
+
+
+def path_of(url: str) -> str:
+    """The decoded path of a URL or href: the key that compares hrefs from any source."""
+    return unquote(urlsplit(url).path)
+
+
+def normal_etag(value: str) -> str:
+    """An ETag as compared: weak and strong forms of the same tag are the same here."""
+    value = value.strip()
+    return value[2:] if value.startswith("W/") else value
+
+
+class DavSession:
+    """One account's calendar, with every request counted and errors made sentences."""
+
+    def __init__(self, calendar: Calendar, account: Account, timeout: float) -> None:
+        self.calendar = calendar
+        client = calendar.client
+        if client is None:  # pragma: no cover - calendar_for always gives a client
+            raise SyncError(f"No connection to {account.origin}.")
+        self.client: DAVClient = client
+        self.account = account
+        self.timeout = timeout
+        self.requests = 0
+        base = str(calendar.url)
+        self.base = base if base.endswith("/") else base + "/"
+        self.base_path = path_of(self.base)
+        original: Callable[..., DAVResponse] = self.client.request
+
+        def counted(*args: Any, **kwargs: Any) -> DAVResponse:
+            self.requests += 1
+            return original(*args, **kwargs)
+
+        setattr(self.client, "request", counted)  # noqa: B010 - wraps the instance's method
+
+    def href(self, uid: str) -> str:
+        return urljoin(self.base, quote(uid, safe="@") + ".ics")
+
+    def url(self, path: str) -> str:
+        return urljoin(self.base, quote(path))
+
+    def send(
+        self, url: str, method: str, body: bytes = b"", headers: Mapping[str, str] | None = None
+    ) -> DAVResponse:
+        from caldav.lib import error as dav_errors
+
+        try:
+            return self.client.request(url, method, body, dict(headers or {}))  # type: ignore[arg-type]
+        except (OSError, dav_errors.DAVError) as error:
+            raise SyncError(str(explain(error, self.account, self.timeout))) from error
+
+    def fail(self, response: DAVResponse, url: str, method: str) -> SyncError:
+        from caldav.lib import error as dav_errors
+
+        status = int(response.status)
+        error = dav_errors.DAVError(url, f"{method} {status} {response.reason}", status=status)
+        return SyncError(str(explain(error, self.account, self.timeout)))
+
+    def etag_of(self, response: DAVResponse, url: str) -> str:
+        """The ETag a response gives, else the one a HEAD (or a GET) of `url` gives."""
+        etag = etag_header(response)
+        for method in ("HEAD", "GET"):
+            if etag:
+                return etag
+            answer = self.send(url, method)
+            if answer.status in OK:
+                etag = etag_header(answer)
+        if not etag:
+            raise SyncError(
+                f"The server at {self.account.origin} gives no ETag for {url}, which a safe "
+                "sync needs."
+            )
+        return etag
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _report(self, body: bytes, depth: str) -> DAVResponse | None:
+        """A REPORT on the calendar; None when the server forbids it (403)."""
+        from caldav.lib import error as dav_errors
+
+        try:
+            return self.client.request(self.base, "REPORT", body, _xml_headers(depth))  # type: ignore[arg-type]
+        except dav_errors.AuthorizationError as error:
+            if error.status == 403:
+                # caldav raises 403 as an authorization error, but with DAV:valid-sync-token
+                # it means "start over", and without it "not this report": both fall back.
+                return None
+            raise SyncError(str(explain(error, self.account, self.timeout))) from error
+        except (OSError, dav_errors.DAVError) as error:
+            raise SyncError(str(explain(error, self.account, self.timeout))) from error
+
+    # -- listings --------------------------------------------------------------------------
+
+    def changes_since(self, token: str) -> Listing:
+        """What changed since `token` ("" or a refused token: everything, as a full listing)."""
+        if token:
+            answer = self._sync_collection(token)
+            if answer is not None:
+                return answer
+        answer = self._sync_collection("")
+        if answer is not None:
+            return answer
+        return self._propfind()
+
+    def _sync_collection(self, token: str) -> Listing | None:
+        body = (
+            f'{_XML}<d:sync-collection xmlns:d="DAV:"><d:sync-token>{escape(token)}'
+            "</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop>"
+            "</d:sync-collection>"
+        ).encode()
+        response = self._report(body, "0")
+        status = 403 if response is None else int(response.status)
+        if response is None or status not in OK:
+            if response is None or status in (400, 404, 405, 409, 412, 415, 500, 501):
+                # A refused token (valid-sync-token), or no sync-collection at all: the
+                # caller falls back to a full listing.
+                return None
+            raise self.fail(response, self.base, "REPORT")
+        root = self._parse(response)
+        listing = Listing(full=not token)
+        listing.token = (root.findtext(f"{_DAV}sync-token") or "").strip()
+        for href, status_line, props in self._responses(root):
+            if href is None:
+                continue
+            if " 404 " in f"{status_line} " or " 410 " in f"{status_line} ":
+                listing.removed.add(href)
+                continue
+            etag = props.findtext(f"{_DAV}getetag") if props is not None else None
+            if etag:
+                listing.etags[href] = normal_etag(etag)
+        return listing
+
+    def _propfind(self) -> Listing:
+        body = (
+            f'{_XML}<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:resourcetype/></d:prop>'
+            "</d:propfind>"
+        ).encode()
+        response = self.send(self.base, "PROPFIND", body, _xml_headers("1"))
+        if int(response.status) not in OK:
+            raise self.fail(response, self.base, "PROPFIND")
+        listing = Listing(full=True)
+        for href, _status, props in self._responses(self._parse(response)):
+            if href is None or props is None:
+                continue
+            kind = props.find(f"{_DAV}resourcetype")
+            if kind is not None and kind.find(f"{_DAV}collection") is not None:
+                continue
+            etag = props.findtext(f"{_DAV}getetag")
+            if etag:
+                listing.etags[href] = normal_etag(etag)
+        return listing
+
+    def fetch(self, paths: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """path -> (ETag, body) of each resource, by calendar-multiget (GETs if refused).
+
+        A resource gone in between is left out.
+        """
+        wanted = sorted(set(paths))
+        found: dict[str, tuple[str, bytes]] = {}
+        for start in range(0, len(wanted), MULTIGET_BATCH):
+            batch = wanted[start : start + MULTIGET_BATCH]
+            got = self._multiget(batch)
+            if got is None:
+                for path in batch:
+                    url = self.url(path)
+                    response = self.send(url, "GET")
+                    if int(response.status) in (404, 410):
+                        continue
+                    if int(response.status) not in OK:
+                        raise self.fail(response, url, "GET")
+                    found[path] = (normal_etag(self.etag_of(response, url)), body_of(response))
+                continue
+            found.update(got)
+        return found
+
+    def _multiget(self, paths: list[str]) -> dict[str, tuple[str, bytes]] | None:
+        hrefs = "".join(f"<d:href>{escape(quote(p))}</d:href>" for p in paths)
+        body = (
+            f'{_XML}<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+            f"<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
+        ).encode()
+        response = self._report(body, "1")
+        if response is None or int(response.status) in (400, 405, 415, 501):
+            return None
+        status = int(response.status)
+        if status not in OK:
+            raise self.fail(response, self.base, "REPORT")
+        found: dict[str, tuple[str, bytes]] = {}
+        for href, _status, props in self._responses(self._parse(response)):
+            if href is None or props is None:
+                continue
+            data = props.findtext(f"{_CALDAV}calendar-data")
+            etag = props.findtext(f"{_DAV}getetag")
+            if data and etag:
+                found[href] = (normal_etag(etag), data.encode("utf-8"))
+        return found
+
+    # -- parsing -----------------------------------------------------------------------------
+
+    def _parse(self, response: DAVResponse) -> ET.Element:
+        try:
+            root = ET.fromstring(body_of(response))
+        except ET.ParseError as error:
+            raise SyncError(
+                f"The server at {self.account.origin} sent an answer that is not valid XML "
+                f"({error}); try again later."
+            ) from None
+        if root.tag != f"{_DAV}multistatus":
+            raise SyncError(
+                f"The server at {self.account.origin} sent an unexpected answer "
+                f"({root.tag}) to a calendar listing."
+            )
+        return root
+
+    def _responses(self, root: ET.Element) -> Iterable[tuple[str | None, str, ET.Element | None]]:
+        """(path of a member of the calendar or None, status line, its 200 props)."""
+        for item in root.findall(f"{_DAV}response"):
+            href = (item.findtext(f"{_DAV}href") or "").strip()
+            path = path_of(urljoin(self.base, href)) if href else ""
+            member = path.startswith(self.base_path) and path.rstrip("/") != self.base_path.rstrip(
+                "/"
+            )
+            status = item.findtext(f"{_DAV}status") or ""
+            props = None
+            for propstat in item.findall(f"{_DAV}propstat"):
+                if " 200 " in f"{propstat.findtext(f'{_DAV}status') or ''} ":
+                    props = propstat.find(f"{_DAV}prop")
+            yield (path if member else None), status, props
+
+
+def _xml_headers(depth: str) -> dict[str, str]:
+    return {"Content-Type": 'application/xml; charset="utf-8"', "Depth": depth}
+
+
+def etag_header(response: DAVResponse) -> str:
+    headers = response.headers or {}
+    value = headers.get("ETag") or headers.get("etag") or ""
+    return str(value).strip()
+
+
+def body_of(response: DAVResponse) -> bytes:
+    raw = getattr(response, "_raw_body", b"") or response._raw
+    return raw if isinstance(raw, bytes) else str(raw).encode("utf-8")
