@@ -475,8 +475,18 @@ class _Merger:
                 base = read_step(base_event)[1]
             except MappingError:
                 base = None
+        # What the calendar did is recorded after everything already known of the step, so
+        # that the history (ordered by time) ends with it, whatever the clocks said.
+        at = max(
+            [self.now]
+            + [
+                a.at + timedelta(milliseconds=1)
+                for a in self.store.activities(step.interview_id)
+                if a.step == step.key
+            ]
+        )
         if base is None or not self.changed_here(remote.uid):
-            return changes_from_calendar(state, step, self.now, base)
+            return changes_from_calendar(state, step, at, base)
         # Changed on both sides since the base: field by field.
         remote_at = _changed_at(remote.event, self.now)
         later_there = remote_at > modified
@@ -494,10 +504,10 @@ class _Merger:
                     )
                 )
                 found += changes_from_calendar(
-                    state, replace(step, status=StepStatus.PLANNED), self.now, base
+                    state, replace(step, status=StepStatus.PLANNED), at, base
                 )
                 if step.status is not StepStatus.PLANNED:
-                    found.insert(0, Activity(ActivityKind.REOPEN, self.now, step=step.key))
+                    found.insert(0, Activity(ActivityKind.REOPEN, at, step=step.key))
             else:
                 self.local_wins.add(remote.uid)
                 found.append(
@@ -526,7 +536,7 @@ class _Merger:
                         f"{here} here; the calendar's later move was kept.",
                     )
                 )
-                found.append(Activity(ActivityKind.MOVE, self.now, step=step.key, to=state.start))
+                found.append(Activity(ActivityKind.MOVE, at, step=step.key, to=state.start))
             else:
                 self.local_wins.add(remote.uid)
                 found.append(
@@ -538,7 +548,7 @@ class _Merger:
                 )
             return found
         # Different fields changed: both stand.
-        found += changes_from_calendar(state, step, self.now, base)
+        found += changes_from_calendar(state, step, at, base)
         if found:
             self.local_wins.add(remote.uid)  # what changed here must still reach the calendar
         return found
@@ -570,7 +580,7 @@ def _pull(
     allow_deletes: bool,
     now: datetime | None,
 ) -> PullReport:
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    now = now or datetime.now(UTC)
     account = session.account.name
     report = PullReport()
     known = sync_items(store, account)
@@ -618,6 +628,8 @@ def _pull(
                 _forget(conn, account, uid)
                 continue
             keep_old = merger.changed_here(uid) or uid in merger.local_wins
+            if keep_old and uid not in known and _same_events(item.body, after[uid][1]):
+                keep_old = False  # sent before, but its record was lost: the same event
             previous = known.get(uid)
             digest = (previous.hash if previous else "") if keep_old else after[uid][0]
             _record(

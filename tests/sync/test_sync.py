@@ -1,0 +1,570 @@
+"""Two-way sync against a real Radicale on 127.0.0.1: pull, merge, conflicts, faults."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Event
+
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Interview,
+    Interviewer,
+    StepStatus,
+)
+from followthrough.ical.export import Exporter
+from followthrough.ical.mapping import interview_uid, step_uid
+from followthrough.store import Store, open_store
+from followthrough.sync.accounts import Account, add_account, calendar_for, use_calendar
+from followthrough.sync.engine import (
+    MassDeleteError,
+    SyncError,
+    push,
+    sync,
+    sync_items,
+)
+
+if TYPE_CHECKING:
+    from conftest import MemoryKeyring, RadicaleServer
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def interview(company: str, day: int) -> Interview:
+    end = datetime(2026, 11, day, 15, 0, tzinfo=PARIS)
+    return Interview(
+        id="",
+        company=company,
+        role="Data engineer",
+        interviewers=(
+            Interviewer(name="Ana Díaz", title="CTO", email="ana@acme.example", key="p1"),
+        ),
+        start=end - timedelta(hours=1),
+        end=end,
+        tz="Europe/Paris",
+        topics=("pipelines",),
+    ).validated()
+
+
+@pytest.fixture
+def two(store: Store) -> list[Interview]:
+    store.set_setting("timezone", "Europe/Paris")
+    return [
+        store.add_interview(interview("Acme Analytics", 23)),
+        store.add_interview(interview("Globex", 24)),
+    ]
+
+
+@pytest.fixture
+def second(
+    tmp_path: Path, caldav_account: Account, radicale: RadicaleServer, memory_keyring: MemoryKeyring
+) -> Iterator[Store]:
+    """Another computer: its own data folder, the same account and calendar."""
+    other, _ = open_store(tmp_path / "second-computer")
+    other.set_setting("timezone", "Europe/Paris")
+    key = next(k for k in memory_keyring.secrets if caldav_account.username in k[1])
+    password = memory_keyring.secrets[key]
+    add_account(other, Account("radicale", caldav_account.url, caldav_account.username), password)
+    use_calendar(other, "radicale", caldav_account.calendar_url, timeout=5)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
+def edit_remote(store: Store, account: Account, uid: str, change: Callable[[Event], None]) -> None:
+    """Change one event on the server as a calendar app would (LAST-MODIFIED set by `change`)."""
+    calendar = calendar_for(store, account, timeout=5)
+    try:
+        resource = calendar.event_by_uid(uid)
+        change(resource.icalendar_component)
+        resource.save(increase_seqno=False)
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+
+
+def delete_remote(store: Store, account: Account, uids: list[str]) -> None:
+    calendar = calendar_for(store, account, timeout=5)
+    try:
+        for uid in uids:
+            calendar.event_by_uid(uid).delete()
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+
+
+def stamp(event: Event, moment: datetime) -> None:
+    event.pop("LAST-MODIFIED", None)
+    event.add("LAST-MODIFIED", moment.astimezone(UTC))
+
+
+def planned(store: Store, interview_id: str) -> list[Any]:
+    return [s.step for s in store.steps(interview_id) if s.step.status is StepStatus.PLANNED]
+
+
+def state_of(store: Store) -> dict[str, Any]:
+    """What two computers must agree on: interviews, histories, and every step's time/state."""
+    return {
+        stored.interview.id: (
+            dataclasses.replace(stored.interview, created=None),
+            sorted(a.id for a in stored.activities),
+            sorted(
+                (s.step.key, s.step.status.value, s.step.start.astimezone(UTC))
+                for s in store.steps(stored.interview.id)
+            ),
+        )
+        for stored in store.stored_interviews()
+    }
+
+
+# -- first and incremental sync ----------------------------------------------------------------
+
+
+def test_first_sync_sends_everything_and_the_next_sends_nothing(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    files = Exporter(store).event_files()
+    first = sync(store, caldav_account, timeout=5)
+    assert first.push.created == len(files)
+    assert first.pull.full and first.pull.fetched == 0
+    again = sync(store, caldav_account, timeout=5)
+    assert (again.push.created, again.push.updated, again.push.deleted) == (0, 0, 0)
+    assert again.pull.fetched == 0 and not again.pull.full
+    assert again.requests <= 2
+    quiet = sync(store, caldav_account, timeout=5)
+    assert quiet.requests == 1 and quiet.pull.listed == 0
+
+
+def test_incremental_sync_sends_only_the_changed_interview(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    sync(store, caldav_account, timeout=5)
+    sync(store, caldav_account, timeout=5)
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    report = sync(store, caldav_account, timeout=5)
+    sent = report.push.created + report.push.updated
+    assert sent > 0 and report.pull.fetched == 0
+    uids = set(sync_items(store, caldav_account.name))
+    acme_uids = {u for u in uids if acme.id in u}
+    assert sent <= len(acme_uids)
+
+
+def test_second_computer_gets_interviews_with_their_plans(
+    store: Store, second: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    step = planned(store, acme.id)[0]
+    store.record(acme.id, Activity(ActivityKind.DONE, step.start, step=step.key, how="email"))
+    sync(store, caldav_account, timeout=5)
+    report = sync(second, caldav_account.name, timeout=5)
+    assert len(report.pull.added) == 2 and report.pull.full
+    assert report.push.created == report.push.updated == 0
+    assert state_of(second) == state_of(store)
+    assert second.step(step.id).step.status is StepStatus.DONE
+    back = sync(store, caldav_account, timeout=5)
+    assert back.pull.fetched == 0 and back.push.updated == 0
+
+
+def test_two_computers_converge(
+    store: Store, second: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme, globex = two
+    sync(store, caldav_account, timeout=5)
+    sync(second, caldav_account.name, timeout=5)
+    # The second computer marks a step done; the first logs the employer's reply elsewhere.
+    step = planned(second, globex.id)[0]
+    second.record(globex.id, Activity(ActivityKind.DONE, step.start, step=step.key))
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=2)))
+    sync(second, caldav_account.name, timeout=5)
+    sync(store, caldav_account, timeout=5)
+    sync(second, caldav_account.name, timeout=5)
+    assert state_of(second) == state_of(store)
+    assert store.step(step.id).step.status is StepStatus.DONE
+    chasers = [s.step for s in second.steps(acme.id) if s.step.chaser]
+    assert chasers and all(s.status is not StepStatus.PLANNED for s in chasers)
+    last = [sync(s, caldav_account.name, timeout=5) for s in (store, second)]
+    assert all(r.push.created + r.push.updated + r.push.deleted == 0 for r in last)
+
+
+# -- what a calendar app does --------------------------------------------------------------
+
+
+def test_step_moved_in_the_calendar_moves_here(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    sync(store, caldav_account, timeout=5)
+    step = planned(store, acme.id)[-1]
+    later = step.start + timedelta(days=1, hours=2)
+
+    def move(event: Event) -> None:
+        length = event.decoded("DTEND") - event.decoded("DTSTART")
+        for name, value in (("DTSTART", later), ("DTEND", later + length)):
+            event.pop(name)
+            event.add(name, value.astimezone(PARIS))
+        stamp(event, datetime.now(UTC) + timedelta(minutes=5))
+
+    edit_remote(store, caldav_account, step_uid(step.id), move)
+    report = sync(store, caldav_account, timeout=5)
+    assert report.pull.fetched == 1 and not report.pull.conflicts
+    moved = store.step(step.id).step
+    assert moved.start == later and moved.manual
+    assert report.push.updated >= 1  # the interview's event carries the move to other computers
+
+
+def test_step_marked_done_in_the_calendar_is_done_here(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    sync(store, caldav_account, timeout=5)
+    step = planned(store, acme.id)[0]
+
+    def done(event: Event) -> None:
+        event["SUMMARY"] = "✓ " + str(event["SUMMARY"])
+        event.pop("X-FOLLOWTHROUGH-STATUS", None)
+        event.add("X-FOLLOWTHROUGH-STATUS", "done")
+        stamp(event, datetime.now(UTC) + timedelta(minutes=5))
+
+    edit_remote(store, caldav_account, step_uid(step.id), done)
+    sync(store, caldav_account, timeout=5)
+    assert store.step(step.id).step.status is StepStatus.DONE
+
+
+def test_step_deleted_in_the_calendar_is_skipped_not_recreated(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    sync(store, caldav_account, timeout=5)
+    step = planned(store, acme.id)[-1]
+    uid = step_uid(step.id)
+    delete_remote(store, caldav_account, [uid])
+    report = sync(store, caldav_account, timeout=5)
+    assert report.pull.skipped_steps == 1
+    assert store.step(step.id).step.status is StepStatus.SKIPPED
+    assert report.push.created == 0
+    assert sync(store, caldav_account, timeout=5).push.created == 0
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        uids = {str(e.icalendar_component["UID"]) for e in calendar.events()}
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+    assert uid not in uids
+    # Reopened here, it is a change of this computer's: it goes back to the calendar.
+    store.record(acme.id, Activity(ActivityKind.REOPEN, datetime.now(UTC), step=step.key))
+    assert sync(store, caldav_account, timeout=5).push.created == 1
+
+
+def test_interview_deleted_in_the_calendar_is_deleted_here(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme, globex = two
+    sync(store, caldav_account, timeout=5)
+    uids = [u for u in sync_items(store, caldav_account.name) if acme.id in u]
+    delete_remote(store, caldav_account, uids)
+    report = sync(store, caldav_account, timeout=5)
+    assert report.pull.deleted == ["Acme Analytics — Data engineer"]
+    assert [iv.id for iv in store.interviews()] == [globex.id]
+    assert all(acme.id not in u for u in sync_items(store, caldav_account.name))
+    assert report.push.created == 0
+
+
+def test_remote_delete_never_wins_over_a_change_made_here(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    sync(store, caldav_account, timeout=5)
+    step = planned(store, acme.id)[-1]
+    store.record(
+        acme.id,
+        Activity(
+            ActivityKind.MOVE, datetime.now(UTC), step=step.key, to=step.start + timedelta(hours=3)
+        ),
+    )
+    delete_remote(store, caldav_account, [step_uid(step.id)])
+    report = sync(store, caldav_account, timeout=5)
+    assert report.pull.kept and report.pull.skipped_steps == 0
+    assert store.step(step.id).step.status is StepStatus.PLANNED
+    assert report.push.created == 1  # sent again
+
+
+def test_more_than_half_deleted_stops_and_asks(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    sync(store, caldav_account, timeout=5)
+    before = state_of(store)
+    delete_remote(store, caldav_account, list(sync_items(store, caldav_account.name)))
+    with pytest.raises(MassDeleteError, match="more than half"):
+        sync(store, caldav_account, timeout=5)
+    assert state_of(store) == before
+    report = sync(store, caldav_account, timeout=5, allow_deletes=True)
+    assert len(report.pull.deleted) == 2 and store.interviews() == []
+
+
+def test_deleting_most_here_stops_before_deleting_in_the_calendar(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    sync(store, caldav_account, timeout=5)
+    for iv in two:
+        store.delete_interview(iv.id)
+    with pytest.raises(MassDeleteError):
+        sync(store, caldav_account, timeout=5)
+    assert len(sync_items(store, caldav_account.name)) > 0
+    report = sync(store, caldav_account, timeout=5, allow_deletes=True)
+    assert report.push.deleted > 0 and sync_items(store, caldav_account.name) == {}
+
+
+def test_foreign_events_are_left_alone(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    sync(store, caldav_account, timeout=5)
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        calendar.add_event(
+            dtstart=datetime(2026, 12, 1, 9, tzinfo=UTC),
+            dtend=datetime(2026, 12, 1, 10, tzinfo=UTC),
+            summary="Dentist",
+            uid="dentist-1@example.com",
+        )
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+    before = state_of(store)
+    report = sync(store, caldav_account, timeout=5)
+    assert report.pull.fetched == 1 and state_of(store) == before
+    assert report.push.deleted == 0
+
+
+# -- conflicts -----------------------------------------------------------------------------
+
+
+def _conflicting_move(
+    store: Store, account: Account, acme: Interview, remote_later: bool
+) -> tuple[Any, datetime, datetime]:
+    sync(store, account, timeout=5)
+    step = planned(store, acme.id)[-1]
+    here = step.start + timedelta(hours=2)
+    there = step.start + timedelta(days=1)
+    store.record(acme.id, Activity(ActivityKind.MOVE, datetime.now(UTC), step=step.key, to=here))
+    when = datetime.now(UTC) + (timedelta(hours=1) if remote_later else -timedelta(hours=1))
+
+    def move(event: Event) -> None:
+        length = event.decoded("DTEND") - event.decoded("DTSTART")
+        for name, value in (("DTSTART", there), ("DTEND", there + length)):
+            event.pop(name)
+            event.add(name, value.astimezone(PARIS))
+        stamp(event, when)
+
+    edit_remote(store, account, step_uid(step.id), move)
+    return step, here, there
+
+
+def test_conflict_later_change_in_the_calendar_wins_and_the_other_is_kept(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    step, _here, there = _conflicting_move(store, caldav_account, acme, remote_later=True)
+    report = sync(store, caldav_account, timeout=5)
+    assert store.step(step.id).step.start == there
+    assert len(report.pull.conflicts) == 1
+    kept = [a for a in store.activities(acme.id) if a.kind is ActivityKind.CONFLICT]
+    assert len(kept) == 1 and kept[0].step == step.key and "calendar's later move" in kept[0].note
+
+
+def test_conflict_later_change_here_wins_and_reaches_the_calendar(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    step, here, _there = _conflicting_move(store, caldav_account, acme, remote_later=False)
+    report = sync(store, caldav_account, timeout=5)
+    assert store.step(step.id).step.start == here
+    assert "this computer's later move" in report.pull.conflicts[0]
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        shown = calendar.event_by_uid(step_uid(step.id)).icalendar_component.decoded("DTSTART")
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+    assert shown == here
+
+
+def test_different_fields_changed_on_both_sides_are_both_kept(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    sync(store, caldav_account, timeout=5)
+    store.update_interview(dataclasses.replace(acme, role="Staff data engineer").validated())
+
+    def relocate(event: Event) -> None:
+        event.pop("LOCATION", None)
+        event.add("LOCATION", "12 rue de la Paix, Paris")
+        stamp(event, datetime.now(UTC) + timedelta(minutes=5))
+
+    edit_remote(store, caldav_account, interview_uid(acme.id), relocate)
+    report = sync(store, caldav_account, timeout=5)
+    merged = store.interview(acme.id)
+    assert merged.role == "Staff data engineer"
+    assert merged.location == "12 rue de la Paix, Paris"
+    assert report.pull.conflicts == []
+
+
+def test_same_interview_field_changed_on_both_sides(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    acme = two[0]
+    sync(store, caldav_account, timeout=5)
+    store.update_interview(dataclasses.replace(acme, role="Staff data engineer").validated())
+
+    def rename(event: Event) -> None:
+        event.pop("X-FOLLOWTHROUGH-ROLE", None)
+        event.add("X-FOLLOWTHROUGH-ROLE", "Analytics engineer")
+        stamp(event, datetime.now(UTC) + timedelta(hours=1))
+
+    edit_remote(store, caldav_account, interview_uid(acme.id), rename)
+    report = sync(store, caldav_account, timeout=5)
+    assert store.interview(acme.id).role == "Analytics engineer"
+    (note,) = report.pull.conflicts
+    assert "Staff data engineer" in note and "Analytics engineer" in note
+    assert any(a.kind is ActivityKind.CONFLICT for a in store.activities(acme.id))
+
+
+# -- faults --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fault(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Make the server stop (or answer 500) before the n-th request of a given method."""
+    from caldav.davclient import DAVClient
+
+    plan: dict[str, Any] = {"server": None, "method": "", "after": 0, "seen": 0, "status": 0}
+    original = DAVClient.request
+
+    def request(self: DAVClient, url: str, method: str = "GET", *args: Any, **kw: Any) -> Any:
+        hit = method == plan["method"] and plan["seen"] >= plan["after"]
+        if method == plan["method"]:
+            plan["seen"] += 1
+        if hit and plan["server"] is not None:
+            plan["server"].stop()
+            plan["server"] = None
+        answer = original(self, url, method, *args, **kw)
+        if hit and plan["status"]:
+            plan["status"], plan["method"] = 0, ""
+            answer.status = 500
+            answer.reason = "Internal Server Error"
+        return answer
+
+    monkeypatch.setattr(DAVClient, "request", request)
+    return plan
+
+
+def test_sync_interrupted_during_the_pull_applies_nothing_then_completes(
+    store: Store,
+    second: Store,
+    caldav_account: Account,
+    two: list[Interview],
+    radicale: RadicaleServer,
+    fault: dict[str, Any],
+) -> None:
+    sync(store, caldav_account, timeout=5)
+    # The listing answers; the server stops before the events are fetched.
+    fault.update(server=radicale, method="REPORT", after=1)
+    with pytest.raises(SyncError, match="Nothing answers"):
+        sync(second, caldav_account.name, timeout=5)
+    assert second.interviews() == [] and sync_items(second, caldav_account.name) == {}
+    radicale.start()
+    report = sync(second, caldav_account.name, timeout=5)
+    assert len(report.pull.added) == 2 and report.push.created == 0
+    assert state_of(second) == state_of(store)
+
+
+def test_sync_interrupted_during_the_push_resumes_without_duplicates(
+    store: Store,
+    caldav_account: Account,
+    two: list[Interview],
+    radicale: RadicaleServer,
+    fault: dict[str, Any],
+) -> None:
+    files = Exporter(store).event_files()
+    fault.update(server=radicale, method="PUT", after=4)
+    with pytest.raises(SyncError, match="Nothing answers"):
+        sync(store, caldav_account, timeout=5)
+    radicale.start()
+    report = sync(store, caldav_account, timeout=5)
+    assert report.push.created == len(files) - 4
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        uids = [str(e.icalendar_component["UID"]) for e in calendar.events()]
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+    assert sorted(uids) == sorted(files)
+
+
+def test_a_server_error_mid_push_loses_nothing(
+    store: Store, caldav_account: Account, two: list[Interview], fault: dict[str, Any]
+) -> None:
+    files = Exporter(store).event_files()
+    fault.update(method="PUT", after=2, status=500)
+    with pytest.raises(SyncError):
+        sync(store, caldav_account, timeout=5)
+    report = sync(store, caldav_account, timeout=5)
+    # The PUT answered 500 had reached the server: the pull finds it, the same event, and
+    # records it; nothing is sent twice.
+    assert report.pull.fetched == 1
+    assert report.push.created == len(files) - 3 and report.push.updated == 0
+    assert len(sync_items(store, caldav_account.name)) == len(files)
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        uids = [str(e.icalendar_component["UID"]) for e in calendar.events()]
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+    assert sorted(uids) == sorted(files)
+
+
+def test_a_refused_token_falls_back_to_a_full_listing(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    sync(store, caldav_account, timeout=5)
+    sync(store, caldav_account, timeout=5)
+    with store.transaction() as conn:
+        conn.execute("UPDATE sync_state SET token = 'http://radicale.org/ns/sync/nonsense'")
+    report = sync(store, caldav_account, timeout=5)
+    assert report.pull.full and report.pull.fetched == 0
+    assert report.push.created == report.push.updated == 0
+
+
+def test_a_day_old_listing_is_done_again_in_full(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    sync(store, caldav_account, timeout=5)
+    later = datetime.now(UTC) + timedelta(days=1, minutes=1)
+    report = sync(store, caldav_account, timeout=5, now=later)
+    assert report.pull.full and report.pull.listed == len(sync_items(store, caldav_account.name))
+
+
+def test_wrong_password_is_one_sentence_and_stores_nothing(
+    store: Store, caldav_account: Account, two: list[Interview], memory_keyring: MemoryKeyring
+) -> None:
+    for key in memory_keyring.secrets:
+        memory_keyring.secrets[key] = "wrong"
+    with pytest.raises(SyncError, match="refused the user name or password"):
+        sync(store, caldav_account, timeout=5)
+    assert sync_items(store, caldav_account.name) == {}
+    assert store.conn.execute("SELECT COUNT(*) FROM sync_state").fetchone() == (0,)
+
+
+def test_push_alone_still_works_after_a_pull(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    sync(store, caldav_account, timeout=5)
+    assert push(store, caldav_account, timeout=5).requests == 0
