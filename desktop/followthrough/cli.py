@@ -1,6 +1,7 @@
 """The command line: the same jobs as the window, headless. A stable interface for scripts.
 
-With no sub-command it opens the window.
+With no sub-command it opens the window; links (`followthrough://compose/...`) and `.ics` files
+given instead of a sub-command open in the window, or in the one already open.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="followthrough",
         description="Turn each job interview into a plan of calendar follow-ups.",
+        epilog="Without a command the window opens. Links (followthrough://compose/...) and "
+        ".ics files given before any command open in it, or in the window already open on the "
+        "same data folder.",
     )
     parser.add_argument("--version", action="version", version=f"followthrough {__version__}")
     parser.add_argument(
@@ -201,6 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("playbooks", help="list the playbooks and any problems with them")
     _account_parser(commands)
+    syncer = commands.add_parser(
+        "sync",
+        help="two-way sync with an account's CalDAV calendar (every account without NAME)",
+    )
+    syncer.add_argument("name", nargs="?", help="the account (see: followthrough account list)")
+    syncer.add_argument(
+        "--allow-deletes",
+        action="store_true",
+        help="go on when the sync would delete more than half of the events (else it asks)",
+    )
     return parser
 
 
@@ -369,6 +383,22 @@ def _local(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
 
 
+def _activity_text(activity: Activity, tz: ZoneInfo) -> str:
+    """One line of an interview's history, as `interview show` prints it."""
+    kind, step = activity.kind, f" {activity.step}" if activity.step else ""
+    if kind is ActivityKind.CONFLICT:
+        return f"sync conflict: {activity.note}"
+    if kind is ActivityKind.DELAY and activity.until is not None:
+        text = f"delay: decision by {activity.until.isoformat()}"
+    elif kind is ActivityKind.OUTCOME and activity.outcome is not None:
+        text = f"outcome: {activity.outcome.value}"
+    elif kind is ActivityKind.MOVE and activity.to is not None:
+        text = f"moved{step} to {_local(activity.to, tz)}"
+    else:
+        text = f"{kind.value}{step}" + (f" ({activity.how})" if activity.how else "")
+    return f"{text} — {activity.note}" if activity.note else text
+
+
 def _plan_rows(store: Store, interview_id: str | None, include_all: bool) -> list[dict[str, Any]]:
     if interview_id:
         store.interview(interview_id)
@@ -430,6 +460,11 @@ def _run(args: argparse.Namespace, store: Store) -> int:
                 if iv.decision_date:
                     _emit(f"Decision expected by {iv.decision_date.isoformat()}")
                 _print_plan(_plan_rows(store, iv.id, include_all=False), tz)
+                history = store.activities(iv.id)
+                if history:
+                    _emit("History:")
+                for activity in history:
+                    _emit(f"  {_local(activity.at, tz)}  {_activity_text(activity, tz)}")
         elif args.action == "edit":
             store.update_interview(_interview_from_args(args, store, store.interview(args.id)))
         elif args.action == "delete":
@@ -494,6 +529,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return _run_ical(args, store)
     if args.command == "account":
         return _run_account(args, store)
+    if args.command == "sync":
+        return _run_sync(args, store)
     if args.command == "playbooks":
         for book in sorted(store.library.playbooks.values(), key=lambda b: b.id):
             marker = "*" if book.id == store.settings().playbook else " "
@@ -560,6 +597,43 @@ def _account_secret(args: argparse.Namespace, name: str, user: str, origin: str,
     if not value:
         raise ValidationError(f"No {word} was given.")
     return value
+
+
+def _run_sync(args: argparse.Namespace, store: Store) -> int:
+    """`followthrough sync [NAME]`: pull, then push, for one account or every one."""
+    from followthrough.sync import accounts
+    from followthrough.sync.engine import MassDeleteError, sync
+
+    if args.name:
+        chosen = [accounts.get_account(store, args.name)]
+    else:
+        chosen = [a for a in accounts.list_accounts(store) if a.calendar_url]
+        if not chosen:
+            raise CliError(
+                "No account syncs with a calendar yet: add one with followthrough account add, "
+                "then choose its calendar with followthrough account use."
+            )
+    for account in chosen:
+        allow = args.allow_deletes
+        while True:
+            try:
+                report = sync(store, account, allow_deletes=allow)
+            except MassDeleteError as error:
+                if allow or not sys.stdin.isatty():
+                    raise
+                sys.stderr.write(f"followthrough: {error}\n")
+                sys.stderr.write(f"Delete {error.count} events and go on? [y/N] ")
+                sys.stderr.flush()
+                if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+                    raise CliError("Nothing was deleted; the sync stopped.") from None
+                allow = True
+                continue
+            break
+        if len(chosen) > 1:
+            _emit(f"{account.name}:")
+        for line in report.lines():
+            _emit(line)
+    return 0
 
 
 def _run_account(args: argparse.Namespace, store: Store) -> int:
@@ -656,16 +730,53 @@ def _run_account(args: argparse.Namespace, store: Store) -> int:
     raise CliError(f"Unknown account action {args.action}.")  # pragma: no cover - argparse
 
 
+def _is_open_item(token: str) -> bool:
+    lowered = token.strip().lower()
+    return lowered.startswith(("followthrough:", "file:")) or lowered.endswith(".ics")
+
+
+def split_open_items(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(links and .ics paths for the window, the other arguments) from a command line.
+
+    Only arguments before the sub-command count, so `followthrough import x.ics` still
+    imports; a link or a path ending in .ics there goes to the window (see ui.app.run_gui).
+    """
+    items: list[str] = []
+    rest: list[str] = []
+    tokens = list(argv)
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "--data-dir" and index + 1 < len(tokens):
+            rest += tokens[index : index + 2]
+            index += 2
+            continue
+        if token.startswith("-"):
+            rest.append(token)
+        elif _is_open_item(token):
+            items.append(token)
+        else:
+            rest += tokens[index:]
+            break
+        index += 1
+    return items, rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followthrough` command and of `python -m followthrough`."""
     parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    open_items, rest = split_open_items(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(rest)
     if args.data_dir is not None:
         args.data_dir = args.data_dir.expanduser()
+    if open_items and args.command is not None:
+        parser.error(f"Links and .ics files open in the window; give them without {args.command}.")
     if args.command is None:
         from followthrough.ui.app import run_gui
 
-        return run_gui(args.data_dir, exit_when_ready=args.exit_when_ready)
+        return run_gui(
+            args.data_dir, exit_when_ready=args.exit_when_ready, open_items=open_items
+        )
     try:
         store, warnings = open_store(args.data_dir)
     except StoreError as error:

@@ -568,3 +568,82 @@ def test_push_alone_still_works_after_a_pull(
 ) -> None:
     sync(store, caldav_account, timeout=5)
     assert push(store, caldav_account, timeout=5).requests == 0
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *argv: str,
+    stdin: str = "",
+    tty: bool = False,
+) -> tuple[int, str, str]:
+    import io
+
+    from followthrough import cli
+
+    class Input(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    monkeypatch.setattr("sys.stdin", Input(stdin))
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_sync_command(
+    store: Store,
+    caldav_account: Account,
+    two: list[Interview],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run_cli(monkeypatch, capsys, "sync")
+    assert (code, err) == (0, "")
+    assert "To the calendar: 14 created, 0 updated, 0 deleted" in out
+    code, out, err = run_cli(monkeypatch, capsys, "sync", "radicale")
+    assert code == 0 and "0 created, 0 updated, 0 deleted" in out
+    # A conflict is printed, and shown in the interview's history.
+    acme = two[0]
+    store.update_interview(dataclasses.replace(acme, role="Staff data engineer").validated())
+
+    def rename(event: Event) -> None:
+        event.pop("X-FOLLOWTHROUGH-ROLE", None)
+        event.add("X-FOLLOWTHROUGH-ROLE", "Analytics engineer")
+        stamp(event, datetime.now(UTC) + timedelta(hours=1))
+
+    edit_remote(store, caldav_account, interview_uid(acme.id), rename)
+    code, out, err = run_cli(monkeypatch, capsys, "sync")
+    assert code == 0 and "conflict: Acme Analytics: the role was changed on both sides" in out
+    code, out, err = run_cli(monkeypatch, capsys, "interview", "show", acme.id)
+    assert "History:" in out and "sync conflict: Acme Analytics: the role" in out
+
+
+def test_the_sync_command_asks_before_deleting_most_events(
+    store: Store,
+    caldav_account: Account,
+    two: list[Interview],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run_cli(monkeypatch, capsys, "sync")
+    for iv in two:
+        store.delete_interview(iv.id)
+    code, out, err = run_cli(monkeypatch, capsys, "sync")
+    assert code == 1 and "more than half" in err and "--allow-deletes" in err
+    code, out, err = run_cli(monkeypatch, capsys, "sync", stdin="n\n", tty=True)
+    assert code == 1 and "Nothing was deleted" in err
+    assert len(sync_items(store, caldav_account.name)) == 14
+    code, out, err = run_cli(monkeypatch, capsys, "sync", stdin="y\n", tty=True)
+    assert code == 0 and "0 created, 0 updated, 14 deleted" in out
+    assert sync_items(store, caldav_account.name) == {}
+
+
+def test_the_sync_command_without_an_account(
+    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(monkeypatch, capsys, "sync")
+    assert code == 1 and out == "" and err.startswith("followthrough: No account syncs")
