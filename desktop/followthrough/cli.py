@@ -770,7 +770,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir is not None:
         args.data_dir = args.data_dir.expanduser()
     if open_items and args.command is not None:
-        parser.error(f"Links and .ics files open in the window; give them without {args.command}.")
+        parser.error(
+            f"links and .ics files open in the window, not with the {args.command} command"
+        )
     if args.command is None:
         from followthrough.ui.app import run_gui
 

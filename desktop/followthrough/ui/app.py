@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,26 +28,58 @@ def process_age_ms() -> float:
 _IMPORTED = time.perf_counter()
 
 
-def run_gui(data_dir: Path | None, *, exit_when_ready: bool = False) -> int:
-    """Open the main window on the user's data; returns the exit code."""
+def run_gui(
+    data_dir: Path | None,
+    *,
+    exit_when_ready: bool = False,
+    open_items: Sequence[str] = (),
+) -> int:
+    """Open the main window on the user's data; returns the exit code.
+
+    `open_items` are links and `.ics` paths from the command line. If a window is already open
+    on the same data folder they are handed to it (or it is just brought forward) and this
+    launch exits 0; else this launch opens the window, opens them in it, and receives later
+    launches' items. With `exit_when_ready` (timing start-up) nothing is handed over.
+    """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from followthrough.ui.main_window import MainWindow
+    from followthrough.ui.single_instance import ACTIVATE, SingleInstance, SingleInstanceError
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Followthrough")
     app.setOrganizationName("Followthrough")
+    items = list(open_items)
+    if items:
+        from followthrough.links import absolute_item
+
+        # The running window works in another folder: resolve `invitation.ics` here.
+        items = [absolute_item(item) for item in items]
+    instance = SingleInstance(data_dir)
+    if not exit_when_ready and instance.try_hand_over(items or [ACTIVATE]):
+        return 0
+    try:
+        instance.listen()
+    except SingleInstanceError as error:
+        # Another launch got there first (two at once): hand over to it after all.
+        if not exit_when_ready and instance.try_hand_over(items or [ACTIVATE]):
+            return 0
+        sys.stderr.write(f"followthrough: warning: {error}\n")
     try:
         store, warnings = open_store(data_dir)
     except StoreError as error:
+        instance.close()
         if exit_when_ready:
             sys.stderr.write(f"followthrough: {error}\n")
             return 1
         QMessageBox.critical(None, "Followthrough", str(error))
         return 1
     window = MainWindow(store, warnings)
+    instance.received.connect(window.open_handed_over)
     window.show()
+    if items:
+        QTimer.singleShot(0, lambda: window.open_handed_over(items))
     if exit_when_ready:
 
         def ready() -> None:
@@ -58,6 +91,7 @@ def run_gui(data_dir: Path | None, *, exit_when_ready: bool = False) -> int:
     try:
         return int(app.exec())
     finally:
+        instance.close()
         store.close()
 
 
