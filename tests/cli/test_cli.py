@@ -353,6 +353,10 @@ def test_sequence_is_in_the_json(ok: Run, run: Run, iv: str) -> None:
         ("my-email", "sam@example.com", "sam@example.com"),
         ("my-phone", "+27 21 555 0100", "+27 21 555 0100"),
         ("optional-steps", "no", "no"),
+        ("smtp-host", "SMTP.Example.com", "smtp.example.com"),
+        ("smtp-port", "465", "465"),
+        ("smtp-security", "SSL", "ssl"),
+        ("smtp-username", "sam@example.com", "sam@example.com"),
     ],
 )
 def test_config_set_then_get(ok: Run, user: None, key: str, value: str, shown: str) -> None:
@@ -383,6 +387,10 @@ def test_config_get_lists_every_setting(ok: Run) -> None:
         "my-email",
         "my-phone",
         "optional-steps",
+        "smtp-host",
+        "smtp-port",
+        "smtp-security",
+        "smtp-username",
     ]
 
 

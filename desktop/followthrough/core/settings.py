@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import locale
 import os
 import re
@@ -72,6 +73,12 @@ class Settings:
     my_email: str = ""
     my_phone: str = ""
     optional_steps: bool = True
+    # Sending by SMTP (compose.smtp): the sender is my_name <my_email>; the password is only
+    # ever in the keyring. Port 0 means the usual port for the security (465 or 587).
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
 
     @staticmethod
     def names() -> list[str]:
@@ -82,11 +89,14 @@ class Settings:
         return cls(country=system_country(), timezone=system_timezone())
 
     def get(self, key: str) -> str:
-        value = getattr(self, _attr(key))
+        attr = _attr(key)
+        value = getattr(self, attr)
         if isinstance(value, time):
             return value.strftime("%H:%M")
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if attr == "smtp_port" and value == 0:
+            return ""
         return str(value)
 
     def with_value(self, key: str, text: str) -> Settings:
@@ -133,6 +143,19 @@ class Settings:
             if lowered not in ("yes", "no", "true", "false", "on", "off", "1", "0"):
                 raise ValidationError(f"'{text}' is not yes or no.")
             value = lowered in ("yes", "true", "on", "1")
+        elif attr == "smtp_host":
+            value = check_host(text)
+        elif attr == "smtp_port":
+            value = parse_port(text)
+        elif attr == "smtp_security":
+            value = text.strip().lower()
+            if value not in SMTP_SECURITIES:
+                raise ValidationError(
+                    f"'{text}' is not an SMTP security: use ssl (usually port 465) or starttls "
+                    "(usually port 587); unencrypted sending is not offered."
+                )
+        elif attr == "smtp_username":
+            value = check_text(text, "SMTP user name", limit=320)
         elif attr == "playbook":
             value = check_text(text, "playbook name", required=True, limit=100).lower()
         else:
@@ -149,6 +172,49 @@ class Settings:
         ) < 60:
             raise ValidationError("The working day must be at least one hour long.")
         return self
+
+
+SMTP_SECURITIES = ("ssl", "starttls")  # implicit TLS, or STARTTLS; never plaintext
+
+_HOST_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def check_host(text: str, what: str = "SMTP server") -> str:
+    """A server's host name or IP address, lower case ('' stays ''), or a ValidationError."""
+    value = check_text(text, f"{what} name", limit=300).lower()
+    if not value:
+        return ""
+    if value.endswith(".") and not value.endswith(".."):
+        value = value[:-1]  # the root's dot of a fully qualified name
+    if "://" in value or "/" in value or "@" in value:
+        raise ValidationError(
+            f"Give the {what}'s name only, like smtp.example.com (no scheme, user or path)."
+        )
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(value.removeprefix("[").removesuffix("]")))
+    if ":" in value:
+        raise ValidationError(
+            f"Give the {what}'s name without a port, like smtp.example.com; "
+            "the port is a setting of its own."
+        )
+    try:
+        ascii_name = value.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_name = ""
+    labels = ascii_name.split(".")
+    if not ascii_name or len(ascii_name) > 253 or not all(map(_HOST_LABEL_RE.match, labels)):
+        raise ValidationError(f"'{text.strip()}' is not a valid {what} name.")
+    return ascii_name
+
+
+def parse_port(text: str, what: str = "SMTP port") -> int:
+    """A TCP port from 1 to 65535; '' gives 0 (the usual port)."""
+    value = text.strip()
+    if not value:
+        return 0
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise ValidationError(f"The {what} '{value}' is not a number from 1 to 65535.")
+    return int(value)
 
 
 def _attr(key: str) -> str:
