@@ -1,0 +1,83 @@
+"""Messages the user is writing, saved as they type so that closing or a crash loses nothing.
+
+One row per step in the `drafts` table, made on first use. A draft goes with its step: when
+the interview is deleted (here or by a sync) its drafts are deleted in the same transaction.
+Each save is one transaction, so a draft on disk is always one the user typed, whole.
+No Qt is imported here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from followthrough.core.model import ValidationError
+from followthrough.store.db import Store
+
+__all__ = ["SavedDraft", "discard_draft", "load_draft", "save_draft"]
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS drafts (
+    step_id TEXT PRIMARY KEY REFERENCES steps(id) ON DELETE CASCADE,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated TEXT NOT NULL
+)"""
+
+LIMIT = 1_000_000  # characters of subject and body together; far beyond any real message
+
+
+class SavedDraft(NamedTuple):
+    """A saved draft: what the user wrote, and when it was last saved (UTC)."""
+
+    subject: str
+    body: str
+    updated: datetime
+
+
+def _ensure(conn: sqlite3.Connection) -> None:
+    conn.execute(_SCHEMA)
+
+
+def save_draft(store: Store, step_id: str, subject: str, body: str) -> SavedDraft:
+    """Keep what the user wrote for `step_id`, replacing the previous draft, in one transaction.
+
+    Raises ValidationError when there is no such step or the text is absurdly long.
+    """
+    if len(subject) + len(body) > LIMIT:
+        raise ValidationError("The message is too long to be saved as a draft.")
+    updated = datetime.now(UTC)
+    with store.transaction() as conn:
+        _ensure(conn)
+        if conn.execute("SELECT 1 FROM steps WHERE id = ?", (step_id,)).fetchone() is None:
+            raise ValidationError(f"There is no step with id '{step_id}'.")
+        conn.execute(
+            "INSERT INTO drafts (step_id, subject, body, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(step_id) DO UPDATE SET subject = excluded.subject, "
+            "body = excluded.body, updated = excluded.updated",
+            (step_id, subject, body, updated.isoformat()),
+        )
+    return SavedDraft(subject, body, updated)
+
+
+def load_draft(store: Store, step_id: str) -> SavedDraft | None:
+    """The saved draft of `step_id`, or None when the user has not written one."""
+    try:
+        row = store.conn.execute(
+            "SELECT subject, body, updated FROM drafts WHERE step_id = ?", (step_id,)
+        ).fetchone()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):  # nothing was ever saved in this store
+            return None
+        raise
+    if row is None:
+        return None
+    return SavedDraft(row[0], row[1], datetime.fromisoformat(row[2]))
+
+
+def discard_draft(store: Store, step_id: str) -> bool:
+    """Forget the saved draft of `step_id`; False when there was none."""
+    with store.transaction() as conn:
+        _ensure(conn)
+        deleted = conn.execute("DELETE FROM drafts WHERE step_id = ?", (step_id,)).rowcount
+    return bool(deleted)
