@@ -167,7 +167,8 @@ def test_second_computer_gets_interviews_with_their_plans(
     sync(store, caldav_account, timeout=5)
     report = sync(second, caldav_account.name, timeout=5)
     assert len(report.pull.added) == 2 and report.pull.full
-    assert report.push.created == report.push.updated == 0
+    assert report.push.created == report.push.updated == 0 and report.push.conflicts == []
+    assert report.requests == 2  # the listing and one multiget: nothing is sent back
     assert state_of(second) == state_of(store)
     assert second.step(step.id).step.status is StepStatus.DONE
     back = sync(store, caldav_account, timeout=5)
@@ -193,6 +194,7 @@ def test_two_computers_converge(
     assert chasers and all(s.status is not StepStatus.PLANNED for s in chasers)
     last = [sync(s, caldav_account.name, timeout=5) for s in (store, second)]
     assert all(r.push.created + r.push.updated + r.push.deleted == 0 for r in last)
+    assert all(r.push.conflicts == [] and r.pull.conflicts == [] for r in last)
 
 
 # -- what a calendar app does --------------------------------------------------------------

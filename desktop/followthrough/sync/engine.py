@@ -186,6 +186,7 @@ class PullReport:
 class SyncReport:
     pull: PullReport
     push: PushReport
+    waited: float = 0.0  # seconds spent waiting for the server's answers
 
     @property
     def requests(self) -> int:
@@ -216,12 +217,24 @@ def ensure_table(store: Store) -> None:
 
 
 def sync_items(store: Store, account: str) -> dict[str, SyncItem]:
-    """The recorded events of an account, by UID."""
+    """The recorded events of an account, by UID (without their bases: see `bases`)."""
     ensure_table(store)
     rows = store.conn.execute(
-        "SELECT uid, href, etag, hash, base FROM sync_items WHERE account = ?", (account,)
+        "SELECT uid, href, etag, hash FROM sync_items WHERE account = ?", (account,)
     ).fetchall()
     return {row[0]: SyncItem(*row) for row in rows}
+
+
+def bases(store: Store, account: str, uids: Iterable[str]) -> dict[str, bytes]:
+    """The events as last synced, of the given UIDs."""
+    found: dict[str, bytes] = {}
+    for uid in uids:
+        row = store.conn.execute(
+            "SELECT base FROM sync_items WHERE account = ? AND uid = ?", (account, uid)
+        ).fetchone()
+        if row is not None and row[0]:
+            found[uid] = bytes(row[0])
+    return found
 
 
 def _record(store: Store | sqlite3.Connection, account: str, item: SyncItem) -> None:
@@ -380,10 +393,16 @@ class _Merger:
     """Decides, for one pull, what the calendar's changes do here (see the module doc)."""
 
     def __init__(
-        self, store: Store, known: dict[str, SyncItem], before: dict[str, str], now: datetime
+        self,
+        store: Store,
+        known: dict[str, SyncItem],
+        base: dict[str, bytes],
+        before: dict[str, str],
+        now: datetime,
     ) -> None:
         self.store = store
         self.known = known
+        self.base = base  # uid -> the event as last synced
         self.before = before  # uid -> digest of what this computer would send, before the pull
         self.now = now
         self.local_wins: set[str] = set()  # uids whose local version must be pushed
@@ -395,8 +414,8 @@ class _Merger:
         return uid in self.before and (item is None or item.hash != self.before[uid])
 
     def _base_event(self, uid: str) -> Event | None:
-        item = self.known.get(uid)
-        return _main_event(item.base) if item is not None and item.base else None
+        data = self.base.get(uid)
+        return _main_event(data) if data else None
 
     def _note(self, key: str, text: str) -> Activity:
         self.conflicts.append(text)
@@ -614,8 +633,16 @@ def _pull(
     live = sum(1 for item in known.values() if item.etag)
     if gone and len(gone) * 2 > live and not allow_deletes:
         raise MassDeleteError("in this computer's data", len(gone), live)
+    if not remote and not gone:
+        # Nothing of ours changed in the calendar: only the token moves on.
+        if listing.token != token or listing.full:
+            with store.transaction() as conn:
+                _save_state(
+                    conn, account, session.base, listing.token, now if listing.full else full_at
+                )
+        return report
     before = {uid: digest for uid, (digest, _data) in exporter.event_files().items()}
-    merger = _Merger(store, known, before, now)
+    merger = _Merger(store, known, bases(store, account, [*remote, *gone]), before, now)
     plan = _plan_pull(store, session, merger, remote, gone, report)
     full = listing.full
 
@@ -730,10 +757,10 @@ def _plan_pull(
             plan.applied.add(item.uid)
             if local is None:
                 plan.items.append((imported.interview, imported.activities, imported.sequence))
-                continue
-            merged, notes = merger.interview(item, imported, local.interview, local.modified)
-            sequence = local.sequence + 1 if merged != local.interview else 0
-            plan.items.append((merged, [*imported.activities, *notes], sequence))
+            else:
+                merged, notes = merger.interview(item, imported, local.interview, local.modified)
+                sequence = local.sequence + 1 if merged != local.interview else 0
+                plan.items.append((merged, [*imported.activities, *notes], sequence))
         elif local is not None:
             plan.items.append((local.interview, (), 0))
         else:
@@ -919,4 +946,4 @@ def sync(
         pushed = _push(store, session, exporter, allow_deletes)
     finally:
         session.close()
-    return SyncReport(pulled, pushed)
+    return SyncReport(pulled, pushed, session.waited)

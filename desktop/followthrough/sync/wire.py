@@ -17,9 +17,11 @@ deletions (older Nextcloud) are caught by a full listing once a day (see engine.
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
@@ -52,6 +54,7 @@ class Listing:
     full: bool = True  # every resource is listed: what is not listed is gone
 
 
+@lru_cache(maxsize=1 << 16)
 def path_of(url: str) -> str:
     """The decoded path of a URL or href: the key that compares hrefs from any source."""
     return unquote(urlsplit(url).path)
@@ -75,6 +78,7 @@ class DavSession:
         self.account = account
         self.timeout = timeout
         self.requests = 0
+        self.waited = 0.0  # seconds spent waiting for the server's answers
         base = str(calendar.url)
         self.base = base if base.endswith("/") else base + "/"
         self.base_path = path_of(self.base)
@@ -82,7 +86,11 @@ class DavSession:
 
         def counted(*args: Any, **kwargs: Any) -> DAVResponse:
             self.requests += 1
-            return original(*args, **kwargs)
+            began = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.waited += time.perf_counter() - began
 
         setattr(self.client, "request", counted)  # noqa: B010 - wraps the instance's method
 

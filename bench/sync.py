@@ -1,0 +1,244 @@
+"""CalDAV sync of about 1,000 events with Radicale on 127.0.0.1, against bare caldav.
+
+Run from the repo root (Radicale comes with the test extra):
+
+    .venv/bin/python bench/sync.py [--events N] [--runs R] [--seed S]
+
+It fills a temporary data folder as bench/plan.py does until the store has N events
+(interviews and their steps), starts Radicale (no auth delay), and for each of R runs, on a
+new user's new calendar, prints the median over the runs of:
+
+1. first sync: every event sent (`sync()`), against the baseline, the same event files sent
+   as bare PUTs through caldav's HTTP client (no hashing, no records: the transport's floor;
+   caldav's own `add_event` was far slower here, 99 s for 234 events, so it is not used);
+2. a sync with nothing changed (targets: at most 2 HTTP requests and under 0.1 s), against
+   the baseline, bare caldav listing the calendar's events (`calendar.events()`);
+3. a sync after one interview changed (a reply logged): the events sent must all be that
+   interview's (target: only those);
+4. a second computer's first sync: every event pulled into an empty data folder.
+
+Request counts are printed with each figure, and the time spent waiting for the server's
+answers (the rest is Followthrough's own work).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import keyring
+
+from followthrough.core.model import Activity, ActivityKind
+from followthrough.ical.export import Exporter
+from followthrough.store import Store, open_store
+from followthrough.sync.accounts import Account, add_account, calendar_for, use_calendar
+from followthrough.sync.engine import sync
+from plan import USER_ZONE, _cores, fill
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "sync"))
+from conftest import MemoryKeyring, RadicaleServer
+
+NOTHING_REQUESTS, NOTHING_SECONDS = 2, 0.1
+
+
+class Requests:
+    """Counts the HTTP requests caldav sends, with their methods and URLs."""
+
+    def __init__(self) -> None:
+        from caldav.davclient import DAVClient
+
+        self.sent: list[tuple[str, str]] = []
+        original = DAVClient.request
+
+        def request(client: DAVClient, url: str, method: str = "GET", *a: Any, **k: Any) -> Any:
+            self.sent.append((method, str(url)))
+            return original(client, url, method, *a, **k)
+
+        DAVClient.request = request  # type: ignore[method-assign]
+
+    def during(self, job: Callable[[], Any]) -> tuple[float, list[tuple[str, str]], Any]:
+        self.sent = []
+        began = time.perf_counter()
+        result = job()
+        return time.perf_counter() - began, list(self.sent), result
+
+
+def new_account(store: Store, server: RadicaleServer, name: str) -> Account:
+    user, password = server.new_user()
+    add_account(store, Account(name, server.url, user), password, timeout=30)
+    return use_calendar(store, name, create="Interview follow-ups", timeout=30).account
+
+
+def second_computer(folder: Path, account: Account, password: str) -> Store:
+    store, _ = open_store(folder)
+    store.set_setting("timezone", USER_ZONE)
+    store.set_setting("country", "US")
+    store.set_setting("subdivision", "NY")
+    add_account(store, Account(account.name, account.url, account.username), password)
+    use_calendar(store, account.name, account.calendar_url, timeout=30)
+    return store
+
+
+def line(
+    what: str, times: list[float], requests: list[int], extra: str = "", waits: list[float] = ()
+) -> None:
+    own = ""
+    if waits:
+        mine = statistics.median(t - w for t, w in zip(times, waits, strict=True))
+        own = f" ({statistics.median(waits):.3f} s waiting for the server, {mine:.3f} s our own)"
+    print(
+        f"{what}: median {statistics.median(times):.3f} s{own}, "
+        f"{statistics.median(requests):g} requests{extra}"
+    )
+    print(f"  runs: {', '.join(f'{t:.3f}' for t in times)} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--events", type=int, default=1000, metavar="N")
+    parser.add_argument("--runs", type=int, default=3, metavar="R")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    if args.events < 1 or args.runs < 1:
+        parser.error("--events and --runs must be at least 1")
+    print(f"Python {platform.python_version()} on {platform.platform()}, {_cores()} cores")
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    counter = Requests()
+    with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
+        root = Path(folder)
+        server = RadicaleServer(root / "radicale")
+        server.start()
+        try:
+            store, _warnings = open_store(root / "data")
+            store.set_setting("timezone", USER_ZONE)
+            store.set_setting("country", "US")
+            store.set_setting("subdivision", "NY")
+            interviews = 0
+            while len(Exporter(store).event_files()) < args.events:
+                fill(store, 10, args.seed + interviews)
+                interviews += 10
+            files = Exporter(store).event_files()
+            store.conn.execute("PRAGMA synchronous=FULL")
+            print(f"set-up: {interviews} interviews, {len(files)} events")
+
+            first: list[float] = []
+            first_waits: list[float] = []
+            first_requests: list[int] = []
+            baseline: list[float] = []
+            nothing: list[float] = []
+            nothing_waits: list[float] = []
+            nothing_requests: list[int] = []
+            listing: list[float] = []
+            one: list[float] = []
+            one_waits: list[float] = []
+            one_requests: list[int] = []
+            one_sent: list[int] = []
+            others_sent = 0
+            pulled: list[float] = []
+            pulled_waits: list[float] = []
+            pulled_requests: list[int] = []
+            for run in range(args.runs):
+                account = new_account(store, server, f"bench{run}")
+                exporter = Exporter(store)
+
+                def once(on: Store = store, who: str = account.name, ex: Any = exporter) -> Any:
+                    return sync(on, who, exporter=ex)
+
+                spent, sent, result = counter.during(once)
+                first.append(spent)
+                first_waits.append(result.waited)
+                first_requests.append(len(sent))
+                spent, sent, result = counter.during(once)
+                nothing.append(spent)
+                nothing_waits.append(result.waited)
+                nothing_requests.append(len(sent))
+
+                changed = store.interviews()[run]
+                store.record(
+                    changed.id, Activity(ActivityKind.REPLY, changed.end + timedelta(days=1))
+                )
+                spent, sent, result = counter.during(once)
+                one.append(spent)
+                one_waits.append(result.waited)
+                one_requests.append(len(sent))
+                puts = [url for method, url in sent if method in ("PUT", "DELETE")]
+                one_sent.append(len(puts))
+                others_sent += sum(1 for url in puts if changed.id not in url)
+
+                key = next(k for k in memory.secrets if account.username in k[1])
+                other = second_computer(root / f"second{run}", account, memory.secrets[key])
+                spent, sent, result = counter.during(lambda o=other, n=account.name: sync(o, n))
+                pulled.append(spent)
+                pulled_waits.append(result.waited)
+                pulled_requests.append(len(sent))
+                other.close()
+
+                bare = new_account(store, server, f"bare{run}")
+                calendar = calendar_for(store, bare, timeout=30)
+                assert calendar.client is not None
+                base = str(calendar.url)
+                began = time.perf_counter()
+                for uid, (_hash, data) in files.items():
+                    calendar.client.request(
+                        base + quote(uid, safe="@") + ".ics",
+                        "PUT",
+                        data,  # type: ignore[arg-type]
+                        {"Content-Type": "text/calendar; charset=utf-8", "If-None-Match": "*"},
+                    )
+                baseline.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                found = calendar.events()
+                listing.append(time.perf_counter() - began)
+                assert len(found) == len(files)
+                calendar.client.close()
+            store.close()
+        finally:
+            server.stop()
+
+    ratio = statistics.median(first) / statistics.median(baseline)
+    line(
+        f"first sync of {len(files)} events",
+        first,
+        first_requests,
+        f", {ratio:.2f}x baseline",
+        first_waits,
+    )
+    line("  baseline: the same files as bare PUTs", baseline, [len(files)])
+    ratio = statistics.median(nothing) / statistics.median(listing)
+    line(
+        "sync with nothing changed",
+        nothing,
+        nothing_requests,
+        f" (target {NOTHING_REQUESTS} requests, {NOTHING_SECONDS:g} s; {ratio:.3f}x baseline)",
+        nothing_waits,
+    )
+    line("  baseline: bare caldav listing the calendar's events", listing, [1])
+    line(
+        "sync after one interview changed",
+        one,
+        one_requests,
+        f", {statistics.median(one_sent):g} events sent, {others_sent} of other interviews "
+        "(target 0)",
+        one_waits,
+    )
+    line(
+        f"second computer's first sync ({len(files)} events pulled)",
+        pulled,
+        pulled_requests,
+        waits=pulled_waits,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
