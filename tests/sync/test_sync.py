@@ -648,3 +648,48 @@ def test_the_sync_command_without_an_account(
 ) -> None:
     code, out, err = run_cli(monkeypatch, capsys, "sync")
     assert code == 1 and out == "" and err.startswith("followthrough: No account syncs")
+
+
+# -- servers without the optional reports ----------------------------------------------------
+
+
+@pytest.fixture
+def refuse(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Make REPORT bodies containing any of the listed tags answer 501 Not Implemented."""
+    from caldav.davclient import DAVClient
+
+    refused: list[bytes] = []
+    original = DAVClient.request
+
+    def request(self: DAVClient, url: str, method: str = "GET", body: Any = b"", *a: Any,
+                **kw: Any) -> Any:  # fmt: skip
+        answer = original(self, url, method, body, *a, **kw)
+        data = body if isinstance(body, bytes) else str(body).encode()
+        if method == "REPORT" and any(tag in data for tag in refused):
+            answer.status, answer.reason = 501, "Not Implemented"
+        return answer
+
+    monkeypatch.setattr(DAVClient, "request", request)
+    return refused
+
+
+def test_a_server_without_sync_collection_is_listed_with_propfind(
+    store: Store, second: Store, caldav_account: Account, two: list[Interview], refuse: list[bytes]
+) -> None:
+    refuse.append(b"sync-collection")
+    sync(store, caldav_account, timeout=5)
+    report = sync(second, caldav_account.name, timeout=5)
+    assert report.pull.full and len(report.pull.added) == 2
+    assert state_of(second) == state_of(store)
+    again = sync(second, caldav_account.name, timeout=5)
+    assert again.pull.fetched == 0 and again.push.created + again.push.updated == 0
+
+
+def test_a_server_without_multiget_is_read_with_gets(
+    store: Store, second: Store, caldav_account: Account, two: list[Interview], refuse: list[bytes]
+) -> None:
+    refuse.append(b"calendar-multiget")
+    sync(store, caldav_account, timeout=5)
+    report = sync(second, caldav_account.name, timeout=5)
+    assert report.pull.fetched == len(sync_items(store, caldav_account.name))
+    assert state_of(second) == state_of(store)
