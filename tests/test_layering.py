@@ -9,10 +9,11 @@ import sys
 import followthrough
 
 PURE = ("core", "store", "ical", "compose", "sync")
+PURE_MODULES = ("followthrough.cli", "followthrough.links", "followthrough.resources")
 
 
 def test_pure_packages_do_not_import_qt() -> None:
-    modules = ["followthrough.cli"]
+    modules = list(PURE_MODULES)
     for info in pkgutil.walk_packages(followthrough.__path__, "followthrough."):
         if info.name.split(".")[1] in PURE:
             modules.append(info.name)
