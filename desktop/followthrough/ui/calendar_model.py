@@ -1,0 +1,1130 @@
+"""Item models of the calendar: the events of a date range, the agenda, today's list, the pipeline.
+
+`EventCache` reads the store through its cheap indexes (`step_index`, `interview_index`) and
+loads full steps and interviews only for the range on screen, keeping them while their
+SEQUENCE is unchanged: switching month re-reads nothing that was already seen. The Qt models
+on top are plain views of what the cache returns.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import IntEnum, StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QByteArray,
+    QCoreApplication,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Interview,
+    Outcome,
+    StepStatus,
+    ValidationError,
+    local_datetime,
+)
+from followthrough.store import Store, StoredInterview, StoredStep
+
+_Index = QModelIndex | QPersistentModelIndex
+
+STEP_MIME = "application/x-followthrough-step"
+"""A dragged step: its id, a newline, and its start as ISO 8601."""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Calendar", text)
+
+
+class EventStatus(StrEnum):
+    """What a calendar shows of an event's state (a planned step is also due or overdue)."""
+
+    PLANNED = "planned"
+    DUE = "due"  # planned for today
+    OVERDUE = "overdue"  # planned for a day already past
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {
+            EventStatus.PLANNED: _tr("Planned"),
+            EventStatus.DUE: _tr("Due today"),
+            EventStatus.OVERDUE: _tr("Overdue"),
+            EventStatus.DONE: _tr("Done"),
+            EventStatus.SKIPPED: _tr("Skipped"),
+            EventStatus.CANCELLED: _tr("Cancelled"),
+        }[self]
+
+    @property
+    def mark(self) -> str:
+        """A glyph that tells the status without relying on colour."""
+        return {
+            EventStatus.PLANNED: "",
+            EventStatus.DUE: "●",
+            EventStatus.OVERDUE: "!",
+            EventStatus.DONE: "✓",
+            EventStatus.SKIPPED: "–",
+            EventStatus.CANCELLED: "×",
+        }[self]
+
+    @property
+    def open(self) -> bool:
+        """Still to do (so it can be moved, done or skipped)."""
+        return self in (EventStatus.PLANNED, EventStatus.DUE, EventStatus.OVERDUE)
+
+
+class PipelineState(StrEnum):
+    WAITING = "waiting"
+    REPLIED = "replied"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {
+            PipelineState.WAITING: _tr("Waiting"),
+            PipelineState.REPLIED: _tr("Replied"),
+            PipelineState.OFFER: _tr("Offer"),
+            PipelineState.REJECTED: _tr("Rejected"),
+            PipelineState.CLOSED: _tr("Closed"),
+        }[self]
+
+
+INTERVIEW_KIND = "interview"
+
+# Accent colours by step kind: mid-tones that read as a bar or a tint on light and dark bases.
+KIND_COLOURS: dict[str, str] = {
+    INTERVIEW_KIND: "#7e57c2",
+    "thank-you": "#2e7d32",
+    "note": "#8d6e63",
+    "status-check": "#1e88e5",
+    "call": "#ef6c00",
+    "decision-check-in": "#00897b",
+    "second-follow-up": "#3949ab",
+    "final-check-in": "#c2185b",
+    "offer-thank-you": "#f9a825",
+    "networking": "#0097a7",
+    "keep-in-touch": "#757575",
+}
+OVERDUE_COLOUR = "#d32f2f"
+
+
+def kind_colour(kind: str) -> QColor:
+    """The accent colour of a step kind; a kind from a user's playbook gets a stable hue."""
+    known = KIND_COLOURS.get(kind)
+    if known:
+        return QColor(known)
+    hue = int(hashlib.sha256(kind.encode()).hexdigest()[:4], 16) / 0xFFFF
+    r, g, b = colorsys.hls_to_rgb(hue, 0.45, 0.55)
+    return QColor.fromRgbF(r, g, b)
+
+
+def kind_label(kind: str) -> str:
+    return {
+        INTERVIEW_KIND: _tr("Interview"),
+        "thank-you": _tr("Thank-you"),
+        "note": _tr("Handwritten note"),
+        "status-check": _tr("Status check"),
+        "call": _tr("Follow-up call"),
+        "decision-check-in": _tr("Decision-date check-in"),
+        "second-follow-up": _tr("Second follow-up"),
+        "final-check-in": _tr("Final check-in"),
+        "offer-thank-you": _tr("Thank-you for the offer"),
+        "networking": _tr("Connection request"),
+        "keep-in-touch": _tr("Keep in touch"),
+    }.get(kind, kind.replace("-", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One thing on the calendar: an interview, or one of its follow-up steps."""
+
+    kind: str  # "step" or "interview"
+    id: str  # the step's id, or the interview's id
+    interview_id: str
+    title: str
+    company: str
+    role: str
+    step_kind: str  # the step's kind; "interview" for an interview
+    channel: str
+    start: datetime  # in the user's zone
+    end: datetime
+    status: EventStatus
+    why: str = ""
+    status_reason: str = ""
+    manual: bool = False
+    optional: bool = False
+    to: str = ""
+
+    @property
+    def is_step(self) -> bool:
+        return self.kind == "step"
+
+    @property
+    def movable(self) -> bool:
+        return self.is_step and self.status.open
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+    def time_text(self) -> str:
+        return self.start.strftime("%H:%M")
+
+    def accessible_text(self) -> str:
+        what = self.title if self.is_step else _tr("Interview at {company}").format(
+            company=self.company
+        )
+        return _tr("{what}, {day} at {time}, {status}").format(
+            what=what,
+            day=self.start.strftime("%A %d %B"),
+            time=self.time_text(),
+            status=self.status.label,
+        )
+
+    def tooltip(self) -> str:
+        lines = [self.title, f"{self.company} — {self.role}" if self.role else self.company]
+        lines.append(
+            f"{self.start.strftime('%a %d %b %Y %H:%M')}–{self.end.strftime('%H:%M')}"
+            f" · {self.status.label}"
+        )
+        if self.status_reason:
+            lines.append(self.status_reason)
+        elif self.why:
+            lines.append(self.why)
+        return "\n".join(lines)
+
+
+def display_status(status: StepStatus, start: datetime, today: date) -> EventStatus:
+    if status is StepStatus.PLANNED:
+        day = start.date()
+        if day < today:
+            return EventStatus.OVERDUE
+        if day == today:
+            return EventStatus.DUE
+        return EventStatus.PLANNED
+    return EventStatus(status.value)
+
+
+def pipeline_state(
+    activities: Sequence[Activity], open_steps: int
+) -> PipelineState:
+    """Where an interview stands: an outcome decides; else the last word from them; else silence.
+
+    A reply means the ball is in the user's court until a plan is made again; an announced
+    delay means waiting for the new date. With nothing left to do and no answer, the process
+    is closed.
+    """
+    outcome: Outcome | None = None
+    last_contact: ActivityKind | None = None
+    for activity in sorted(activities, key=lambda a: (a.at, a.seq)):
+        if activity.kind is ActivityKind.OUTCOME and activity.outcome is not None:
+            outcome = activity.outcome
+        elif activity.kind in (ActivityKind.REPLY, ActivityKind.DELAY):
+            last_contact = activity.kind
+    if outcome is Outcome.OFFER:
+        return PipelineState.OFFER
+    if outcome is Outcome.REJECTED:
+        return PipelineState.REJECTED
+    if outcome is Outcome.WITHDRAWN:
+        return PipelineState.CLOSED
+    if last_contact is ActivityKind.REPLY:
+        return PipelineState.REPLIED
+    if open_steps == 0:
+        return PipelineState.CLOSED
+    return PipelineState.WAITING
+
+
+@dataclass(frozen=True)
+class PipelineEntry:
+    interview: Interview
+    state: PipelineState
+    next_step_id: str  # the next planned step, "" if none
+    next_start: datetime | None  # in the user's zone
+
+    @property
+    def search_text(self) -> str:
+        iv = self.interview
+        people = " ".join(f"{p.name} {p.email}" for p in iv.interviewers)
+        return f"{iv.company} {iv.role} {people} {' '.join(iv.topics)}".lower()
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _from_utc_text(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+class EventCache:
+    """The store's steps and interviews as calendar events, read per range and kept while unchanged.
+
+    No Qt: the models ask it for the events of the days they show. `refresh()` after any
+    change re-reads the indexes (a few milliseconds for thousands of events); entries whose
+    SEQUENCE moved are re-read on their next use.
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._tz = ZoneInfo("UTC")
+        self._step_rows: list[tuple[str, str, int, str, str, str]] = []
+        self._step_starts: list[str] = []
+        self._step_seq: dict[str, int] = {}
+        self._interview_rows: list[tuple[str, int, str, str]] = []
+        self._interview_starts: list[str] = []
+        self._interview_key: dict[str, tuple[int, str]] = {}
+        self._steps: dict[str, tuple[int, StoredStep]] = {}
+        self._interviews: dict[str, tuple[tuple[int, str], StoredInterview]] = {}
+        self._drafts: dict[str, tuple[object, str]] = {}
+        self._built: dict[str, tuple[object, CalendarEvent]] = {}
+        self._templates: Any = None
+        self.refresh()
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def tz(self) -> ZoneInfo:
+        return self._tz
+
+    def now(self) -> datetime:
+        return self._clock().astimezone(self._tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def refresh(self) -> None:
+        """Re-read the indexes (after any change to the store)."""
+        self._tz = ZoneInfo(self.store.settings().timezone)
+        self._step_rows = self.store.step_index()
+        self._step_starts = [row[5] for row in self._step_rows]
+        self._step_seq = {row[0]: row[2] for row in self._step_rows}
+        self._interview_rows = self.store.interview_index()
+        self._interview_starts = [row[3] for row in self._interview_rows]
+        self._interview_key = {row[0]: (row[1], row[2]) for row in self._interview_rows}
+        for sid in [s for s in self._steps if s not in self._step_seq]:
+            del self._steps[sid]
+            self._built.pop(sid, None)
+        for iid in [i for i in self._interviews if i not in self._interview_key]:
+            del self._interviews[iid]
+
+    @property
+    def interview_count(self) -> int:
+        return len(self._interview_rows)
+
+    def _bounds(self, first: date, last: date) -> tuple[str, str]:
+        start = local_datetime(first, 0, 0, self._tz)
+        end = local_datetime(last + timedelta(days=1), 0, 0, self._tz)
+        return _utc_text(start), _utc_text(end)
+
+    def stored_steps(self, ids: Iterable[str]) -> dict[str, StoredStep]:
+        ids = list(ids)
+        stale = [
+            sid
+            for sid in ids
+            if sid not in self._steps or self._steps[sid][0] != self._step_seq.get(sid)
+        ]
+        if stale:
+            for sid, stored in self.store.stored_steps(stale).items():
+                self._steps[sid] = (stored.sequence, stored)
+        return {sid: self._steps[sid][1] for sid in ids if sid in self._steps}
+
+    def stored_interviews(self, ids: Iterable[str]) -> dict[str, StoredInterview]:
+        ids = list(dict.fromkeys(ids))
+        stale = [
+            iid
+            for iid in ids
+            if iid not in self._interviews
+            or self._interviews[iid][0] != self._interview_key.get(iid)
+        ]
+        if stale:
+            for stored in self.store.stored_interviews(stale):
+                iid = stored.interview.id
+                key = self._interview_key.get(iid, (stored.sequence, ""))
+                self._interviews[iid] = (key, stored)
+        return {iid: self._interviews[iid][1] for iid in ids if iid in self._interviews}
+
+    def stored_interview(self, interview_id: str) -> StoredInterview:
+        found = self.stored_interviews([interview_id])
+        if interview_id not in found:
+            raise ValidationError(f"There is no interview with id '{interview_id}'.")
+        return found[interview_id]
+
+    def events(
+        self, first: date, last: date, *, cancelled: bool = False, interviews: bool = True
+    ) -> list[CalendarEvent]:
+        """The events from `first` to `last` (inclusive, the user's days), in time order."""
+        low, high = self._bounds(first, last)
+        rows = self._step_rows[
+            bisect_left(self._step_starts, low) : bisect_left(self._step_starts, high)
+        ]
+        if not cancelled:
+            rows = [r for r in rows if r[4] != StepStatus.CANCELLED.value]
+        interview_rows = (
+            self._interview_rows[
+                bisect_left(self._interview_starts, low) : bisect_left(self._interview_starts, high)
+            ]
+            if interviews
+            else []
+        )
+        today = self.today()
+        events = self._step_events(rows, today)
+        if interview_rows:
+            parents = self.stored_interviews(r[0] for r in interview_rows)
+            events.extend(
+                self._interview_event(parents[r[0]].interview, today)
+                for r in interview_rows
+                if r[0] in parents
+            )
+        events.sort(key=lambda e: (e.start, e.kind != INTERVIEW_KIND, e.id))
+        return events
+
+    def prefetch(self, first: date, last: date) -> None:
+        """Read the events of a range the user may show next, so showing it costs nothing."""
+        self.events(first, last)
+
+    def _step_events(
+        self, rows: Sequence[tuple[str, str, int, str, str, str]], today: date
+    ) -> list[CalendarEvent]:
+        """The events of the steps in index `rows`, built once per SEQUENCE and day."""
+        events: list[CalendarEvent] = []
+        missing: list[tuple[str, str]] = []
+        for sid, iid, seq, *_rest in rows:
+            cached = self._built.get(sid)
+            if cached is not None and cached[0] == (seq, self._interview_key.get(iid), today):
+                events.append(cached[1])
+            else:
+                missing.append((sid, iid))
+        if missing:
+            steps = self.stored_steps(sid for sid, _iid in missing)
+            parents = self.stored_interviews(iid for _sid, iid in missing)
+            for sid, iid in missing:
+                stored, parent = steps.get(sid), parents.get(iid)
+                if stored is not None and parent is not None:
+                    events.append(self._step_event(stored, parent.interview, today))
+        return events
+
+    def due(self) -> list[CalendarEvent]:
+        """Planned steps of today and of days already past, oldest first."""
+        _, high = self._bounds(self.today(), self.today())
+        rows = [
+            r
+            for r in self._step_rows[: bisect_left(self._step_starts, high)]
+            if r[4] == StepStatus.PLANNED.value
+        ]
+        events = self._step_events(rows, self.today())
+        events.sort(key=lambda e: (e.start, e.id))
+        return events
+
+    def event(self, kind: str, ident: str) -> CalendarEvent:
+        """One event by kind ("step" or "interview") and id."""
+        if kind == "step":
+            found = self.stored_steps([ident])
+            if ident not in found:
+                raise ValidationError(f"There is no step with id '{ident}'.")
+            stored = found[ident]
+            parent = self.stored_interview(stored.step.interview_id)
+            return self._step_event(stored, parent.interview, self.today())
+        return self._interview_event(self.stored_interview(ident).interview, self.today())
+
+    def pipeline(self) -> list[PipelineEntry]:
+        """Every interview with its state and its next planned step."""
+        stored = self.stored_interviews(r[0] for r in self._interview_rows)
+        open_count: dict[str, int] = {}
+        next_step: dict[str, tuple[str, str]] = {}
+        for sid, iid, _seq, _mod, status, start in self._step_rows:
+            if status == StepStatus.PLANNED.value:
+                open_count[iid] = open_count.get(iid, 0) + 1
+                next_step.setdefault(iid, (sid, start))  # rows are in time order
+        entries = []
+        for iid, *_rest in self._interview_rows:
+            item = stored.get(iid)
+            if item is None:
+                continue
+            sid, start = next_step.get(iid, ("", ""))
+            entries.append(
+                PipelineEntry(
+                    item.interview,
+                    pipeline_state(item.activities, open_count.get(iid, 0)),
+                    sid,
+                    _from_utc_text(start).astimezone(self._tz) if start else None,
+                )
+            )
+        return entries
+
+    def draft_line(self, event: CalendarEvent) -> str:
+        """The first line of the step's drafted message (its subject when it has one)."""
+        if not event.is_step:
+            return event.role
+        if not event.status.open:
+            return event.status.label
+        stored = self.stored_steps([event.id]).get(event.id)
+        if stored is None:
+            return ""
+        parent = self.stored_interview(event.interview_id)
+        settings = self.store.settings()
+        key = (stored.sequence, self._interview_key.get(event.interview_id), settings)
+        cached = self._drafts.get(event.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        line = self._render_first_line(stored, parent, settings)
+        self._drafts[event.id] = (key, line)
+        return line
+
+    def _render_first_line(self, stored: StoredStep, parent: StoredInterview, settings: Any) -> str:
+        from followthrough.core.cadence import decision_dates
+        from followthrough.core.messages import TemplateLibrary, render
+        from followthrough.resources import resource_path
+
+        if self._templates is None:
+            self._templates = TemplateLibrary.load(
+                resource_path("templates"), self.store.path.parent / "templates"
+            )
+        stated = dict(decision_dates(parent.interview, parent.activities))
+        try:
+            draft = render(
+                stored.step, parent.interview, settings, self._templates,
+                decision_date=stated.get(stored.step.key),
+            )
+        except ValidationError as error:  # a broken or missing template: say so in the line
+            return str(error)
+        if draft.subject:
+            return draft.subject
+        return next((line.strip() for line in draft.body.splitlines() if line.strip()), "")
+
+    # -- building events ------------------------------------------------------------------
+    def _step_event(self, stored: StoredStep, interview: Interview, today: date) -> CalendarEvent:
+        step = stored.step
+        start = step.start.astimezone(self._tz)
+        event = CalendarEvent(
+            kind="step",
+            id=step.id,
+            interview_id=step.interview_id,
+            title=step.title,
+            company=interview.company,
+            role=interview.role,
+            step_kind=step.kind,
+            channel=step.channel.value,
+            start=start,
+            end=step.end.astimezone(self._tz),
+            status=display_status(step.status, start, today),
+            why=step.why,
+            status_reason=step.status_reason,
+            manual=step.manual,
+            optional=step.optional,
+            to=step.to,
+        )
+        self._built[step.id] = ((stored.sequence, self._interview_key.get(interview.id), today),
+                                event)
+        return event
+
+    def _interview_event(self, interview: Interview, today: date) -> CalendarEvent:
+        start = interview.start.astimezone(self._tz)
+        end = interview.end.astimezone(self._tz)
+        return CalendarEvent(
+            kind=INTERVIEW_KIND,
+            id=interview.id,
+            interview_id=interview.id,
+            title=_tr("Interview: {company}").format(company=interview.company),
+            company=interview.company,
+            role=interview.role,
+            step_kind=INTERVIEW_KIND,
+            channel=interview.channel.value,
+            start=start,
+            end=end,
+            status=EventStatus.DONE if end < self.now() else EventStatus.PLANNED,
+            why=interview.location,
+        )
+
+
+class Roles(IntEnum):
+    """Data roles the calendar models answer besides Qt's own."""
+
+    EVENT = Qt.ItemDataRole.UserRole + 1  # the CalendarEvent (events only)
+    KIND = Qt.ItemDataRole.UserRole + 2  # "day", "step", "interview", "group"
+    ID = Qt.ItemDataRole.UserRole + 3  # step id or interview id
+    INTERVIEW_ID = Qt.ItemDataRole.UserRole + 4
+    STEP_KIND = Qt.ItemDataRole.UserRole + 5
+    STATUS = Qt.ItemDataRole.UserRole + 6  # EventStatus value, or PipelineState value
+    START = Qt.ItemDataRole.UserRole + 7  # datetime in the user's zone
+    END = Qt.ItemDataRole.UserRole + 8
+    COLOUR = Qt.ItemDataRole.UserRole + 9  # QColor by kind
+    DATE = Qt.ItemDataRole.UserRole + 10  # the day (a date)
+    SEARCH = Qt.ItemDataRole.UserRole + 11  # lower-case text a search matches
+    DRAFT = Qt.ItemDataRole.UserRole + 12  # the draft's first line
+
+
+def step_mime(event: CalendarEvent) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(STEP_MIME, QByteArray(f"{event.id}\n{event.start.isoformat()}".encode()))
+    mime.setText(event.title)
+    return mime
+
+
+def read_step_mime(mime: QMimeData) -> tuple[str, datetime] | None:
+    """The dragged step's id and start, or None for anything else."""
+    if not mime.hasFormat(STEP_MIME):
+        return None
+    try:
+        ident, start = bytes(mime.data(STEP_MIME).data()).decode().split("\n", 1)
+        return ident, datetime.fromisoformat(start)
+    except ValueError:
+        return None
+
+
+def _event_data(event: CalendarEvent, role: int, column: int = 0) -> Any:
+    """What the event-rows of every model answer for the roles they share."""
+    if role == Roles.EVENT:
+        return event
+    if role == Roles.KIND:
+        return event.kind
+    if role == Roles.ID:
+        return event.id
+    if role == Roles.INTERVIEW_ID:
+        return event.interview_id
+    if role == Roles.STEP_KIND:
+        return event.step_kind
+    if role == Roles.STATUS:
+        return event.status.value
+    if role == Roles.START:
+        return event.start
+    if role == Roles.END:
+        return event.end
+    if role == Roles.DATE:
+        return event.day
+    if role == Roles.COLOUR:
+        return kind_colour(event.step_kind)
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return event.tooltip()
+    if role == Qt.ItemDataRole.AccessibleTextRole:
+        return event.accessible_text()
+    if role == Qt.ItemDataRole.DecorationRole and column == 0:
+        return kind_colour(event.step_kind)
+    if role == Qt.ItemDataRole.FontRole and event.status in (EventStatus.DUE, EventStatus.OVERDUE):
+        font = QFont()
+        font.setBold(True)
+        return font
+    if role == Qt.ItemDataRole.FontRole and event.status in (
+        EventStatus.SKIPPED, EventStatus.CANCELLED
+    ):
+        font = QFont()
+        font.setStrikeOut(True)
+        return font
+    return None
+
+
+class _DayTreeModel(QAbstractItemModel):
+    """Days at the top level, each with its events as children.
+
+    An event's index carries its day's row + 1 as internal id; a day's carries 0.
+    """
+
+    move_requested = Signal(str, datetime)
+    """A step was dropped on another day (by a view using the model's drag and drop)."""
+
+    def __init__(self, cache: EventCache, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.cache = cache
+        self._days: list[date] = []
+        self._events: list[list[CalendarEvent]] = []
+        self.first = self.last = cache.today()
+        self.show_cancelled = False
+
+    # -- loading --------------------------------------------------------------------------
+    def set_range(self, first: date, last: date) -> None:
+        """Show the days from `first` to `last` (inclusive)."""
+        self.first, self.last = first, last
+        self._load()
+
+    def reload(self) -> None:
+        """Re-read the store (after a change) and show the same range."""
+        self.cache.refresh()
+        self._load()
+
+    def set_show_cancelled(self, show: bool) -> None:
+        self.show_cancelled = show
+        self._load()
+
+    def _load(self) -> None:
+        events = self.cache.events(self.first, self.last, cancelled=self.show_cancelled)
+        by_day: dict[date, list[CalendarEvent]] = {}
+        for event in events:
+            by_day.setdefault(event.day, []).append(event)
+        self.beginResetModel()
+        self._days, self._events = self._choose_days(by_day)
+        self.endResetModel()
+
+    def _choose_days(
+        self, by_day: dict[date, list[CalendarEvent]]
+    ) -> tuple[list[date], list[list[CalendarEvent]]]:
+        days = [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+        return days, [by_day.get(day, []) for day in days]
+
+    # -- lookups the views use ------------------------------------------------------------
+    @property
+    def days(self) -> list[date]:
+        return list(self._days)
+
+    def events_on(self, day: date) -> list[CalendarEvent]:
+        row = self.day_row(day)
+        return list(self._events[row]) if row >= 0 else []
+
+    def day_row(self, day: date) -> int:
+        try:
+            return self._days.index(day)
+        except ValueError:
+            return -1
+
+    def day_index(self, day: date) -> QModelIndex:
+        row = self.day_row(day)
+        return self.index(row, 0) if row >= 0 else QModelIndex()
+
+    def event_index(self, ident: str, column: int = 0) -> QModelIndex:
+        for day_row, events in enumerate(self._events):
+            for row, event in enumerate(events):
+                if event.id == ident:
+                    return self.createIndex(row, column, day_row + 1)
+        return QModelIndex()
+
+    def event_at(self, index: _Index) -> CalendarEvent | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        day_row = index.internalId() - 1
+        if not 0 <= day_row < len(self._events) or not 0 <= index.row() < len(
+            self._events[day_row]
+        ):
+            return None
+        return self._events[day_row][index.row()]
+
+    # -- QAbstractItemModel ---------------------------------------------------------------
+    COLUMNS: tuple[str, ...] = ("Day",)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.internalId() != 0:
+            return 0
+        return len(self.COLUMNS)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._days)
+        if parent.internalId() != 0 or parent.column() != 0:
+            return 0
+        return len(self._events[parent.row()]) if 0 <= parent.row() < len(self._events) else 0
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
+        if child is None:
+            return super().parent()
+        if not child.isValid() or child.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, 0)
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return self.rowCount(parent) > 0
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return _tr(self.COLUMNS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        event = self.event_at(index)
+        if event is None:
+            return base | Qt.ItemFlag.ItemIsDropEnabled
+        if event.movable:
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            if not 0 <= index.row() < len(self._days):
+                return None
+            return self._day_data(self._days[index.row()], self._events[index.row()], index, role)
+        event = self.event_at(index)
+        if event is None:
+            return None
+        return self._event_data(event, index, role)
+
+    def _day_data(
+        self, day: date, events: list[CalendarEvent], index: _Index, role: int
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            return day.strftime("%a %d %b")
+        if role == Roles.KIND:
+            return "day"
+        if role == Roles.DATE:
+            return day
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return _tr("{day}, {n} events").format(day=day.strftime("%A %d %B %Y"), n=len(events))
+        if role == Qt.ItemDataRole.FontRole and day == self.cache.today():
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _event_data(self, event: CalendarEvent, index: _Index, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            return f"{event.time_text()} {event.title}"
+        return _event_data(event, role, index.column())
+
+    # -- drag and drop --------------------------------------------------------------------
+    def mimeTypes(self) -> list[str]:
+        return [STEP_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData | None:  # type: ignore[override]
+        for index in indexes:
+            event = self.event_at(index)
+            if event is not None and event.movable:
+                return step_mime(event)
+        return None
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index
+    ) -> bool:
+        return read_step_mime(data) is not None and self._drop_day(parent) is not None
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index
+    ) -> bool:
+        dragged = read_step_mime(data)
+        day = self._drop_day(parent)
+        if dragged is None or day is None:
+            return False
+        ident, start = dragged
+        local = start.astimezone(self.cache.tz)
+        new_start = local_datetime(day, local.hour, local.minute, self.cache.tz)
+        if new_start != local:
+            self.move_requested.emit(ident, new_start)
+        # The store changes, then the model reloads: nothing to insert here.
+        return False
+
+    def _drop_day(self, parent: _Index) -> date | None:
+        if not parent.isValid():
+            return None
+        if parent.internalId() == 0:
+            return self._days[parent.row()] if 0 <= parent.row() < len(self._days) else None
+        event = self.event_at(parent)
+        return event.day if event is not None else None
+
+
+class CalendarModel(_DayTreeModel):
+    """Every day of a range (a month grid, a week), each with its events."""
+
+
+class AgendaModel(_DayTreeModel):
+    """The days of a range that have something, each with its events and the drafts' first line.
+
+    Columns: time, what, company, the draft's first line (its subject for an email), status.
+    """
+
+    COLUMNS = ("When", "Follow-up", "Company", "Message", "Status")
+    TIME, TITLE, COMPANY, DRAFT, STATUS = range(5)
+
+    def _choose_days(
+        self, by_day: dict[date, list[CalendarEvent]]
+    ) -> tuple[list[date], list[list[CalendarEvent]]]:
+        days = sorted(by_day)
+        return days, [by_day[day] for day in days]
+
+    def _day_data(
+        self, day: date, events: list[CalendarEvent], index: _Index, role: int
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            if day == self.cache.today():
+                return _tr("Today, {day}").format(day=day.strftime("%A %d %B"))
+            return day.strftime("%A %d %B %Y")
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super()._day_data(day, events, index, role)
+
+    def _event_data(self, event: CalendarEvent, index: _Index, role: int) -> Any:
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.TIME:
+                return event.time_text()
+            if column == self.TITLE:
+                mark = event.status.mark
+                return f"{mark} {event.title}" if mark else event.title
+            if column == self.COMPANY:
+                return event.company
+            if column == self.DRAFT:
+                return self.cache.draft_line(event)
+            if column == self.STATUS:
+                return event.status.label if event.is_step else kind_label(INTERVIEW_KIND)
+            return None
+        if role == Roles.DRAFT:
+            return self.cache.draft_line(event)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS and (
+            event.status is EventStatus.OVERDUE
+        ):
+            return QColor(OVERDUE_COLOUR)
+        return _event_data(event, role, column)
+
+
+class TodayModel(QAbstractListModel):
+    """Planned steps due today or overdue, oldest first: what to do now."""
+
+    def __init__(self, cache: EventCache, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.cache = cache
+        self._events: list[CalendarEvent] = []
+
+    def reload(self, refresh: bool = True) -> None:
+        if refresh:
+            self.cache.refresh()
+        self.beginResetModel()
+        self._events = self.cache.due()
+        self.endResetModel()
+
+    def event_at(self, index: _Index) -> CalendarEvent | None:
+        if not index.isValid() or not 0 <= index.row() < len(self._events):
+            return None
+        return self._events[index.row()]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._events)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        event = self.event_at(index)
+        if event is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            when = (
+                event.time_text()
+                if event.status is EventStatus.DUE
+                else event.start.strftime("%d %b")
+            )
+            return f"{event.status.mark} {when}  {event.title} · {event.company}"
+        if role == Qt.ItemDataRole.ForegroundRole and event.status is EventStatus.OVERDUE:
+            return QColor(OVERDUE_COLOUR)
+        return _event_data(event, role)
+
+
+class PipelineModel(QAbstractItemModel):
+    """Interviews grouped by where they stand: waiting, replied, offer, rejected, closed."""
+
+    COLUMNS = ("Company", "Role", "Interviewed", "Next follow-up")
+    COMPANY, ROLE, DATE, NEXT = range(4)
+
+    def __init__(self, cache: EventCache, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.cache = cache
+        self._states = list(PipelineState)
+        self._groups: list[list[PipelineEntry]] = [[] for _ in self._states]
+        self._next_titles: dict[str, str] = {}
+
+    def reload(self, refresh: bool = True) -> None:
+        if refresh:
+            self.cache.refresh()
+        groups: list[list[PipelineEntry]] = [[] for _ in self._states]
+        for entry in self.cache.pipeline():
+            groups[self._states.index(entry.state)].append(entry)
+        for group in groups:
+            group.sort(key=lambda e: e.interview.start, reverse=True)
+        self.beginResetModel()
+        self._groups = groups
+        self._next_titles = {}
+        self.endResetModel()
+
+    def entry_at(self, index: _Index) -> PipelineEntry | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        group = self._groups[index.internalId() - 1]
+        return group[index.row()] if 0 <= index.row() < len(group) else None
+
+    def state_row(self, state: PipelineState) -> int:
+        return self._states.index(state)
+
+    def interview_index(self, interview_id: str) -> QModelIndex:
+        for group_row, group in enumerate(self._groups):
+            for row, entry in enumerate(group):
+                if entry.interview.id == interview_id:
+                    return self.createIndex(row, 0, group_row + 1)
+        return QModelIndex()
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.internalId() != 0:
+            return 0
+        return len(self.COLUMNS)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() != 0 or parent.column() != 0:
+            return 0
+        return len(self._groups[parent.row()])
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
+        if child is None:
+            return super().parent()
+        if not child.isValid() or child.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, 0)
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return self.rowCount(parent) > 0
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return _tr(self.COLUMNS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            if not 0 <= index.row() < len(self._states):
+                return None
+            state = self._states[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+                return f"{state.label} ({len(self._groups[index.row()])})"
+            if role == Roles.KIND:
+                return "group"
+            if role == Roles.STATUS:
+                return state.value
+            if role == Roles.SEARCH:
+                return ""
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        entry = self.entry_at(index)
+        if entry is None:
+            return None
+        iv = entry.interview
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.COMPANY:
+                return iv.company
+            if column == self.ROLE:
+                return iv.role
+            if column == self.DATE:
+                return iv.start.astimezone(self.cache.tz).strftime("%d %b %Y")
+            if column == self.NEXT:
+                return self._next_text(entry)
+            return None
+        if role == Roles.KIND:
+            return INTERVIEW_KIND
+        if role in (Roles.ID, Roles.INTERVIEW_ID):
+            return iv.id
+        if role == Roles.STATUS:
+            return entry.state.value
+        if role == Roles.SEARCH:
+            return entry.search_text
+        if role == Roles.START:
+            return iv.start.astimezone(self.cache.tz)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            people = ", ".join(p.name for p in iv.interviewers)
+            return f"{iv.company} — {iv.role}\n{people}\n{entry.state.label}"
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == self.COMPANY:
+            return _tr("{company}, {role}, {state}").format(
+                company=iv.company, role=iv.role, state=entry.state.label
+            )
+        return None
+
+    def _next_text(self, entry: PipelineEntry) -> str:
+        if not entry.next_step_id or entry.next_start is None:
+            return ""
+        title = self._next_titles.get(entry.next_step_id)
+        if title is None:
+            stored = self.cache.stored_steps([entry.next_step_id]).get(entry.next_step_id)
+            title = stored.step.title if stored is not None else ""
+            self._next_titles[entry.next_step_id] = title
+        return f"{entry.next_start.strftime('%d %b')} · {title}"
+
+
+class PipelineFilter(QSortFilterProxyModel):
+    """Search the pipeline (company, role, interviewers, topics) and keep one state or all."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._state = ""
+        self.setRecursiveFilteringEnabled(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterRole(Roles.SEARCH)
+        self.setFilterKeyColumn(0)
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def set_state(self, state: str) -> None:
+        """Keep only the group of `state` ("" for every group)."""
+        self.beginFilterChange()
+        self._state = state
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_search(self, text: str) -> None:
+        self.setFilterFixedString(text.strip())
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if self._state and index.data(Roles.STATUS) != self._state:
+            return False
+        if not source_parent.isValid():
+            # A group shows by itself only while nothing is searched (then its count says 0);
+            # during a search it shows when one of its interviews matches.
+            return not self.filterRegularExpression().pattern()
+        return super().filterAcceptsRow(source_row, source_parent)

@@ -1,0 +1,43 @@
+"""Shared by the calendar tests: a store with known interviews and a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from followthrough.core.model import Interview, Interviewer
+from followthrough.store import Store, open_store
+from followthrough.ui.calendar_model import EventCache
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=PARIS)  # a Wednesday
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def make_store(folder: Path) -> Store:
+    store, _ = open_store(folder)
+    store.set_setting("timezone", "Europe/Paris")
+    store.set_setting("country", "FR")
+    return store
+
+
+def add_interview(
+    store: Store,
+    company: str = "Acme",
+    end: datetime = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS),
+    person: str = "Ana Diaz",
+) -> Interview:
+    return store.add_interview(
+        Interview(id="", company=company, role="Engineer",
+                  interviewers=(Interviewer(name=person, email="ana@acme.example"),),
+                  start=end - timedelta(hours=1), end=end, tz="Europe/Paris",
+                  topics=("streaming",))
+    )
+
+
+def make_cache(store: Store) -> EventCache:
+    return EventCache(store, clock=clock)

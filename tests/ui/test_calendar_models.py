@@ -1,0 +1,225 @@
+"""The calendar's item models: events on the right days, status and colour roles, the pipeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from calendar_data import NOW, PARIS, add_interview, make_cache, make_store
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+from pytestqt.qtbot import QtBot
+
+from followthrough.core.model import Activity, ActivityKind, Outcome, StepStatus
+from followthrough.store import Store
+from followthrough.ui.calendar_model import (
+    KIND_COLOURS,
+    AgendaModel,
+    CalendarModel,
+    EventStatus,
+    PipelineFilter,
+    PipelineModel,
+    PipelineState,
+    Roles,
+    TodayModel,
+    display_status,
+    kind_colour,
+    read_step_mime,
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = make_store(tmp_path)
+    yield store
+    store.close()
+
+
+def _titles_on(model: CalendarModel, day: date) -> list[str]:
+    parent = model.day_index(day)
+    rows = range(model.rowCount(parent))
+    return [model.index(r, 0, parent).data(Roles.EVENT).title for r in rows]
+
+
+def test_month_model_puts_events_on_their_days(qtmodeltester, store: Store) -> None:
+    add_interview(store)
+    model = CalendarModel(make_cache(store))
+    model.set_range(date(2026, 10, 26), date(2026, 12, 6))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 42
+    assert _titles_on(model, date(2026, 11, 23)) == ["Interview: Acme"]
+    assert set(_titles_on(model, date(2026, 11, 24))) == {
+        "Thank-you to Ana Diaz", "Handwritten note to Ana Diaz"
+    }
+    assert _titles_on(model, date(2026, 11, 26)) == ["Status check with Acme"]
+    assert _titles_on(model, date(2026, 11, 30)) == ["Follow-up call to Ana Diaz"]
+    # The day rows say which day they are.
+    assert model.day_index(date(2026, 11, 26)).data(Roles.DATE) == date(2026, 11, 26)
+    assert model.day_index(date(2026, 11, 26)).data(Roles.KIND) == "day"
+
+
+def test_event_roles(qtmodeltester, store: Store) -> None:
+    add_interview(store)
+    model = CalendarModel(make_cache(store))
+    model.set_range(date(2026, 11, 23), date(2026, 11, 29))
+    qtmodeltester.check(model)
+    thanks = next(e for e in model.events_on(date(2026, 11, 24)) if e.step_kind == "thank-you")
+    index = model.event_index(thanks.id)
+    assert index.data(Roles.KIND) == "step"
+    assert index.data(Roles.ID) == thanks.id
+    assert index.data(Roles.STEP_KIND) == "thank-you"
+    assert index.data(Roles.STATUS) == "overdue"  # planned for the 24th; it is the 25th
+    assert index.data(Roles.COLOUR) == QColor(KIND_COLOURS["thank-you"])
+    assert index.data(Qt.ItemDataRole.DecorationRole) == QColor(KIND_COLOURS["thank-you"])
+    start = index.data(Roles.START)
+    assert start.tzinfo is not None and start.astimezone(PARIS).date() == date(2026, 11, 24)
+    assert index.data(Roles.END) > start
+    assert "Ana Diaz" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Overdue" in index.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert index.flags() & Qt.ItemFlag.ItemIsDragEnabled
+    status_check = model.events_on(date(2026, 11, 26))[0]
+    assert model.event_index(status_check.id).data(Roles.STATUS) == "planned"
+    interview = model.events_on(date(2026, 11, 23))[0]
+    index = model.event_index(interview.id)
+    assert index.data(Roles.KIND) == "interview"
+    assert not index.flags() & Qt.ItemFlag.ItemIsDragEnabled
+
+
+def test_statuses_follow_the_store(store: Store) -> None:
+    interview = add_interview(store)
+    cache = make_cache(store)
+    model = CalendarModel(cache)
+    model.set_range(date(2026, 11, 23), date(2026, 12, 13))
+    steps = {e.step_kind: e for e in cache.events(date(2026, 11, 23), date(2026, 12, 13))}
+    store.record(interview.id, Activity(ActivityKind.DONE, NOW, step="thank-you.p1", how="email"))
+    store.record(interview.id, Activity(ActivityKind.SKIP, NOW, step="note"))
+    model.reload()
+    assert model.event_index(steps["thank-you"].id).data(Roles.STATUS) == "done"
+    assert model.event_index(steps["note"].id).data(Roles.STATUS) == "skipped"
+    assert model.event_index(steps["note"].id).data(Qt.ItemDataRole.FontRole).strikeOut()
+    # A reply cancels the chasers: they leave the calendar unless cancelled ones are shown.
+    store.record(interview.id, Activity(ActivityKind.REPLY, NOW))
+    model.reload()
+    assert not model.event_index(steps["status-check"].id).isValid()
+    model.set_show_cancelled(True)
+    assert model.event_index(steps["status-check"].id).data(Roles.STATUS) == "cancelled"
+
+
+def test_display_status_by_day() -> None:
+    today = date(2026, 11, 25)
+    at = datetime(2026, 11, 25, 9, tzinfo=PARIS)
+    assert display_status(StepStatus.PLANNED, at, today) is EventStatus.DUE
+    assert display_status(StepStatus.PLANNED, at - timedelta(days=1), today) is EventStatus.OVERDUE
+    assert display_status(StepStatus.PLANNED, at + timedelta(days=1), today) is EventStatus.PLANNED
+    assert display_status(StepStatus.DONE, at - timedelta(days=1), today) is EventStatus.DONE
+    assert display_status(StepStatus.CANCELLED, at, today) is EventStatus.CANCELLED
+    assert {s.mark for s in EventStatus if s is not EventStatus.PLANNED}.isdisjoint({""})
+
+
+def test_kind_colours_are_stable_and_distinct() -> None:
+    assert kind_colour("my-own-kind") == kind_colour("my-own-kind")
+    assert kind_colour("my-own-kind").isValid()
+    assert len({kind_colour(k).name() for k in KIND_COLOURS}) == len(KIND_COLOURS)
+
+
+def test_agenda_lists_days_with_steps_and_draft_lines(qtmodeltester, store: Store) -> None:
+    add_interview(store)
+    model = AgendaModel(make_cache(store))
+    model.set_range(date(2026, 11, 25), date(2026, 12, 8))
+    qtmodeltester.check(model)
+    days = [model.index(r, 0).data(Roles.DATE) for r in range(model.rowCount())]
+    assert days == [date(2026, 11, 26), date(2026, 11, 30), date(2026, 12, 7)]
+    first_day = model.index(0, 0)
+    row = model.index(0, AgendaModel.TITLE, first_day)
+    assert "Status check with Acme" in row.data()
+    assert model.index(0, AgendaModel.TIME, first_day).data() == "09:00"
+    assert model.index(0, AgendaModel.COMPANY, first_day).data() == "Acme"
+    draft = model.index(0, AgendaModel.DRAFT, first_day).data()
+    assert "Engineer" in draft and "\n" not in draft
+    assert model.index(0, AgendaModel.STATUS, first_day).data() == "Planned"
+
+
+def test_model_drop_on_a_day_asks_to_move_keeping_the_time(qtbot: QtBot, store: Store) -> None:
+    add_interview(store)
+    model = CalendarModel(make_cache(store))
+    model.set_range(date(2026, 11, 23), date(2026, 11, 29))
+    event = model.events_on(date(2026, 11, 26))[0]
+    mime = model.mimeData([model.event_index(event.id)])
+    assert read_step_mime(mime) == (event.id, event.start)
+    target = model.day_index(date(2026, 11, 27))
+    assert model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
+    with qtbot.waitSignal(model.move_requested) as moved:
+        model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
+    assert moved.args == [event.id, datetime(2026, 11, 27, 9, 0, tzinfo=PARIS)]
+    assert not model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
+
+
+def test_today_lists_due_and_overdue_steps(qtmodeltester, store: Store) -> None:
+    add_interview(store)
+    add_interview(store, "Globex", end=datetime(2026, 11, 24, 15, 0, tzinfo=PARIS))
+    model = TodayModel(make_cache(store))
+    model.reload()
+    qtmodeltester.check(model)
+    statuses = {model.index(r).data(Roles.STATUS) for r in range(model.rowCount())}
+    assert statuses <= {"due", "overdue"} and "overdue" in statuses
+    texts = [model.index(r).data() for r in range(model.rowCount())]
+    assert any("Thank-you to Ana Diaz · Acme" in t for t in texts)
+    assert any("Globex" in t for t in texts)
+
+
+def test_pipeline_groups_interviews_by_state(qtmodeltester, store: Store) -> None:
+    waiting = add_interview(store, "Acme")
+    replied = add_interview(store, "Globex", person="Kim Park")
+    offer = add_interview(store, "Initech")
+    rejected = add_interview(store, "Umbrella")
+    store.record(replied.id, Activity(ActivityKind.REPLY, NOW))
+    store.record(offer.id, Activity(ActivityKind.OUTCOME, NOW, outcome=Outcome.OFFER))
+    store.record(rejected.id, Activity(ActivityKind.OUTCOME, NOW, outcome=Outcome.REJECTED))
+    model = PipelineModel(make_cache(store))
+    model.reload()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 5
+
+    def companies(state: PipelineState) -> list[str]:
+        group = model.index(model.state_row(state), 0)
+        return [model.index(r, 0, group).data() for r in range(model.rowCount(group))]
+
+    assert companies(PipelineState.WAITING) == ["Acme"]
+    assert companies(PipelineState.REPLIED) == ["Globex"]
+    assert companies(PipelineState.OFFER) == ["Initech"]
+    assert companies(PipelineState.REJECTED) == ["Umbrella"]
+    assert companies(PipelineState.CLOSED) == []
+    assert model.index(0, 0).data() == "Waiting (1)"
+    acme = model.interview_index(waiting.id)
+    assert acme.data(Roles.ID) == waiting.id
+    assert "·" in model.index(acme.row(), PipelineModel.NEXT, acme.parent()).data()
+
+    proxy = PipelineFilter()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.set_search("kim")  # an interviewer's name
+    assert proxy.rowCount() == 1
+    group = proxy.index(0, 0)
+    assert group.data(Roles.STATUS) == "replied"
+    assert proxy.index(0, 0, group).data() == "Globex"
+    proxy.set_search("")
+    proxy.set_state("offer")
+    assert proxy.rowCount() == 1
+    assert proxy.index(0, 0, proxy.index(0, 0)).data() == "Initech"
+    proxy.set_state("")
+    assert proxy.rowCount() == 5
+
+
+def test_month_switch_reuses_what_was_read(store: Store) -> None:
+    for n in range(5):
+        add_interview(store, f"Company {n}", end=datetime(2026, 11, 2 + n, 15, tzinfo=PARIS))
+    cache = make_cache(store)
+    model = CalendarModel(cache)
+    model.set_range(date(2026, 10, 26), date(2026, 12, 6))
+    calls: list[int] = []
+    original = store.stored_steps
+    store.stored_steps = lambda ids: calls.append(len(list(ids))) or original(ids)  # type: ignore[method-assign]
+    model.set_range(date(2026, 9, 28), date(2026, 11, 8))
+    model.set_range(date(2026, 10, 26), date(2026, 12, 6))
+    assert calls == []  # everything shown had been read already
