@@ -23,6 +23,8 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
     QCoreApplication,
+    QDate,
+    QLocale,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -639,7 +641,7 @@ class _DayTreeModel(QAbstractItemModel):
     An event's index carries its day's row + 1 as internal id; a day's carries 0.
     """
 
-    move_requested = Signal(str, datetime)
+    move_requested = Signal(str, object)
     """A step was dropped on another day (by a view using the model's drag and drop)."""
 
     def __init__(self, cache: EventCache, parent: Any = None) -> None:
@@ -786,13 +788,15 @@ class _DayTreeModel(QAbstractItemModel):
         self, day: date, events: list[CalendarEvent], index: _Index, role: int
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-            return day.strftime("%a %d %b")
+            return QLocale().toString(QDate(day), "ddd d MMM")
         if role == Roles.KIND:
             return "day"
         if role == Roles.DATE:
             return day
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return _tr("{day}, {n} events").format(day=day.strftime("%A %d %B %Y"), n=len(events))
+            return _tr("{day}, {n} events").format(
+                day=QLocale().toString(QDate(day), QLocale.FormatType.LongFormat), n=len(events)
+            )
         if role == Qt.ItemDataRole.FontRole and day == self.cache.today():
             font = QFont()
             font.setBold(True)
@@ -870,9 +874,10 @@ class AgendaModel(_DayTreeModel):
         self, day: date, events: list[CalendarEvent], index: _Index, role: int
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            text = QLocale().toString(QDate(day), "dddd d MMMM yyyy")
             if day == self.cache.today():
-                return _tr("Today, {day}").format(day=day.strftime("%A %d %B"))
-            return day.strftime("%A %d %B %Y")
+                return _tr("Today, {day}").format(day=text)
+            return text
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)

@@ -1,0 +1,318 @@
+"""Month, week and agenda views: events on their days, navigation, keyboard, drag and drop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from calendar_data import PARIS, add_interview, make_cache, make_store
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QDropEvent, QPalette
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from followthrough.core.model import Activity, ActivityKind
+from followthrough.store import Store
+from followthrough.ui.calendar_model import STEP_MIME, EventCache
+from followthrough.ui.calendar_view import (
+    AGENDA,
+    MONTH,
+    WEEK,
+    CalendarWidget,
+    MonthGrid,
+    WeekView,
+    _luminance,
+    month_grid_start,
+    week_start,
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = make_store(tmp_path)
+    add_interview(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def cache(store: Store) -> EventCache:
+    return make_cache(store)
+
+
+def _calendar(qtbot: QtBot, cache: EventCache) -> CalendarWidget:
+    widget = CalendarWidget(cache, first_weekday=1)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _month(qtbot: QtBot, cache: EventCache, size: tuple[int, int] = (910, 640)) -> MonthGrid:
+    month = MonthGrid(cache, first_weekday=1)
+    qtbot.addWidget(month)
+    month.resize(*size)
+    month.show()
+    qtbot.waitExposed(month)
+    month.set_date(date(2026, 11, 25))
+    return month
+
+
+def _chip(view: MonthGrid, title: str):  # type: ignore[no-untyped-def]
+    return next(c for c in view._chips if c.event is not None and c.event.title == title)
+
+
+def test_grid_starts() -> None:
+    assert week_start(date(2026, 11, 25), 1) == date(2026, 11, 23)
+    assert week_start(date(2026, 11, 25), 7) == date(2026, 11, 22)
+    assert month_grid_start(date(2026, 11, 25), 1) == date(2026, 10, 26)
+    assert month_grid_start(date(2026, 6, 15), 1) == date(2026, 6, 1)
+
+
+def test_month_shows_events_in_their_day_cells(qtbot: QtBot, cache: EventCache) -> None:
+    month = _month(qtbot, cache)
+    assert (month.model.first, month.model.last) == (date(2026, 10, 26), date(2026, 12, 6))
+    for title, day in (
+        ("Status check with Acme", date(2026, 11, 26)),
+        ("Thank-you to Ana Diaz", date(2026, 11, 24)),
+        ("Follow-up call to Ana Diaz", date(2026, 11, 30)),
+        ("Interview: Acme", date(2026, 11, 23)),
+    ):
+        chip = _chip(month, title)
+        assert chip.day == day
+        assert month.cell_rect(day).contains(chip.rect), title
+    assert month.accessibleName() == "Month view"
+    month.grab()  # paints without error
+
+
+def test_full_days_say_how_many_more(qtbot: QtBot, store: Store) -> None:
+    for n in range(6):
+        add_interview(store, f"Company {n}", person=f"Person {n}")
+    month = _month(qtbot, make_cache(store), size=(700, 420))
+    more = [c for c in month._chips if c.event is None and c.day == date(2026, 11, 24)]
+    assert more and more[0].hidden > 0
+    shown = [c for c in month._chips if c.event is not None and c.day == date(2026, 11, 24)]
+    assert len(shown) + more[0].hidden == len(month.model.events_on(date(2026, 11, 24)))
+    with qtbot.waitSignal(month.day_activated) as shown_day:
+        QTest.mouseClick(month, Qt.MouseButton.LeftButton, pos=more[0].rect.center().toPoint())
+    assert shown_day.args == [date(2026, 11, 24)]
+
+
+def test_navigation_and_mini_month(qtbot: QtBot, cache: EventCache) -> None:
+    widget = _calendar(qtbot, cache)
+    assert widget.current_date == date(2026, 11, 25)  # the cache's clock says today
+    assert widget.period_label.text() == "November 2026"
+    widget.next_button.click()
+    assert widget.period_label.text() == "December 2026"
+    assert widget.month_view.model.first == date(2026, 11, 30)
+    widget.previous_button.click()
+    widget.previous_button.click()
+    assert widget.period_label.text() == "October 2026"
+    widget.today_button.click()
+    assert widget.current_date == date(2026, 11, 25)
+    widget.mini_month.clicked.emit(widget.mini_month.selectedDate().addDays(40))
+    assert widget.current_date == date(2027, 1, 4)
+    assert widget.period_label.text() == "January 2027"
+    widget.set_view(WEEK)
+    widget.set_date(date(2026, 11, 25))
+    assert widget.period_label.text() == "23 Nov – 29 Nov 2026"
+    widget.next_action.trigger()
+    assert widget.week_view.grid.model.first == date(2026, 11, 30)
+    widget.set_view(AGENDA)
+    assert widget.stack.currentWidget() is widget.agenda_view
+    widget.view_actions[MONTH].trigger()
+    assert widget.current_view == MONTH and widget.stack.currentWidget() is widget.month_view
+
+
+def test_month_keyboard_moves_between_days_and_events(qtbot: QtBot, cache: EventCache) -> None:
+    month = _month(qtbot, cache)
+    month.setFocus()
+    with qtbot.waitSignal(month.current_date_changed):
+        QTest.keyClick(month, Qt.Key.Key_Right)
+    assert month.current_date == date(2026, 11, 26)
+    with qtbot.waitSignal(month.selection_changed) as selected:
+        QTest.keyClick(month, Qt.Key.Key_Down)
+    assert selected.args[0] == "step"
+    status_check = month.model.events_on(date(2026, 11, 26))[0]
+    assert selected.args[1] == status_check.id
+    assert "Status check with Acme" in month.accessibleDescription()
+    with qtbot.waitSignal(month.step_activated) as activated:
+        QTest.keyClick(month, Qt.Key.Key_Return)
+    assert activated.args == [status_check.id]
+    QTest.keyClick(month, Qt.Key.Key_Down)  # past the last event: the week below
+    assert month.current_date == date(2026, 12, 3)
+    QTest.keyClick(month, Qt.Key.Key_PageDown)
+    assert month.current_date == date(2027, 1, 3)
+    assert month.model.first == month_grid_start(date(2027, 1, 3), 1)
+
+
+def test_alt_arrows_move_the_current_step(qtbot: QtBot, cache: EventCache) -> None:
+    month = _month(qtbot, cache)
+    event = month.model.events_on(date(2026, 11, 26))[0]
+    assert month.select_event(event.id)
+    with qtbot.waitSignal(month.step_moved) as moved:
+        QTest.keyClick(month, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert moved.args == [event.id, datetime(2026, 11, 27, 9, 0, tzinfo=PARIS)]
+
+
+def test_double_click_opens_a_step_and_click_selects(qtbot: QtBot, cache: EventCache) -> None:
+    month = _month(qtbot, cache)
+    chip = _chip(month, "Status check with Acme")
+    with qtbot.waitSignal(month.selection_changed) as selected:
+        QTest.mouseClick(month, Qt.MouseButton.LeftButton, pos=chip.rect.center().toPoint())
+    assert selected.args == ["step", chip.event.id]
+    with qtbot.waitSignal(month.step_activated) as activated:
+        QTest.mouseDClick(month, Qt.MouseButton.LeftButton, pos=chip.rect.center().toPoint())
+    assert activated.args == [chip.event.id]
+    interview = _chip(month, "Interview: Acme")
+    with qtbot.waitSignal(month.interview_activated):
+        QTest.mouseDClick(month, Qt.MouseButton.LeftButton, pos=interview.rect.center().toPoint())
+
+
+def _drop(view, pos: QPointF, step_id: str, start: datetime) -> QDropEvent:  # type: ignore[no-untyped-def]
+    mime = QMimeData()
+    mime.setData(STEP_MIME, f"{step_id}\n{start.isoformat()}".encode())
+    event = QDropEvent(pos, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    view.dropEvent(event)
+    return event
+
+
+def test_drop_on_another_day_moves_the_step_keeping_its_time(
+    qtbot: QtBot, cache: EventCache
+) -> None:
+    month = _month(qtbot, cache)
+    chip = _chip(month, "Status check with Acme")
+    target = month.cell_rect(date(2026, 12, 2)).center()
+    with qtbot.waitSignal(month.step_moved) as moved:
+        event = _drop(month, target, chip.event.id, chip.event.start)
+    assert event.isAccepted()
+    assert moved.args == [chip.event.id, datetime(2026, 12, 2, 9, 0, tzinfo=PARIS)]
+    # Anything but a step (a file, say) is left to the window.
+    files = QMimeData()  # kept: the event does not own it
+    files.setText("file:///tmp/invitation.ics")
+    other = QDropEvent(target, Qt.DropAction.CopyAction, files, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    month.dropEvent(other)
+    assert not other.isAccepted()
+
+
+def test_week_shows_blocks_at_their_times(qtbot: QtBot, cache: EventCache) -> None:
+    week = WeekView(cache, first_weekday=1)
+    qtbot.addWidget(week)
+    week.resize(900, 600)
+    week.show()
+    week.grid.set_date(date(2026, 11, 25))
+    grid = week.grid
+    assert (grid.model.first, grid.model.last) == (date(2026, 11, 23), date(2026, 11, 29))
+    status = next(c for c in grid._chips if c.event.title == "Status check with Acme")
+    column = grid.column_rect(date(2026, 11, 26))
+    assert column.left() <= status.rect.left() and status.rect.right() <= column.right()
+    assert abs(status.rect.top() - 9 * grid.hour_height()) < 3
+    interview = next(c for c in grid._chips if c.event.kind == "interview")
+    assert abs(interview.rect.top() - 14 * grid.hour_height()) < 3
+    assert abs(interview.rect.height() - grid.hour_height()) < 4
+    week.grab()
+
+
+def test_week_drop_snaps_to_a_quarter_hour(qtbot: QtBot, cache: EventCache) -> None:
+    week = WeekView(cache, first_weekday=1)
+    qtbot.addWidget(week)
+    week.resize(900, 600)
+    week.show()
+    grid = week.grid
+    grid.set_date(date(2026, 11, 25))
+    status = next(c for c in grid._chips if c.event.title == "Status check with Acme")
+    target = grid.point_for(datetime(2026, 11, 27, 14, 22, tzinfo=PARIS))
+    with qtbot.waitSignal(grid.step_moved) as moved:
+        _drop(grid, target, status.event.id, status.event.start)
+    assert moved.args == [status.event.id, datetime(2026, 11, 27, 14, 15, tzinfo=PARIS)]
+    # Grabbed lower down in the block: the block's top lands where it was, not the pointer.
+    grid._drag_offset = timedelta(minutes=30)
+    with qtbot.waitSignal(grid.step_moved) as moved:
+        grid.drop_step(status.event.id, status.event.start,
+                       grid.point_for(datetime(2026, 11, 27, 16, 30, tzinfo=PARIS)))
+    assert moved.args[1] == datetime(2026, 11, 27, 16, 0, tzinfo=PARIS)
+
+
+def test_week_keyboard_enter_opens_the_step(qtbot: QtBot, cache: EventCache) -> None:
+    widget = _calendar(qtbot, cache)
+    widget.set_view(WEEK)
+    grid = widget.week_view.grid
+    grid.setFocus()
+    QTest.keyClick(grid, Qt.Key.Key_Right)
+    assert grid.current_date == date(2026, 11, 26)
+    QTest.keyClick(grid, Qt.Key.Key_Down)
+    event = grid.current_event()
+    assert event is not None and event.title == "Status check with Acme"
+    with qtbot.waitSignal(widget.step_activated) as activated:
+        QTest.keyClick(grid, Qt.Key.Key_Enter)
+    assert activated.args == [event.id]
+    with qtbot.waitSignal(widget.step_moved) as moved:
+        QTest.keyClick(grid, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert moved.args == [event.id, datetime(2026, 11, 26, 9, 15, tzinfo=PARIS)]
+
+
+def test_agenda_lists_steps_and_enter_opens_one(qtbot: QtBot, cache: EventCache) -> None:
+    widget = _calendar(qtbot, cache)
+    widget.set_view(AGENDA)
+    agenda = widget.agenda_view
+    assert agenda.view.isVisible()
+    model = agenda.model
+    assert model.index(0, 0).data(Qt.ItemDataRole.UserRole + 10) == date(2026, 11, 26)
+    first = model.index(0, 0, model.index(0, 0))
+    with qtbot.waitSignal(widget.selection_changed) as selected:
+        agenda.view.setCurrentIndex(first)
+    event = model.event_at(first)
+    assert selected.args == ["step", event.id]
+    agenda.view.setFocus()
+    with qtbot.waitSignal(widget.step_activated) as activated:
+        QTest.keyClick(agenda.view, Qt.Key.Key_Return)
+    assert activated.args == [event.id]
+
+
+def test_agenda_says_when_nothing_is_planned(qtbot: QtBot, cache: EventCache) -> None:
+    widget = _calendar(qtbot, cache)
+    widget.set_view(AGENDA)
+    widget.set_date(date(2027, 6, 1))
+    assert widget.agenda_view.empty.isVisible()
+    assert "Nothing planned" in widget.agenda_view.empty.text()
+
+
+def test_refresh_shows_changes_and_select_event_jumps(
+    qtbot: QtBot, store: Store, cache: EventCache
+) -> None:
+    widget = _calendar(qtbot, cache)
+    interview = store.interviews()[0]
+    status = widget.month_view.model.events_on(date(2026, 11, 26))[0]
+    replied = datetime(2026, 11, 25, 9, tzinfo=PARIS)
+    store.record(interview.id, Activity(ActivityKind.REPLY, replied))
+    widget.refresh()
+    assert widget.month_view.model.events_on(date(2026, 11, 26)) == []  # the chaser is cancelled
+    with qtbot.waitSignal(widget.selection_changed) as selected:
+        widget.select_event("step", f"{interview.id}.thank-you.p1")
+    assert selected.args == ["step", f"{interview.id}.thank-you.p1"]
+    assert widget.current_date == date(2026, 11, 24)
+    widget.set_date(date(2027, 3, 1))
+    widget.select_event("interview", interview.id)
+    assert widget.current_date == date(2026, 11, 23)
+    assert status.id not in {e.id for e in widget.month_view.model.events_on(status.day)}
+
+
+def test_dark_palette_keeps_text_readable(qtbot: QtBot, cache: EventCache) -> None:
+    month = _month(qtbot, cache)
+    dark = QPalette()
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#eeeeee"))
+    month.setPalette(dark)
+    chip = _chip(month, "Status check with Acme")
+    fill, _bar, text = month._chip_colours(chip.event, selected=False)
+    assert _luminance(fill) < 0.35 and _luminance(text) > 0.7
+    month.grab()
+    assert month.cell_rect(date(2026, 11, 26)).contains(QPoint(*map(int, (
+        chip.rect.center().x(), chip.rect.center().y()))))
