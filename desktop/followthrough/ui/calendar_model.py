@@ -474,6 +474,13 @@ class EventCache:
             )
         return entries
 
+    def state_of(self, interview_id: str) -> PipelineState:
+        """Where one interview stands (as the pipeline groups it)."""
+        stored = self.stored_interview(interview_id)
+        planned = StepStatus.PLANNED.value
+        open_steps = sum(1 for r in self._step_rows if r[1] == interview_id and r[4] == planned)
+        return pipeline_state(stored.activities, open_steps)
+
     def draft_line(self, event: CalendarEvent) -> str:
         """The first line of the step's drafted message (its subject when it has one)."""
         if not event.is_step:

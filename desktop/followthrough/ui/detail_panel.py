@@ -1,0 +1,343 @@
+"""The detail panel: the selected step or interview, why it is planned then, and what to do.
+
+The panel only asks: its buttons emit signals carrying the step's or the interview's id, and
+the window applies them through the store. `DelayDialog` and `OutcomeDialog` ask for what a
+delay or an outcome needs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followthrough.core.model import Activity, ActivityKind, Outcome, ValidationError
+from followthrough.ui.calendar_model import (
+    INTERVIEW_KIND,
+    CalendarEvent,
+    EventCache,
+    EventStatus,
+    kind_label,
+)
+
+
+def _plain(parent: QWidget) -> QLabel:
+    """A label for user data: plain text (never read as HTML), wrapped, selectable."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _when_text(start: datetime, end: datetime) -> str:
+    locale = QLocale()
+    day = locale.toString(QDate(start.date()), QLocale.FormatType.LongFormat)
+    return f"{day}, {start.strftime('%H:%M')}–{end.strftime('%H:%M')}"
+
+
+class DetailPanel(QWidget):
+    """What the selected step or interview is, why it is planned then, and its actions."""
+
+    open_editor_requested = Signal(str)  # step id
+    mark_done_requested = Signal(str)  # step id
+    skip_requested = Signal(str)  # step id
+    reopen_requested = Signal(str)  # step id
+    reply_requested = Signal(str)  # interview id
+    delay_requested = Signal(str)  # interview id
+    outcome_requested = Signal(str)  # interview id
+    edit_requested = Signal(str)  # interview id
+    delete_requested = Signal(str)  # interview id
+
+    def __init__(self, cache: EventCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cache = cache
+        self.kind = ""
+        self.ident = ""
+        self.interview_id = ""
+        self.setAccessibleName(self.tr("Details"))
+
+        inner = QWidget(self)
+        layout = QVBoxLayout(inner)
+        self.title = _plain(inner)
+        font = QFont(self.title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.title.setFont(font)
+        self.title.setAccessibleName(self.tr("Selected item"))
+        self.subtitle = _plain(inner)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields: dict[str, QLabel] = {}
+        for key, label in (
+            ("when", self.tr("When")),
+            ("status", self.tr("Status")),
+            ("channel", self.tr("How")),
+            ("to", self.tr("To")),
+            ("why", self.tr("Why then")),
+            ("people", self.tr("Interviewers")),
+            ("decision", self.tr("Decision date")),
+            ("pace", self.tr("Pace")),
+            ("topics", self.tr("Topics")),
+            ("location", self.tr("Location")),
+            ("notes", self.tr("Notes")),
+            ("history", self.tr("History")),
+        ):
+            value = _plain(inner)
+            value.setAccessibleName(label)
+            self.form.addRow(label, value)
+            self.fields[key] = value
+        layout.addLayout(self.form)
+
+        self.empty = QLabel(
+            self.tr(
+                "Select a follow-up or an interview in the calendar to see what it is, "
+                "why it is planned then, and what you can do with it."
+            ),
+            inner,
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setEnabled(False)
+        layout.addWidget(self.empty)
+
+        buttons = QGridLayout()
+        self.open_button = self._button(self.tr("Open message"), self.open_editor_requested, True)
+        self.done_button = self._button(self.tr("Mark done"), self.mark_done_requested, True)
+        self.skip_button = self._button(self.tr("Skip"), self.skip_requested, True)
+        self.reopen_button = self._button(self.tr("Reopen"), self.reopen_requested, True)
+        self.reply_button = self._button(self.tr("Log reply"), self.reply_requested, False)
+        self.delay_button = self._button(self.tr("Log delay…"), self.delay_requested, False)
+        self.outcome_button = self._button(self.tr("Log outcome…"), self.outcome_requested, False)
+        self.edit_button = self._button(self.tr("Edit interview…"), self.edit_requested, False)
+        self.delete_button = self._button(self.tr("Delete interview"), self.delete_requested,
+                                          False)
+        self.open_button.setToolTip(self.tr("Open the message editor (Enter)"))
+        self.reply_button.setToolTip(
+            self.tr("They answered: the chasers still planned are cancelled")
+        )
+        self.delay_button.setToolTip(self.tr("They announced a new decision date"))
+        self.outcome_button.setToolTip(self.tr("An offer, a rejection, or you withdrew"))
+        for n, button in enumerate((
+            self.open_button, self.done_button, self.skip_button, self.reopen_button,
+            self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
+            self.delete_button,
+        )):
+            buttons.addWidget(button, n // 2, n % 2)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        scroll = QScrollArea(self)
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.clear()
+
+    def _button(self, text: str, signal: Signal, for_step: bool) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(
+            lambda: signal.emit(self.ident if for_step else self.interview_id)  # type: ignore[attr-defined]
+        )
+        return button
+
+    # -- what is shown --------------------------------------------------------------------
+    def clear(self) -> None:
+        self.kind = self.ident = self.interview_id = ""
+        self.title.setText(self.tr("Nothing selected"))
+        self.subtitle.clear()
+        self._show_fields({})
+        self.empty.show()
+        for button in self._all_buttons():
+            button.hide()
+
+    def show_item(self, kind: str, ident: str) -> None:
+        """Show the step or the interview with `ident` ("" kind or id: nothing)."""
+        if not kind or not ident:
+            self.clear()
+            return
+        try:
+            event = self.cache.event("step" if kind == "step" else INTERVIEW_KIND, ident)
+        except ValidationError:
+            self.clear()
+            return
+        if event.is_step:
+            self._show_step(event)
+        else:
+            self._show_interview(event)
+
+    def refresh(self) -> None:
+        """Show the same item again, as the store has it now."""
+        self.show_item(self.kind, self.ident)
+
+    def _show_step(self, event: CalendarEvent) -> None:
+        self.kind, self.ident, self.interview_id = "step", event.id, event.interview_id
+        self.title.setText(event.title)
+        self.subtitle.setText(f"{kind_label(event.step_kind)} · {event.company} — {event.role}")
+        status = event.status.label
+        if event.status_reason:
+            status = f"{status}: {event.status_reason}"
+        if event.manual and event.status.open:
+            status = self.tr("{status} (time set by you)").format(status=status)
+        self._show_fields({
+            "when": _when_text(event.start, event.end),
+            "status": status,
+            "channel": event.channel,
+            "to": event.to,
+            "why": event.why,
+        })
+        open_ = event.status.open
+        self.open_button.setVisible(True)
+        self.open_button.setEnabled(open_)
+        self.done_button.setVisible(open_)
+        self.skip_button.setVisible(open_)
+        self.reopen_button.setVisible(
+            event.status in (EventStatus.DONE, EventStatus.SKIPPED)
+        )
+        self._interview_buttons(True)
+        self.empty.hide()
+
+    def _show_interview(self, event: CalendarEvent) -> None:
+        self.kind, self.ident, self.interview_id = INTERVIEW_KIND, event.id, event.id
+        stored = self.cache.stored_interview(event.id)
+        iv = stored.interview
+        self.title.setText(self.tr("Interview at {company}").format(company=iv.company))
+        self.subtitle.setText(iv.role + (self.tr(", round {n}").format(n=iv.round)
+                                         if iv.round > 1 else ""))
+        state = self.cache.state_of(iv.id)
+        people = "\n".join(
+            " · ".join(part for part in (p.name, p.title, p.email, p.phone) if part)
+            for p in iv.interviewers
+        )
+        locale = QLocale()
+        self._show_fields({
+            "when": _when_text(event.start, event.end),
+            "status": state.label,
+            "channel": iv.channel.value,
+            "people": people,
+            "decision": locale.toString(QDate(iv.decision_date), QLocale.FormatType.LongFormat)
+            if iv.decision_date else "",
+            "pace": iv.pace.value + (f" · {iv.playbook}" if iv.playbook else ""),
+            "topics": "; ".join(iv.topics),
+            "location": iv.location,
+            "notes": iv.notes,
+            "history": "\n".join(self._history_line(a) for a in stored.activities[-8:]),
+        })
+        for button in (self.open_button, self.done_button, self.skip_button, self.reopen_button):
+            button.hide()
+        self._interview_buttons(True)
+        self.empty.hide()
+
+    def _history_line(self, activity: Activity) -> str:
+        at = activity.at.astimezone(self.cache.tz).strftime("%d %b")
+        kind = activity.kind
+        if kind is ActivityKind.DELAY and activity.until is not None:
+            text = self.tr("delay: decision by {day}").format(day=activity.until.isoformat())
+        elif kind is ActivityKind.OUTCOME and activity.outcome is not None:
+            text = self.tr("outcome: {what}").format(what=activity.outcome.value)
+        elif kind is ActivityKind.CONFLICT:
+            text = self.tr("sync conflict: {note}").format(note=activity.note)
+        else:
+            text = kind.value + (f" {activity.step}" if activity.step else "")
+        return f"{at}  {text}"
+
+    def _interview_buttons(self, visible: bool) -> None:
+        for button in (self.reply_button, self.delay_button, self.outcome_button,
+                       self.edit_button, self.delete_button):
+            button.setVisible(visible)
+
+    def _show_fields(self, values: dict[str, str]) -> None:
+        for key, label in self.fields.items():
+            text = values.get(key, "")
+            label.setText(text)
+            self.form.setRowVisible(label, bool(text))
+
+    def _all_buttons(self) -> list[QPushButton]:
+        return [self.open_button, self.done_button, self.skip_button, self.reopen_button,
+                self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
+                self.delete_button]
+
+
+class DelayDialog(QDialog):
+    """Ask for the new decision date the employer announced."""
+
+    def __init__(self, earliest: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Log a delay"))
+        self.date_edit = QDateEdit(self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMinimumDate(QDate(earliest))
+        self.date_edit.setDate(QDate(earliest).addDays(14))
+        self.date_edit.setAccessibleName(self.tr("New decision date"))
+        self.note = QLineEdit(self)
+        self.note.setAccessibleName(self.tr("Note"))
+        self.note.setPlaceholderText(self.tr("What they said (optional)"))
+        form = QFormLayout(self)
+        form.addRow(
+            QLabel(self.tr("They will decide later. The check-ins move after the new date."), self)
+        )
+        form.addRow(self.tr("New &decision date:"), self.date_edit)
+        form.addRow(self.tr("&Note:"), self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def activity(self, now: datetime) -> Activity:
+        return Activity(ActivityKind.DELAY, now, until=self.date_edit.date().toPython(),
+                        note=self.note.text().strip())
+
+
+class OutcomeDialog(QDialog):
+    """Ask how the process ended: an offer, a rejection, or the user withdrew."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Log the outcome"))
+        self.outcome = QComboBox(self)
+        self.outcome.setAccessibleName(self.tr("Outcome"))
+        for value, label in (
+            (Outcome.OFFER, self.tr("An offer")),
+            (Outcome.REJECTED, self.tr("Rejected")),
+            (Outcome.WITHDRAWN, self.tr("I withdrew")),
+        ):
+            self.outcome.addItem(label, value.value)
+        self.note = QLineEdit(self)
+        self.note.setAccessibleName(self.tr("Note"))
+        self.note.setPlaceholderText(self.tr("Details (optional)"))
+        form = QFormLayout(self)
+        form.addRow(self.tr("&Outcome:"), self.outcome)
+        form.addRow(self.tr("&Note:"), self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def activity(self, now: datetime) -> Activity:
+        return Activity(ActivityKind.OUTCOME, now,
+                        outcome=Outcome(str(self.outcome.currentData())),
+                        note=self.note.text().strip())

@@ -1,0 +1,174 @@
+"""The side panel (today, pipeline) and the detail panel (what, why, actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from calendar_data import NOW, PARIS, add_interview, make_cache, make_store
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from followthrough.core.model import Activity, ActivityKind, Outcome
+from followthrough.store import Store
+from followthrough.ui.calendar_model import EventCache, Roles
+from followthrough.ui.detail_panel import DelayDialog, DetailPanel, OutcomeDialog
+from followthrough.ui.side_panel import SidePanel
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = make_store(tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def cache(store: Store) -> EventCache:
+    add_interview(store, "Acme")
+    add_interview(store, "Globex", end=datetime(2026, 11, 20, 11, tzinfo=PARIS), person="Kim Park")
+    return make_cache(store)
+
+
+def _panel(qtbot: QtBot, cache: EventCache) -> SidePanel:
+    panel = SidePanel(cache)
+    qtbot.addWidget(panel)
+    panel.resize(320, 700)
+    panel.reload()
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def test_today_lists_due_steps_and_one_click_opens_one(qtbot: QtBot, cache: EventCache) -> None:
+    panel = _panel(qtbot, cache)
+    model = panel.today_model
+    assert model.rowCount() > 0
+    assert panel.today_heading.text() == f"Today ({model.rowCount()})"
+    assert not panel.today_empty.isVisible()
+    first = model.index(0)
+    rect = panel.today_view.visualRect(first)
+    with qtbot.waitSignal(panel.step_activated) as activated:
+        QTest.mouseClick(panel.today_view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+    assert activated.args == [first.data(Roles.ID)]
+    panel.today_view.setFocus()
+    with qtbot.waitSignal(panel.step_activated):
+        QTest.keyClick(panel.today_view, Qt.Key.Key_Return)
+
+
+def test_today_says_when_nothing_is_due(qtbot: QtBot, store: Store) -> None:
+    panel = _panel(qtbot, make_cache(store))
+    assert panel.today_empty.isVisible()
+    assert not panel.today_view.isVisible()
+
+
+def test_pipeline_search_and_state_filter(qtbot: QtBot, store: Store, cache: EventCache) -> None:
+    globex = next(iv for iv in store.interviews() if iv.company == "Globex")
+    store.record(globex.id, Activity(ActivityKind.OUTCOME, NOW, outcome=Outcome.OFFER))
+    panel = _panel(qtbot, cache)
+    view, proxy = panel.pipeline_view, panel.pipeline_filter
+
+    def visible_companies() -> list[str]:
+        names = []
+        for group in range(proxy.rowCount()):
+            parent = proxy.index(group, 0)
+            assert view.isExpanded(parent)
+            names += [proxy.index(r, 0, parent).data() for r in range(proxy.rowCount(parent))]
+        return names
+
+    assert sorted(visible_companies()) == ["Acme", "Globex"]
+    qtbot.keyClicks(panel.search, "glob")
+    assert visible_companies() == ["Globex"]
+    panel.search.clear()
+    panel.state_filter.setCurrentIndex(panel.state_filter.findData("waiting"))
+    assert visible_companies() == ["Acme"]
+    panel.state_filter.setCurrentIndex(0)
+    with qtbot.waitSignal(panel.selection_changed) as selected:
+        panel.select_interview(globex.id)
+    assert selected.args == ["interview", globex.id]
+    with qtbot.waitSignal(panel.interview_activated) as activated:
+        view.setFocus()
+        QTest.keyClick(view, Qt.Key.Key_Enter)
+    assert activated.args == [globex.id]
+
+
+def test_detail_panel_shows_a_step_with_why_and_its_actions(
+    qtbot: QtBot, store: Store, cache: EventCache
+) -> None:
+    panel = DetailPanel(cache)
+    qtbot.addWidget(panel)
+    panel.resize(360, 600)
+    panel.show()
+    assert panel.empty.isVisible() and not panel.done_button.isVisible()
+    acme = next(iv for iv in store.interviews() if iv.company == "Acme")
+    step_id = f"{acme.id}.status-check"
+    panel.show_item("step", step_id)
+    assert panel.title.text() == "Status check with Acme"
+    assert "Acme" in panel.subtitle.text()
+    assert panel.fields["why"].text().startswith("3 to 7 days after the interview")
+    assert panel.fields["status"].text() == "Planned"
+    assert "26" in panel.fields["when"].text()
+    for button, signal in (
+        (panel.open_button, panel.open_editor_requested),
+        (panel.done_button, panel.mark_done_requested),
+        (panel.skip_button, panel.skip_requested),
+    ):
+        assert button.isVisible() and button.isEnabled()
+        with qtbot.waitSignal(signal) as emitted:
+            button.click()
+        assert emitted.args == [step_id]
+    assert not panel.reopen_button.isVisible()
+    for button, signal in (
+        (panel.reply_button, panel.reply_requested),
+        (panel.delay_button, panel.delay_requested),
+        (panel.outcome_button, panel.outcome_requested),
+        (panel.edit_button, panel.edit_requested),
+        (panel.delete_button, panel.delete_requested),
+    ):
+        with qtbot.waitSignal(signal) as emitted:
+            button.click()
+        assert emitted.args == [acme.id]
+    # Done: the panel offers to reopen it instead.
+    store.record(acme.id, Activity(ActivityKind.DONE, NOW, step="status-check", how="email"))
+    cache.refresh()
+    panel.refresh()
+    assert panel.fields["status"].text().startswith("Done")
+    assert panel.reopen_button.isVisible() and not panel.done_button.isVisible()
+
+
+def test_detail_panel_shows_an_interview(qtbot: QtBot, store: Store, cache: EventCache) -> None:
+    panel = DetailPanel(cache)
+    qtbot.addWidget(panel)
+    panel.show()
+    globex = next(iv for iv in store.interviews() if iv.company == "Globex")
+    store.record(globex.id, Activity(ActivityKind.REPLY, NOW, note="<b>soon</b>"))
+    cache.refresh()
+    panel.show_item("interview", globex.id)
+    assert panel.title.text() == "Interview at Globex"
+    assert panel.fields["people"].text() == "Kim Park · ana@acme.example"
+    assert panel.fields["status"].text() == "Replied"
+    assert "reply" in panel.fields["history"].text()
+    assert panel.title.textFormat() == Qt.TextFormat.PlainText
+    assert not panel.open_button.isVisible() and panel.reply_button.isVisible()
+    panel.show_item("step", "no-such-step")
+    assert panel.empty.isVisible()
+
+
+def test_delay_and_outcome_dialogs_build_activities(qtbot: QtBot) -> None:
+    delay = DelayDialog(date(2026, 11, 25))
+    qtbot.addWidget(delay)
+    delay.date_edit.setDate(QDate(2026, 12, 15))
+    delay.note.setText("budget review")
+    activity = delay.activity(NOW)
+    assert activity.kind is ActivityKind.DELAY and activity.until == date(2026, 12, 15)
+    assert activity.note == "budget review"
+    delay.date_edit.setDate(QDate(2026, 1, 1))  # before the earliest date: refused by the editor
+    assert delay.date_edit.date() >= QDate(2026, 11, 25)
+    outcome = OutcomeDialog()
+    qtbot.addWidget(outcome)
+    outcome.outcome.setCurrentIndex(outcome.outcome.findData("rejected"))
+    assert outcome.activity(NOW).outcome is Outcome.REJECTED
