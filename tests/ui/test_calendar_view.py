@@ -11,6 +11,7 @@ from calendar_data import PARIS, add_interview, make_cache, make_store
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QDropEvent, QPalette
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Activity, ActivityKind
@@ -316,3 +317,17 @@ def test_dark_palette_keeps_text_readable(qtbot: QtBot, cache: EventCache) -> No
     month.grab()
     assert month.cell_rect(date(2026, 11, 26)).contains(QPoint(*map(int, (
         chip.rect.center().x(), chip.rect.center().y()))))
+
+
+def test_a_page_without_dates_joins_the_switcher(qtbot: QtBot, cache: EventCache) -> None:
+    widget = _calendar(qtbot, cache)
+    page = QLabel("every follow-up")
+    action = widget.add_page("list", "List", page, "Ctrl+4")
+    action.trigger()
+    assert widget.stack.currentWidget() is page
+    assert widget.period_label.text() == "List"
+    assert not widget.next_button.isEnabled() and widget.current_event() is None
+    widget.step_period(1)  # nothing to page through
+    assert widget.current_date == date(2026, 11, 25)
+    widget.set_view(MONTH)
+    assert widget.next_button.isEnabled() and widget.period_label.text() == "November 2026"

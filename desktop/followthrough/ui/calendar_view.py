@@ -1217,6 +1217,8 @@ class CalendarWidget(QWidget):
         bar.addWidget(self.next_button)
         bar.addSpacing(8)
         bar.addWidget(self.period_label, 1)
+        self._bar = bar
+        self.pages: dict[str, str] = {}  # name -> title, for pages the window adds
         self.view_buttons = QButtonGroup(self)
         self.view_buttons.setExclusive(True)
         for name, label, shortcut in (
@@ -1297,8 +1299,28 @@ class CalendarWidget(QWidget):
     def view(self, name: str | None = None) -> Any:
         return self.views[name or self.current_view]
 
+    def add_page(self, name: str, label: str, widget: QWidget, shortcut: str = "") -> QAction:
+        """Add a page that is not a view of dates (a list, say) to the view switcher.
+
+        Returns the action that shows it.
+        """
+        self.pages[name] = label
+        self.stack.addWidget(widget)
+        self.views[name] = widget
+        button = QToolButton(self)
+        button.setText(label)
+        button.setCheckable(True)
+        button.setAccessibleName(self.tr("{view} view").format(view=label))
+        button.setToolTip(f"{label} ({shortcut})" if shortcut else label)
+        button.setProperty("view", name)
+        self.view_buttons.addButton(button)
+        self._bar.addWidget(button)
+        action = self._action(label, shortcut or None, lambda: self.set_view(name))
+        self.view_actions[name] = action
+        return action
+
     def set_view(self, name: str) -> None:
-        """Show the month, week or agenda view of the current date."""
+        """Show the month, week or agenda view of the current date (or an added page)."""
         had_focus = self.stack.currentWidget() is not None and self.stack.currentWidget().hasFocus()
         self.current_view = name
         view = self.views[name]
@@ -1306,6 +1328,11 @@ class CalendarWidget(QWidget):
         self.setFocusProxy(view)
         for button in self.view_buttons.buttons():
             button.setChecked(button.property("view") == name)
+        dated = name not in self.pages
+        for widget in (self.previous_button, self.next_button):
+            widget.setEnabled(dated)
+        for action in (self.previous_action, self.next_action):
+            action.setEnabled(dated)
         self._show(self.current_date)
         if had_focus or self.hasFocus():
             view.setFocus()
@@ -1321,6 +1348,8 @@ class CalendarWidget(QWidget):
 
     def step_period(self, direction: int) -> None:
         """Go to the previous (-1) or next (+1) month, week or agenda page."""
+        if self.current_view in self.pages:
+            return
         day = self.current_date
         if self.current_view == MONTH:
             day = _add_months(day, direction)
@@ -1345,11 +1374,15 @@ class CalendarWidget(QWidget):
             return
         self._show(event.day)
         self.date_changed.emit(event.day)
+        if self.current_view in self.pages:
+            return
         view = self.views[self.current_view]
         target = view.grid if view is self.week_view else view
         target.select_event(ident)
 
     def current_event(self) -> CalendarEvent | None:
+        if self.current_view in self.pages:
+            return None
         view = self.views[self.current_view]
         target = view.grid if view is self.week_view else view
         return target.current_event()
@@ -1371,6 +1404,9 @@ class CalendarWidget(QWidget):
     # -- inside -----------------------------------------------------------------------------
     def _show(self, day: date) -> None:
         self.current_date = day
+        if self.current_view in self.pages:
+            self.period_label.setText(self.pages[self.current_view])
+            return
         view = self.views[self.current_view]
         target = view.grid if view is self.week_view else view
         target.set_date(day, reload=self._stale[self.current_view])
@@ -1385,6 +1421,8 @@ class CalendarWidget(QWidget):
 
     def _prefetch(self) -> None:
         """Read the periods before and after the one shown, so the next step is instant."""
+        if self.current_view in self.pages:
+            return
         view = self.views[self.current_view]
         target = view.grid if view is self.week_view else view
         day = self.current_date
