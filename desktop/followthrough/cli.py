@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window, print the milliseconds start-up took, and exit",
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this installation offscreen (window, store, export, editor, resources) "
+        "against --data-dir, or a temporary folder; prints a line per check",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     interview = commands.add_parser("interview", help="add, list, show, edit or delete interviews")
@@ -773,6 +779,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(
             f"links and .ics files open in the window, not with the {args.command} command"
         )
+    if args.smoke_test:
+        from followthrough.ui.smoke import run_smoke_test
+
+        return run_smoke_test(args.data_dir)
     if args.command is None:
         from followthrough.ui.app import run_gui
 
