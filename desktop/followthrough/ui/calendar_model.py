@@ -141,6 +141,23 @@ def kind_colour(kind: str) -> QColor:
     return QColor.fromRgbF(r, g, b)
 
 
+def short_kind_label(kind: str) -> str:
+    """A step kind in a word or two, for a calendar cell with little room."""
+    return {
+        INTERVIEW_KIND: _tr("Interview"),
+        "thank-you": _tr("Thank-you"),
+        "note": _tr("Note"),
+        "status-check": _tr("Status check"),
+        "call": _tr("Call"),
+        "decision-check-in": _tr("Check-in"),
+        "second-follow-up": _tr("Follow-up"),
+        "final-check-in": _tr("Final check-in"),
+        "offer-thank-you": _tr("Offer thanks"),
+        "networking": _tr("Connect"),
+        "keep-in-touch": _tr("Keep in touch"),
+    }.get(kind, kind.replace("-", " ").capitalize())
+
+
 def kind_label(kind: str) -> str:
     return {
         INTERVIEW_KIND: _tr("Interview"),
@@ -192,6 +209,10 @@ class CalendarEvent:
 
     def time_text(self) -> str:
         return self.start.strftime("%H:%M")
+
+    def short_text(self) -> str:
+        """What a small calendar cell shows: the kind in a word, and the company."""
+        return f"{short_kind_label(self.step_kind)} · {self.company}"
 
     def accessible_text(self) -> str:
         what = self.title if self.is_step else _tr("Interview at {company}").format(
@@ -333,6 +354,10 @@ class EventCache:
     @property
     def interview_count(self) -> int:
         return len(self._interview_rows)
+
+    @property
+    def step_count(self) -> int:
+        return len(self._step_rows)
 
     def _bounds(self, first: date, last: date) -> tuple[str, str]:
         start = local_datetime(first, 0, 0, self._tz)
@@ -949,8 +974,8 @@ class TodayModel(QAbstractListModel):
                 else event.start.strftime("%d %b")
             )
             return f"{event.status.mark} {when}  {event.title} · {event.company}"
-        if role == Qt.ItemDataRole.ForegroundRole and event.status is EventStatus.OVERDUE:
-            return QColor(OVERDUE_COLOUR)
+        if role == Qt.ItemDataRole.FontRole:
+            return None  # everything here is due: bold would say nothing
         return _event_data(event, role)
 
 

@@ -128,6 +128,7 @@ class _Chip:
     day: date
     event: CalendarEvent | None  # None: the "+N more" line of `day`
     hidden: int = 0
+    shifted: bool = False  # drawn lower than its time (a clash): its label says the time
 
 
 class _PaintedCalendar(QWidget):
@@ -399,9 +400,7 @@ class _PaintedCalendar(QWidget):
             parts.append(event.status.mark)
         if with_time:
             parts.append(event.time_text())
-        parts.append(event.title if event.is_step else self.tr("{company} interview").format(
-            company=event.company
-        ))
+        parts.append(event.short_text())
         return " ".join(parts)
 
     def _paint_chip(
@@ -773,7 +772,8 @@ class WeekGrid(_PaintedCalendar):
                 width = (column.width() - 4) / lanes
                 left = column.left() + 2 + lane * width
                 rect = QRectF(left, top + 1, width - 1, bottom - top - 2)
-                chips.append(_Chip(rect, day, event))
+                shifted = top > self.y_of(event.start) + 0.5
+                chips.append(_Chip(rect, day, event, shifted=shifted))
         return chips
 
     # -- painting -------------------------------------------------------------------------
@@ -823,7 +823,7 @@ class WeekGrid(_PaintedCalendar):
             x = gutter + column * self.column_width()
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         for chip in self._chips:
-            self._paint_chip(painter, chip, with_time=True, wrap=True)
+            self._paint_chip(painter, chip, with_time=chip.shifted, wrap=True)
         now = self.cache.now()
         if self.model.first <= now.date() <= self.model.last:
             column = self.column_rect(now.date())

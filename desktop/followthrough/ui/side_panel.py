@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -88,6 +88,10 @@ class SidePanel(QWidget):
         self.today_view.setToolTip(self.tr("Click a follow-up to open its message"))
         self.today_view.setUniformItemSizes(True)
         self.today_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.today_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.today_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # The kind's colour as a thin bar, not a block.
+        self.today_view.setIconSize(QSize(4, self.fontMetrics().height()))
         self.today_heading.setBuddy(self.today_view)
         today_layout.addWidget(self.today_view)
         self.today_empty = QLabel(self.tr("Nothing due today."), today_box)
