@@ -693,3 +693,45 @@ def test_a_server_without_multiget_is_read_with_gets(
     report = sync(second, caldav_account.name, timeout=5)
     assert report.pull.fetched == len(sync_items(store, caldav_account.name))
     assert state_of(second) == state_of(store)
+
+
+def test_a_server_that_stops_answering_times_out_and_the_next_sync_completes(
+    store: Store,
+    caldav_account: Account,
+    two: list[Interview],
+    radicale: RadicaleServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import signal
+
+    from caldav.davclient import DAVClient
+
+    files = Exporter(store).event_files()
+    original = DAVClient.request
+    seen = {"puts": 0}
+
+    def request(self: DAVClient, url: str, method: str = "GET", *a: Any, **kw: Any) -> Any:
+        if method == "PUT":
+            seen["puts"] += 1
+            if seen["puts"] == 5 and radicale.process is not None:
+                os.kill(radicale.process.pid, signal.SIGSTOP)  # hangs: accepts, never answers
+        return original(self, url, method, *a, **kw)
+
+    monkeypatch.setattr(DAVClient, "request", request)
+    try:
+        with pytest.raises(SyncError, match=r"did not answer within 1 second\.$"):
+            sync(store, caldav_account, timeout=1)
+    finally:
+        assert radicale.process is not None
+        os.kill(radicale.process.pid, signal.SIGCONT)
+    report = sync(store, caldav_account, timeout=5)
+    assert len(sync_items(store, caldav_account.name)) == len(files)
+    assert report.push.created + report.pull.fetched <= len(files) - 4
+    calendar = calendar_for(store, caldav_account, timeout=5)
+    try:
+        uids = [str(e.icalendar_component["UID"]) for e in calendar.events()]
+    finally:
+        assert calendar.client is not None
+        calendar.client.close()
+    assert sorted(uids) == sorted(files)

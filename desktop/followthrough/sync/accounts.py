@@ -705,7 +705,8 @@ def explain(
             "ReadTimeout",
             "ConnectTimeout",
         ):
-            return AccountError(f"The server at {where} did not answer within {timeout:g} seconds.")
+            unit = "second" if timeout == 1 else "seconds"
+            return AccountError(f"The server at {where} did not answer within {timeout:g} {unit}.")
     if any(type(c).__name__ == "XMLSyntaxError" for c in causes):
         return AccountError(
             f"The server at {account.url} does not speak CalDAV (its answer is not WebDAV); "
