@@ -331,3 +331,15 @@ def test_a_page_without_dates_joins_the_switcher(qtbot: QtBot, cache: EventCache
     assert widget.current_date == date(2026, 11, 25)
     widget.set_view(MONTH)
     assert widget.next_button.isEnabled() and widget.period_label.text() == "November 2026"
+
+
+def test_week_opens_on_the_working_day(qtbot: QtBot, cache: EventCache) -> None:
+    widget = _calendar(qtbot, cache)
+    widget.set_view(WEEK)
+    week = widget.week_view
+    qtbot.waitUntil(lambda: week.scroll.verticalScrollBar().maximum() > 0)
+    bar = week.scroll.verticalScrollBar()
+    # An hour before the working day starts, or as far as the grid goes.
+    expected = min(int(8 * week.grid.hour_height()), bar.maximum())
+    qtbot.waitUntil(lambda: abs(bar.value() - expected) <= 1)
+    assert bar.value() > 0

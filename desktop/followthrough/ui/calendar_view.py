@@ -1013,13 +1013,18 @@ class WeekView(QWidget):
         self.setFocusProxy(self.grid)
         self.grid.model.modelReset.connect(self.header.update)
         self.grid.current_date_changed.connect(lambda _day: self.header.update())
-        self._scrolled = False
+        # Open on the working day until the user scrolls: the range settles after layout.
+        self._auto_scroll = True
+        bar = self.scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._range_changed)
+        bar.actionTriggered.connect(self._user_scrolled)
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if not self._scrolled:
-            self._scrolled = True
-            QTimer.singleShot(0, self.scroll_to_working_hours)
+    def _range_changed(self, _low: int, _high: int) -> None:
+        if self._auto_scroll:
+            self.scroll_to_working_hours()
+
+    def _user_scrolled(self, _action: int) -> None:
+        self._auto_scroll = False
 
     def scroll_to_working_hours(self) -> None:
         start = self.grid.cache.store.settings().work_start
@@ -1060,6 +1065,7 @@ class AgendaView(QWidget):
         self.view.setAllColumnsShowFocus(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setRootIsDecorated(False)
+        self.view.setIconSize(QSize(4, self.fontMetrics().height()))  # the kind as a thin bar
         self.view.setItemsExpandable(False)
         self.view.setExpandsOnDoubleClick(False)
         header = self.view.header()
