@@ -16,8 +16,9 @@
 # Everything comes from PyPI (PyInstaller, into the venv) and Debian (tools and the runtime
 # libraries, installed with apt-get when run as root or with passwordless sudo).
 #
-# Environment: PYTHON (default .venv/bin/python), DEB_MAINTAINER, SKIP_APT=1 (install nothing),
-# SKIP_PYINSTALLER=1 (reuse build/pyinstaller/dist/followthrough from an earlier run).
+# Environment: PYTHON (default .venv/bin/python), DIST_DIR (default dist/), DEB_MAINTAINER,
+# SKIP_APT=1 (install nothing), SKIP_PYINSTALLER=1 (reuse build/pyinstaller/dist/followthrough
+# from an earlier run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,7 +30,7 @@ BUILD="$ROOT/build/linux"
 PYI_DIST="$ROOT/build/pyinstaller/dist"
 PYI_WORK="$ROOT/build/pyinstaller/work"
 ICONS="$ROOT/build/icons"
-DIST="$ROOT/dist"
+DIST="${DIST_DIR:-$ROOT/dist}"
 MAINTAINER="${DEB_MAINTAINER:-Followthrough maintainers <maintainers@followthrough.invalid>}"
 
 say() { printf '==> %s\n' "$*"; }

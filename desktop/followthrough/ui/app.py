@@ -50,6 +50,18 @@ def run_gui(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Followthrough")
     app.setOrganizationName("Followthrough")
+    # Ties the windows to the installed desktop entry (Wayland's app id, the dock's icon).
+    app.setDesktopFileName(APP_ID)
+    _set_window_icon(app)
+    router = None
+    if sys.platform == "darwin":
+        # macOS hands over .ics files and followthrough:// links as QFileOpenEvents, from
+        # the start on; elsewhere they come as arguments (an app-wide filter costs a Python
+        # call per event, so it is not installed where no such event comes).
+        from followthrough.ui.file_open import FileOpenRouter
+
+        router = FileOpenRouter(app)
+        app.installEventFilter(router)
     items = list(open_items)
     if items:
         from followthrough.links import absolute_item
@@ -78,6 +90,8 @@ def run_gui(
     window = MainWindow(store, warnings)
     instance.received.connect(window.open_handed_over)
     window.show()
+    if router is not None:
+        router.set_target(window.open_request)
     if items:
         QTimer.singleShot(0, lambda: window.open_handed_over(items))
     if exit_when_ready:
@@ -93,6 +107,19 @@ def run_gui(
     finally:
         instance.close()
         store.close()
+
+
+APP_ID = "io.followthrough.Followthrough"
+
+
+def _set_window_icon(app: object) -> None:
+    from PySide6.QtGui import QIcon
+
+    from followthrough.resources import resource_path
+
+    icon = resource_path("icons", "followthrough.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))  # type: ignore[attr-defined]
 
 
 def user_zone(store: Store) -> ZoneInfo:

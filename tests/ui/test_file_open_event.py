@@ -1,0 +1,115 @@
+"""QFileOpenEvent (macOS: a double-clicked .ics, a followthrough:// link) reaches open_request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QUrl
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from followthrough.core.model import Interview, Interviewer
+from followthrough.ical.mapping import compose_link, step_uid
+from followthrough.store import Store, open_store
+from followthrough.ui.file_open import FileOpenRouter
+from followthrough.ui.main_window import MainWindow
+
+INVITATION = "\r\n".join([
+    "BEGIN:VCALENDAR", "PRODID:-//Example Corp//Calendar//EN", "VERSION:2.0", "METHOD:REQUEST",
+    "BEGIN:VEVENT",
+    "DTSTART:20261124T150000Z", "DTEND:20261124T160000Z", "DTSTAMP:20261120T100000Z",
+    "ORGANIZER;CN=Ben Ng:mailto:ben@globex.example",
+    "UID:file-open-event-test@example.org",
+    "SUMMARY:Interview with Globex - Data engineer",
+    "END:VEVENT", "END:VCALENDAR", "",
+])
+
+
+@pytest.fixture
+def router(qapp: QApplication) -> Iterator[FileOpenRouter]:
+    installed = FileOpenRouter(qapp)
+    qapp.installEventFilter(installed)
+    yield installed
+    qapp.removeEventFilter(installed)
+    installed.deleteLater()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened, _ = open_store(tmp_path / "data")
+    end = datetime(2026, 11, 23, 15, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    opened.add_interview(
+        Interview(id="", company="Acme", role="Engineer",
+                  interviewers=(Interviewer(name="Ana Diaz", email="ana@acme.example"),),
+                  start=end - timedelta(hours=1), end=end, tz="Europe/Paris")
+    )
+    yield opened
+    opened.close()
+
+
+def _send(app: QApplication, event: QFileOpenEvent) -> bool:
+    return bool(QCoreApplication.sendEvent(app, event))
+
+
+def test_a_file_and_a_link_reach_the_target_in_order(
+    qapp: QApplication, router: FileOpenRouter, tmp_path: Path
+) -> None:
+    seen: list[str] = []
+    router.set_target(seen.append)
+    invitation = tmp_path / "invite.ics"
+    assert _send(qapp, QFileOpenEvent(str(invitation)))
+    link = "followthrough://compose/abc.thank-you.p1@followthrough"
+    assert _send(qapp, QFileOpenEvent(QUrl(link)))
+    assert seen == [str(invitation), link]
+
+
+def test_events_before_the_window_wait_for_it(
+    qapp: QApplication, router: FileOpenRouter, tmp_path: Path
+) -> None:
+    first = str(tmp_path / "a.ics")
+    _send(qapp, QFileOpenEvent(first))
+    assert router.pending == [first]
+    seen: list[str] = []
+    router.set_target(seen.append)
+    assert seen == [first] and router.pending == []
+
+
+def test_other_events_pass_through(qapp: QApplication, router: FileOpenRouter) -> None:
+    seen: list[str] = []
+    router.set_target(seen.append)
+    assert not router.eventFilter(qapp, QEvent(QEvent.Type.User))
+    assert seen == []
+
+
+def test_the_window_imports_an_ics_file_from_a_file_open_event(
+    qapp: QApplication, qtbot: QtBot, router: FileOpenRouter, store: Store, tmp_path: Path
+) -> None:
+    window = MainWindow(store, [])
+    qtbot.addWidget(window)
+    window.show()
+    router.set_target(window.open_request)
+    invitation = tmp_path / "invite.ics"
+    invitation.write_text(INVITATION, encoding="utf-8", newline="")
+    before = len(store.interviews())
+    _send(qapp, QFileOpenEvent(str(invitation)))
+    companies = [iv.company for iv in store.interviews()]
+    assert len(companies) == before + 1 and "Globex" in companies
+
+
+def test_the_window_opens_a_followthrough_link_from_a_file_open_event(
+    qapp: QApplication, qtbot: QtBot, router: FileOpenRouter, store: Store
+) -> None:
+    window = MainWindow(store, [])
+    qtbot.addWidget(window)
+    window.show()
+    router.set_target(window.open_request)
+    step = store.steps()[0].step
+    uid = step_uid(step.id)
+    with qtbot.waitSignal(window.compose_requested, timeout=2000) as blocker:
+        _send(qapp, QFileOpenEvent(QUrl(compose_link(uid))))
+    assert blocker.args == [uid]
