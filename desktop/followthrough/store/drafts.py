@@ -11,11 +11,23 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
-from followthrough.core.model import ValidationError
+from followthrough.core.cadence import decision_dates
+from followthrough.core.messages import Draft, TemplateLibrary, render
+from followthrough.core.model import Activity, ActivityKind, Step, ValidationError
 from followthrough.store.db import Store
 
-__all__ = ["SavedDraft", "discard_draft", "load_draft", "save_draft"]
+__all__ = [
+    "SavedDraft",
+    "discard_draft",
+    "finish_step",
+    "load_draft",
+    "message_text",
+    "save_draft",
+    "step_draft",
+    "templates_for",
+]
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS drafts (
     step_id TEXT PRIMARY KEY REFERENCES steps(id) ON DELETE CASCADE,
@@ -81,3 +93,57 @@ def discard_draft(store: Store, step_id: str) -> bool:
         _ensure(conn)
         deleted = conn.execute("DELETE FROM drafts WHERE step_id = ?", (step_id,)).rowcount
     return bool(deleted)
+
+
+# -- the message of a step -------------------------------------------------------------------
+
+
+def templates_for(store: Store) -> TemplateLibrary:
+    """The built-in templates and the user's own (DATA/templates), as the export reads them."""
+    from followthrough.resources import resource_path
+
+    return TemplateLibrary.load(resource_path("templates"), store.path.parent / "templates")
+
+
+def step_draft(store: Store, step: Step, templates: TemplateLibrary | None = None) -> Draft:
+    """The message drafted from the template for `step` (not the user's saved text).
+
+    A check-in after an announced delay names the new decision date, as the calendar does.
+    Raises TemplateError (a ValidationError) when the step's template is broken or missing.
+    """
+    interview = store.interview(step.interview_id)
+    stated = dict(decision_dates(interview, store.activities(interview.id)))
+    return render(
+        step,
+        interview,
+        store.settings(),
+        templates or templates_for(store),
+        decision_date=stated.get(step.key),
+    )
+
+
+def message_text(
+    store: Store, step: Step, templates: TemplateLibrary | None = None
+) -> tuple[str, str, Draft]:
+    """(subject, body, the template's draft): the user's saved text when there is one."""
+    draft = step_draft(store, step, templates)
+    saved = load_draft(store, step.id)
+    if saved is None:
+        return draft.subject, draft.body, draft
+    return saved.subject, saved.body, draft
+
+
+def finish_step(store: Store, step: Step, how: str, at: datetime | None = None) -> Activity:
+    """Record that `step` was done (`how`: "email (SMTP)", "phone: voicemail"...) and re-plan.
+
+    Then the saved draft is discarded: nothing is left to write.
+    Raises ValidationError when `at` (default now) is before the interview started.
+    """
+    interview = store.interview(step.interview_id)
+    when = at or datetime.now(ZoneInfo(store.settings().timezone)).replace(microsecond=0)
+    if when < interview.start:
+        raise ValidationError("That time is before the interview started.")
+    activity = Activity(ActivityKind.DONE, when, step=step.key, how=how)
+    recorded = store.record(interview.id, activity)
+    discard_draft(store, step.id)
+    return recorded

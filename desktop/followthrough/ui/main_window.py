@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMetaMethod, Qt, Signal
+from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTableView,
     QVBoxLayout,
@@ -20,13 +22,16 @@ from followthrough.store import Store, StoreError
 from followthrough.ui.app import user_zone
 from followthrough.ui.models import PlanModel
 
+if TYPE_CHECKING:
+    from followthrough.ui.editor import MessageEditor
+
 
 class MainWindow(QMainWindow):
     compose_requested = Signal(str)
     """A link asked for the message editor of a step; carries the step's UID.
 
-    The message editor (ui/editor.py) connects to it; until something is connected, the
-    window names the step in the status bar.
+    The window opens the editor itself (`open_editor`); this tells other listeners. Until
+    one is connected, the window also names the step in the status bar.
     """
 
     def __init__(self, store: Store, warnings: list[str]) -> None:
@@ -52,6 +57,10 @@ class MainWindow(QMainWindow):
         self.plan_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.plan_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.plan_view.verticalHeader().hide()
+        # Double-click and Enter (and a single click where the platform says so).
+        self.plan_view.activated.connect(self._plan_row_activated)
+        self.plan_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.plan_view.customContextMenuRequested.connect(self._show_plan_menu)
         layout.addWidget(self.plan_view)
         self.setCentralWidget(central)
         for warning in warnings:
@@ -65,6 +74,72 @@ class MainWindow(QMainWindow):
         self.empty_label.setVisible(not interviews)
         self.plan_view.setVisible(bool(interviews))
         self.plan_view.resizeColumnToContents(0)
+
+    # -- the message editor ------------------------------------------------------------------
+
+    def open_editor(self, step_id: str) -> MessageEditor | None:
+        """Open (or bring forward) the message editor of a step; warn when there is no such step.
+
+        Opening only shows the message: nothing is sent or recorded until the user says so.
+        """
+        from followthrough.ui.editor import MessageEditor
+
+        try:
+            editor = MessageEditor.open(self.store, step_id, self)
+        except ValidationError:
+            self._warn(
+                self.tr("Follow-up not found"),
+                self.tr(
+                    "This follow-up is not in your data (it may have been deleted, or it comes "
+                    "from another computer that has not synced yet)."
+                ),
+            )
+            return None
+        editor.step_changed.connect(self._step_changed, Qt.ConnectionType.UniqueConnection)
+        return editor
+
+    def _step_changed(self, _step_id: str) -> None:
+        self.reload()
+
+    def _plan_row_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_editor(self.plan_model.step_at(index.row()).id)
+
+    def plan_menu(self, row: int) -> QMenu:
+        """The context menu of a plan row: write the message, or mark the step done."""
+        from followthrough.core.model import StepStatus
+
+        step = self.plan_model.step_at(row)
+        menu = QMenu(self)
+        write = menu.addAction(self.tr("Write message…"))
+        write.triggered.connect(lambda: self.open_editor(step.id))
+        done = menu.addAction(self.tr("Mark done"))
+        done.setEnabled(step.status is StepStatus.PLANNED)
+        done.triggered.connect(lambda: self.mark_done(step.id))
+        return menu
+
+    def _show_plan_menu(self, position: QPoint) -> None:
+        index = self.plan_view.indexAt(position)
+        if index.isValid():
+            menu = self.plan_menu(index.row())
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.plan_view.viewport().mapToGlobal(position))
+
+    def mark_done(self, step_id: str) -> None:
+        """Record a step as done (through its editor when one is open) and re-plan."""
+        from followthrough.store.drafts import finish_step
+        from followthrough.ui.editor import MessageEditor
+
+        for editor in MessageEditor.open_editors():
+            if editor.store is self.store and editor.step.id == step_id:
+                editor.mark_done()
+                return
+        try:
+            finish_step(self.store, self.store.step(step_id).step, "")
+        except (ValidationError, StoreError) as error:
+            self._warn(self.tr("The follow-up was not marked done"), str(error))
+            return
+        self.reload()
 
     # -- links and files handed over by another launch ---------------------------------------
 
@@ -118,6 +193,7 @@ class MainWindow(QMainWindow):
                 )
             )
         self.compose_requested.emit(uid)
+        self.open_editor(step_id)
 
     def _company(self, interview_id: str) -> str:
         try:
