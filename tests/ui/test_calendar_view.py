@@ -343,3 +343,17 @@ def test_week_opens_on_the_working_day(qtbot: QtBot, cache: EventCache) -> None:
     expected = min(int(8 * week.grid.hour_height()), bar.maximum())
     qtbot.waitUntil(lambda: abs(bar.value() - expected) <= 1)
     assert bar.value() > 0
+
+
+def test_the_next_month_is_read_ahead(qtbot: QtBot, store: Store) -> None:
+    add_interview(store, "Later", end=datetime(2027, 1, 12, 15, tzinfo=PARIS))
+    cache = make_cache(store)
+    widget = _calendar(qtbot, cache)
+    qtbot.wait(700)  # the read-ahead waits for a pause
+    calls: list[int] = []
+    original = store.stored_steps
+    store.stored_steps = lambda ids: calls.append(1) or original(ids)  # type: ignore[method-assign]
+    widget.next_button.click()
+    widget.next_button.click()  # January 2027: only the month after the next was read ahead
+    assert len(calls) == 1
+    assert widget.month_view.model.events_on(date(2027, 1, 13))

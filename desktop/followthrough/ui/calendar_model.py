@@ -451,16 +451,27 @@ class EventCache:
                     events.append(self._step_event(stored, parent.interview, today))
         return events
 
-    def due(self) -> list[CalendarEvent]:
-        """Planned steps of today and of days already past, oldest first."""
-        _, high = self._bounds(self.today(), self.today())
-        rows = [
-            r
-            for r in self._step_rows[: bisect_left(self._step_starts, high)]
-            if r[4] == StepStatus.PLANNED.value
-        ]
+    def due_rows(self) -> list[tuple[str, str, int, str, str, str]]:
+        """Index rows of the planned steps of today, then of past days, the latest first."""
+        low, high = self._bounds(self.today(), self.today())
+        planned = StepStatus.PLANNED.value
+        rows = self._step_rows[: bisect_left(self._step_starts, high)]
+        today = [r for r in rows if r[4] == planned and r[5] >= low]
+        past = [r for r in rows if r[4] == planned and r[5] < low]
+        return today + past[::-1]
+
+    def due(self, limit: int | None = None) -> list[CalendarEvent]:
+        """Planned steps of today (in time order), then the overdue ones, the latest first."""
+        rows = self.due_rows()
+        return self.step_events(rows[:limit] if limit is not None else rows)
+
+    def step_events(
+        self, rows: Sequence[tuple[str, str, int, str, str, str]]
+    ) -> list[CalendarEvent]:
+        """The events of some index rows, in the rows' order."""
+        order = {row[0]: n for n, row in enumerate(rows)}
         events = self._step_events(rows, self.today())
-        events.sort(key=lambda e: (e.start, e.id))
+        events.sort(key=lambda e: order[e.id])
         return events
 
     def event(self, kind: str, ident: str) -> CalendarEvent:
@@ -941,19 +952,45 @@ class AgendaModel(_DayTreeModel):
 
 
 class TodayModel(QAbstractListModel):
-    """Planned steps due today or overdue, oldest first: what to do now."""
+    """Planned steps due today, then the overdue ones (latest first): what to do now.
+
+    Rows are read a batch at a time as the view scrolls (`fetchMore`): a long backlog costs
+    nothing until it is looked at. `total` counts them all.
+    """
+
+    BATCH = 100
 
     def __init__(self, cache: EventCache, parent: Any = None) -> None:
         super().__init__(parent)
         self.cache = cache
+        self._rows: list[tuple[str, str, int, str, str, str]] = []
         self._events: list[CalendarEvent] = []
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
 
     def reload(self, refresh: bool = True) -> None:
         if refresh:
             self.cache.refresh()
         self.beginResetModel()
-        self._events = self.cache.due()
+        self._rows = self.cache.due_rows()
+        self._events = self.cache.step_events(self._rows[: self.BATCH])
         self.endResetModel()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._events) < len(self._rows)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        start = len(self._events)
+        batch = self.cache.step_events(self._rows[start : start + self.BATCH])
+        if not batch:
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(batch) - 1)
+        self._events.extend(batch)
+        self.endInsertRows()
 
     def event_at(self, index: _Index) -> CalendarEvent | None:
         if not index.isValid() or not 0 <= index.row() < len(self._events):
@@ -1164,4 +1201,6 @@ class PipelineFilter(QSortFilterProxyModel):
             # A group shows by itself only while nothing is searched (then its count says 0);
             # during a search it shows when one of its interviews matches.
             return not self.filterRegularExpression().pattern()
+        if not self.filterRegularExpression().pattern():
+            return True  # nothing searched: no need to ask every row for its text
         return super().filterAcceptsRow(source_row, source_parent)

@@ -1183,6 +1183,11 @@ class CalendarWidget(QWidget):
             MONTH: self.month_view, WEEK: self.week_view, AGENDA: self.agenda_view
         }
         self._stale = {MONTH: True, WEEK: True, AGENDA: True}
+        # Reading the neighbouring periods waits until the user pauses: it is for later.
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(400)
+        self._prefetch_timer.timeout.connect(self._prefetch)
         self.stack = QStackedWidget(self)
         for view in self.views.values():
             self.stack.addWidget(view)
@@ -1365,9 +1370,13 @@ class CalendarWidget(QWidget):
             day = day + timedelta(days=AGENDA_DAYS * direction)
         self.set_date(day)
 
-    def refresh(self) -> None:
-        """Re-read the store (after a change) and redraw the visible view."""
-        self.cache.refresh()
+    def refresh(self, *, cache: bool = True) -> None:
+        """Re-read the store (after a change) and redraw the visible view.
+
+        `cache=False` when the caller has just refreshed the cache itself.
+        """
+        if cache:
+            self.cache.refresh()
         for name in self._stale:
             self._stale[name] = True
         self._show(self.current_date)
@@ -1423,11 +1432,15 @@ class CalendarWidget(QWidget):
             self.mini_month.blockSignals(True)
             self.mini_month.setSelectedDate(QDate(day))
             self.mini_month.blockSignals(False)
-        QTimer.singleShot(0, self._prefetch)
+        self._prefetch_timer.start()
+
+    def hideEvent(self, event: Any) -> None:
+        self._prefetch_timer.stop()  # closing: the store may be closed next
+        super().hideEvent(event)
 
     def _prefetch(self) -> None:
         """Read the periods before and after the one shown, so the next step is instant."""
-        if self.current_view in self.pages:
+        if self.current_view in self.pages or not self.isVisible():
             return
         view = self.views[self.current_view]
         target = view.grid if view is self.week_view else view

@@ -131,6 +131,8 @@ class SidePanel(QWidget):
         header_view = self.pipeline_view.header()
         header_view.setStretchLastSection(True)
         header_view.setSectionResizeMode(PipelineModel.COMPANY, QHeaderView.ResizeMode.Interactive)
+        # A width from the font, not from every row: measuring a thousand rows costs seconds.
+        header_view.resizeSection(PipelineModel.COMPANY, self.fontMetrics().averageCharWidth() * 18)
         pipeline_layout.addWidget(self.pipeline_view, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -166,14 +168,13 @@ class SidePanel(QWidget):
             self.cache.refresh()
         self.today_model.reload(refresh=False)
         self.pipeline_model.reload(refresh=False)
-        count = self.today_model.rowCount()
+        count = self.today_model.total
         self.today_heading.setText(
             self.tr("Today ({n})").format(n=count) if count else self.tr("Today")
         )
         self.today_view.setVisible(count > 0)
         self.today_empty.setVisible(count == 0)
         self.pipeline_view.expandAll()
-        self.pipeline_view.resizeColumnToContents(PipelineModel.COMPANY)
 
     def select_interview(self, interview_id: str) -> None:
         source = self.pipeline_model.interview_index(interview_id)
