@@ -357,6 +357,8 @@ def test_sequence_is_in_the_json(ok: Run, run: Run, iv: str) -> None:
         ("smtp-port", "465", "465"),
         ("smtp-security", "SSL", "ssl"),
         ("smtp-username", "sam@example.com", "sam@example.com"),
+        ("sync-interval", "off", "0"),
+        ("sync-interval", "30", "30"),
     ],
 )
 def test_config_set_then_get(ok: Run, user: None, key: str, value: str, shown: str) -> None:
@@ -391,7 +393,13 @@ def test_config_get_lists_every_setting(ok: Run) -> None:
         "smtp-port",
         "smtp-security",
         "smtp-username",
+        "sync-interval",
     ]
+
+
+def test_config_sync_interval_is_minutes(run: Run) -> None:
+    result = run("config", "set", "sync-interval", "soon")
+    assert result.code == 1 and "give minutes from 0 (off) to 1440" in result.err
 
 
 def test_the_default_playbook_is_marked(ok: Run) -> None:

@@ -79,6 +79,8 @@ class Settings:
     smtp_port: int = 0
     smtp_security: str = "starttls"
     smtp_username: str = ""
+    # Minutes between automatic CalDAV syncs while the window is open (0: only on request).
+    sync_interval: int = 15
 
     @staticmethod
     def names() -> list[str]:
@@ -156,6 +158,15 @@ class Settings:
                 )
         elif attr == "smtp_username":
             value = check_text(text, "SMTP user name", limit=320)
+        elif attr == "sync_interval":
+            words = text.strip().lower()
+            if words in ("off", "no", "never"):
+                words = "0"
+            if not words.isdigit() or int(words) > 24 * 60:
+                raise ValidationError(
+                    f"'{text}' is not a sync interval: give minutes from 0 (off) to 1440."
+                )
+            value = int(words)
         elif attr == "playbook":
             value = check_text(text, "playbook name", required=True, limit=100).lower()
         else:

@@ -1,0 +1,172 @@
+"""The window's sync: on a worker thread, against a real Radicale; status, errors, confirmation."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from followthrough.core.model import Interview, Interviewer
+from followthrough.ical.export import Exporter
+from followthrough.store import Store
+from followthrough.sync.accounts import Account
+from followthrough.sync.engine import sync_items
+from followthrough.ui.sync_controller import SyncController
+
+if TYPE_CHECKING:
+    from conftest import RadicaleServer
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def interview(store: Store) -> Interview:
+    end = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS)
+    return store.add_interview(
+        Interview(
+            id="",
+            company="Acme",
+            role="Engineer",
+            interviewers=(Interviewer(name="Ana Diaz", email="ana@acme.example", key="p1"),),
+            start=end - timedelta(hours=1),
+            end=end,
+            tz="Europe/Paris",
+        ).validated()
+    )
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, store: Store) -> SyncController:
+    made = SyncController(store)
+    yield made
+    made.shutdown()
+
+
+def test_sync_runs_off_the_ui_thread_and_reports(
+    qtbot: QtBot,
+    store: Store,
+    caldav_account: Account,
+    interview: Interview,
+    controller: SyncController,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import followthrough.sync.engine as engine
+
+    threads: list[str] = []
+    original = engine.sync
+
+    def watched(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "sync", watched)
+    statuses: list[str] = []
+    controller.status_changed.connect(statuses.append)
+    with qtbot.waitSignal(controller.finished, timeout=30_000) as done:
+        assert controller.sync_now()
+        assert controller.busy and not controller.sync_now()  # never two at once
+    assert threads and threads[0] != threading.main_thread().name
+    lines = done.args[0]
+    assert any("created" in line for line in lines)
+    assert statuses[0] == "Syncing…" and statuses[-1].startswith("Synced at ")
+    assert set(sync_items(store, caldav_account.name)) == set(Exporter(store).event_files())
+    assert not controller.busy
+
+
+def test_a_failed_sync_is_one_sentence(
+    qtbot: QtBot,
+    caldav_account: Account,
+    interview: Interview,
+    controller: SyncController,
+    radicale: RadicaleServer,
+) -> None:
+    radicale.stop()
+    said: list[str] = []
+    controller.status_changed.connect(said.append)
+    with qtbot.waitSignal(controller.failed, timeout=30_000) as failed:
+        assert controller.sync_now(), said
+    message = failed.args[0]
+    assert message.startswith("Nothing answers") and "\n" not in message
+    assert controller.last_error == message
+    radicale.start()
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        controller.sync_now()
+
+
+def test_mass_delete_asks_then_goes_on_when_confirmed(
+    qtbot: QtBot,
+    store: Store,
+    caldav_account: Account,
+    interview: Interview,
+    controller: SyncController,
+) -> None:
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        controller.sync_now()
+    store.delete_interview(interview.id)
+    with qtbot.waitSignal(controller.confirm_deletes, timeout=30_000) as asked:
+        controller.sync_now()
+    account, count, total = asked.args
+    assert account == caldav_account.name and count == total > 0
+    qtbot.waitUntil(lambda: not controller.busy)
+    assert len(sync_items(store, caldav_account.name)) == total  # nothing deleted yet
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        controller.sync_now(allow_deletes=True)
+    assert sync_items(store, caldav_account.name) == {}
+
+
+def test_no_account_says_what_to_do(qtbot: QtBot, controller: SyncController) -> None:
+    with qtbot.waitSignal(controller.status_changed) as said:
+        assert not controller.sync_now()
+    assert "add a CalDAV account" in said.args[0]
+
+
+def test_the_interval_follows_the_setting(store: Store, controller: SyncController) -> None:
+    assert controller.timer.isActive() and controller.timer.interval() == 15 * 60_000
+    store.set_setting("sync-interval", "0")
+    controller.apply_interval()
+    assert not controller.timer.isActive()
+    store.set_setting("sync-interval", "5")
+    controller.apply_interval()
+    assert controller.timer.interval() == 5 * 60_000
+
+
+def test_the_timer_starts_a_sync(
+    qtbot: QtBot,
+    store: Store,
+    caldav_account: Account,
+    interview: Interview,
+    controller: SyncController,
+) -> None:
+    controller.timer.start(10)
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        pass
+    controller.timer.stop()
+    assert sync_items(store, caldav_account.name)
+
+
+def test_the_window_gets_a_sync_action_and_status(
+    qtbot: QtBot,
+    store: Store,
+    caldav_account: Account,
+    interview: Interview,
+    controller: SyncController,
+) -> None:
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    from followthrough.ui.sync_controller import attach
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    reloaded: list[bool] = []
+    action = attach(window, controller, lambda: reloaded.append(True))
+    assert action.shortcut().toString() == "Ctrl+Shift+S"
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        action.trigger()
+        assert not action.isEnabled()
+    assert action.isEnabled() and reloaded == [True]
+    labels = [w for w in window.statusBar().findChildren(QLabel) if w.accessibleName()]
+    assert labels and labels[0].text().startswith("Synced at ")
