@@ -89,7 +89,13 @@ def run_gui(
         return 1
     window = MainWindow(store, warnings)
     instance.received.connect(window.open_handed_over)
+    from followthrough.ui.sync_controller import SyncController, attach
+
+    syncer = SyncController(store, window)
+    attach(window, syncer, window.reload)
     window.show()
+    if not exit_when_ready and syncer.has_accounts():
+        QTimer.singleShot(2000, syncer.sync_now)  # once the window is up and painted
     if router is not None:
         router.set_target(window.open_request)
     if items:
@@ -105,6 +111,7 @@ def run_gui(
     try:
         return int(app.exec())
     finally:
+        syncer.shutdown()
         instance.close()
         store.close()
 
