@@ -78,6 +78,18 @@ def store(isolated_data_dir: Path) -> Iterator[Store]:
     opened.close()
 
 
+@pytest.fixture
+def window(qtbot: QtBot, store: Store) -> Iterator[MainWindow]:
+    """The main window on the store; gone (not only closed) before the store closes."""
+    shown = MainWindow(store, [])
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    if shiboken6.isValid(shown):  # closed by pytest-qt already; its timers must not outlive it
+        shiboken6.delete(shown)
+
+
 def step_of(store: Store, kind: str, company: str = "Acme") -> Step:
     interview = next(iv for iv in store.interviews() if iv.company == company)
     return next(s.step for s in store.steps(interview.id) if s.step.kind == kind)
@@ -203,10 +215,7 @@ def test_markers_are_highlighted_until_filled_in(store: Store, open_editor: Open
     assert "[topic]" in MARKERS
 
 
-def test_an_unknown_step_is_refused_clearly(qtbot: QtBot, store: Store) -> None:
-    window = MainWindow(store, [])
-    qtbot.addWidget(window)
-    window.show()
+def test_an_unknown_step_is_refused_clearly(window: MainWindow) -> None:
     assert window.open_editor("zzz999.thank-you.p1") is None
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert len(boxes) == 1 and "not in your data" in boxes[0].text()
@@ -433,13 +442,12 @@ def test_hostile_values_from_the_interview_stay_on_one_line(
 
 
 def test_mark_as_sent_records_it_replans_and_discards_the_draft(
-    qtbot: QtBot, store: Store, open_editor: Open
+    qtbot: QtBot, store: Store, window: MainWindow
 ) -> None:
     # Six days on, the status check is overdue and the call is near: sending the status check
     # now pushes the call (never two chasers within three days).
     store.add_interview(_interview("Globex", days_ago=6))
-    window = MainWindow(store, [])
-    qtbot.addWidget(window)
+    window.reload()
     step = step_of(store, "status-check", "Globex")
     before = {s.step.id: s.step.start for s in store.steps(step.interview_id)}
     editor = window.open_editor(step.id)
@@ -686,15 +694,6 @@ def test_every_control_has_an_accessible_name(store: Store, open_editor: Open) -
 
 
 # -- from the main window --------------------------------------------------------------------
-
-
-@pytest.fixture
-def window(qtbot: QtBot, store: Store) -> MainWindow:
-    shown = MainWindow(store, [])
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    return shown
 
 
 def _row_of(window: MainWindow, step_id: str) -> int:

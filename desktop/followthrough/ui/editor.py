@@ -69,6 +69,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -403,9 +404,14 @@ class MessageEditor(QWidget):
         self.body_edit.setTabChangesFocus(True)
         self.body_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.highlighter = PlaceholderHighlighter(self.body_edit.document())
-        side = QWidget(splitter)
+        # The panel scrolls rather than squeezing its text when the window is small.
+        side_scroll = QScrollArea(splitter)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side = QWidget(side_scroll)
         side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(8, 0, 0, 0)
+        side_layout.setContentsMargins(8, 0, 4, 0)
         self.missing_title = QLabel(self.tr("Still missing"), side)
         self.missing_title.setStyleSheet("font-weight: bold")
         self.missing_label = QLabel(side)
@@ -432,10 +438,16 @@ class MessageEditor(QWidget):
         ):
             widget.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             side_layout.addWidget(widget)
+        self.reset_button = self._button(self.tr("Reset to &template"), self.reset_to_template)
+        self.reset_button.setToolTip(
+            self.tr("Replace your text with the message drafted from the template.")
+        )
+        side_layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)
         side_layout.addStretch(1)
-        side.setMinimumWidth(200)
+        side_scroll.setWidget(side)
+        side_scroll.setMinimumWidth(200)
         splitter.addWidget(self.body_edit)
-        splitter.addWidget(side)
+        splitter.addWidget(side_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([560, 240])
@@ -472,11 +484,6 @@ class MessageEditor(QWidget):
         outer.addWidget(self.error_label)
 
         buttons = QHBoxLayout()
-        self.reset_button = self._button(self.tr("Reset to &template"), self.reset_to_template)
-        self.reset_button.setToolTip(
-            self.tr("Replace your text with the message drafted from the template.")
-        )
-        buttons.addWidget(self.reset_button)
         buttons.addStretch(1)
         self.primary_button: QPushButton
         self.done_button: QPushButton | None = None
