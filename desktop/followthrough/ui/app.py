@@ -89,10 +89,17 @@ def run_gui(
         return 1
     window = MainWindow(store, warnings)
     instance.received.connect(window.open_handed_over)
+    from followthrough.ui.settings_dialog import attach as attach_settings
     from followthrough.ui.sync_controller import SyncController, attach
 
     syncer = SyncController(store, window)
     attach(window, syncer, window.reload)
+
+    def settings_saved() -> None:
+        syncer.apply_interval()
+        window.reload()
+
+    attach_settings(window, store, settings_saved)
     window.show()
     if not exit_when_ready and syncer.has_accounts():
         QTimer.singleShot(2000, syncer.sync_now)  # once the window is up and painted
