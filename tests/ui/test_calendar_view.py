@@ -349,7 +349,7 @@ def test_the_next_month_is_read_ahead(qtbot: QtBot, store: Store) -> None:
     add_interview(store, "Later", end=datetime(2027, 1, 12, 15, tzinfo=PARIS))
     cache = make_cache(store)
     widget = _calendar(qtbot, cache)
-    qtbot.wait(700)  # the read-ahead waits for a pause
+    qtbot.wait(1100)  # the read-ahead waits for a pause
     calls: list[int] = []
     original = store.stored_steps
     store.stored_steps = lambda ids: calls.append(1) or original(ids)  # type: ignore[method-assign]

@@ -1,19 +1,283 @@
-"""The window shell: it opens on the user's store and shows the plan; start-up can be timed."""
+"""The window: calendar in the middle, panels beside it; every flow applied through the store."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+from calendar_data import NOW, PARIS, add_interview, clock, make_store
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from followthrough.core.model import Interview, Interviewer
-from followthrough.store import open_store
+from followthrough.core.model import ActivityKind, Interview, Interviewer, StepStatus
+from followthrough.store import Store, open_store
+from followthrough.ui.calendar_view import AGENDA, MONTH, WEEK
+from followthrough.ui.detail_panel import DelayDialog, OutcomeDialog
+from followthrough.ui.interview_dialog import InterviewDialog
 from followthrough.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = make_store(tmp_path)
+    yield store
+    store.close()
+
+
+def _window(qtbot: QtBot, store: Store) -> MainWindow:
+    window = MainWindow(store, [], clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _step_id(store: Store, kind: str) -> str:
+    return next(s.step.id for s in store.steps() if s.step.kind == kind)
+
+
+def _shown_ids(window: MainWindow, day: date) -> set[str]:
+    return {e.id for e in window.calendar.month_view.model.events_on(day)}
+
+
+def test_first_run_explains_the_first_step_and_offers_a_sample(
+    qtbot: QtBot, store: Store
+) -> None:
+    window = _window(qtbot, store)
+    assert window.central.currentWidget() is window.empty_state
+    assert "interview" in window.empty_label.text() and ".ics" in window.empty_label.text()
+    assert window.empty_state.sample_button.isVisible()
+    window.empty_state.sample_button.click()
+    assert window.central.currentWidget() is window.calendar
+    (interview,) = store.interviews()
+    assert window.detail_panel.title.text() == f"Interview at {interview.company}"
+    assert window.calendar.current_date == interview.start.astimezone(PARIS).date()
+    assert interview.id in _shown_ids(window, window.calendar.current_date)
+    assert "1 interviews" in window.counts.text()
+
+
+def test_the_calendar_is_the_window(qtbot: QtBot, store: Store) -> None:
+    add_interview(store)
+    window = _window(qtbot, store)
+    assert window.centralWidget() is window.central
+    assert window.central.currentWidget() is window.calendar
+    assert window.calendar.current_view == MONTH
+    assert _step_id(store, "status-check") in _shown_ids(window, date(2026, 11, 26))
+    assert window.side_dock.isVisible() and window.detail_dock.isVisible()
+    assert window.side_panel.today_model.rowCount() == 2  # thank-you and note, overdue
+    assert window.calendar.mini_month.isVisible()  # above the side panel
+    assert window.side_panel.isAncestorOf(window.calendar.mini_month)
+    for name in (WEEK, AGENDA, "list", MONTH):
+        window.calendar.view_actions[name].trigger()
+        assert window.calendar.current_view == name
+    titles = [window.plan_model.index(r, 1).data() for r in range(window.plan_model.rowCount())]
+    assert "Status check with Acme" in titles  # the list of every follow-up
+    assert window.new_action.shortcut().toString() == "Ctrl+N"
+    assert window.done_action.shortcut().toString() == "Ctrl+D"
+
+
+def test_enter_on_a_step_opens_its_editor(qtbot: QtBot, store: Store) -> None:
+    from followthrough.ui.editor import MessageEditor
+
+    add_interview(store)
+    window = _window(qtbot, store)
+    step_id = _step_id(store, "status-check")
+    window.calendar.select_event("step", step_id)
+    month = window.calendar.month_view
+    month.setFocus()
+    QTest.keyClick(month, Qt.Key.Key_Return)
+    (editor,) = [e for e in MessageEditor.open_editors() if e.store is store]
+    assert editor.step.id == step_id
+    editor.close()
+
+
+def test_mark_done_and_skip_from_the_detail_panel(qtbot: QtBot, store: Store) -> None:
+    add_interview(store)
+    window = _window(qtbot, store)
+    step_id = _step_id(store, "status-check")
+    window.calendar.select_event("step", step_id)
+    assert window.detail_panel.ident == step_id
+    window.detail_panel.done_button.click()
+    assert store.step(step_id).step.status is StepStatus.DONE
+    assert window.cache.event("step", step_id).status.value == "done"
+    assert window.detail_panel.reopen_button.isVisible()
+    window.detail_panel.reopen_button.click()
+    assert store.step(step_id).step.status is StepStatus.PLANNED
+    window.detail_panel.skip_button.click()
+    assert store.step(step_id).step.status is StepStatus.SKIPPED
+
+
+def test_drag_to_move_records_a_move(qtbot: QtBot, store: Store) -> None:
+    interview = add_interview(store)
+    window = _window(qtbot, store)
+    step_id = _step_id(store, "status-check")
+    month = window.calendar.month_view
+    chip = next(c for c in month._chips if c.event is not None and c.event.id == step_id)
+    mime = QMimeData()  # kept: the event does not own it
+    mime.setData("application/x-followthrough-step",
+                 f"{step_id}\n{chip.event.start.isoformat()}".encode())
+    target = month.cell_rect(date(2026, 12, 2)).center()
+    drop = QDropEvent(target, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    month.dropEvent(drop)
+    moved = store.step(step_id).step
+    assert moved.start == datetime(2026, 12, 2, 9, 0, tzinfo=PARIS)
+    assert moved.manual
+    (activity,) = [a for a in store.activities(interview.id) if a.kind is ActivityKind.MOVE]
+    assert activity.step == "status-check"
+    assert step_id in _shown_ids(window, date(2026, 12, 2))
+    assert step_id not in _shown_ids(window, date(2026, 11, 26))
+    assert "Moved Status check with Acme" in window.statusBar().currentMessage()
+
+
+def test_log_reply_makes_the_chasers_disappear(qtbot: QtBot, store: Store) -> None:
+    interview = add_interview(store)
+    window = _window(qtbot, store)
+    chaser = _step_id(store, "status-check")
+    assert chaser in _shown_ids(window, date(2026, 11, 26))
+    window.calendar.select_event("interview", interview.id)
+    window.detail_panel.reply_button.click()
+    assert chaser not in _shown_ids(window, date(2026, 11, 26))
+    assert "no longer needed" in window.statusBar().currentMessage()
+    assert window.detail_panel.fields["status"].text() == "Replied"
+
+
+def test_delay_and_outcome_are_asked_then_recorded(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interview = add_interview(store)
+    window = _window(qtbot, store)
+
+    def delay_exec(dialog: DelayDialog) -> int:
+        dialog.date_edit.setDate(date(2026, 12, 18))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(DelayDialog, "exec", delay_exec)
+    window.log_delay(interview.id)
+    (delay,) = [a for a in store.activities(interview.id) if a.kind is ActivityKind.DELAY]
+    assert delay.until == date(2026, 12, 18)
+    monkeypatch.setattr(OutcomeDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    window.log_outcome(interview.id)
+    assert any(a.kind is ActivityKind.OUTCOME for a in store.activities(interview.id))
+    group = window.side_panel.pipeline_model
+    assert group.interview_index(interview.id).data(Qt.ItemDataRole.UserRole + 6) == "offer"
+
+
+def test_new_interview_through_the_dialog(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fill(dialog: InterviewDialog) -> int:
+        dialog.company.setText("Initech")
+        dialog.role.setText("Developer")
+        dialog.people.item(0, 0).setText("Sam Roy")
+        assert dialog.zone.currentText() == "Europe/Paris"
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(InterviewDialog, "exec", fill)
+    window = _window(qtbot, store)
+    window.new_action.trigger()
+    (interview,) = store.interviews()
+    assert interview.company == "Initech" and interview.tz == "Europe/Paris"
+    assert window.central.currentWidget() is window.calendar
+    assert window.detail_panel.ident == interview.id
+    assert "Added the interview at Initech" in window.statusBar().currentMessage()
+
+
+def test_delete_with_undo(qtbot: QtBot, store: Store) -> None:
+    interview = add_interview(store)
+    window = _window(qtbot, store)
+    before = {s.step.id: s.step.status for s in store.steps()}
+    window.calendar.select_event("interview", interview.id)
+    window.detail_panel.delete_button.click()
+    assert store.interviews() == []
+    assert window.central.currentWidget() is window.empty_state
+    assert window.undo_button.isVisible() and window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    (back,) = store.interviews()
+    assert back.id == interview.id and back.company == "Acme"
+    assert {s.step.id: s.step.status for s in store.steps()} == before
+    assert window.central.currentWidget() is window.calendar
+    assert not window.undo_button.isVisible()
+
+
+def _exported_invitation(folder: Path) -> Path:
+    other, _ = open_store(folder / "other")
+    other.set_setting("timezone", "Europe/Paris")
+    add_interview(other, "Globex", end=datetime(2026, 11, 24, 11, tzinfo=PARIS))
+    from followthrough.ical.export import Exporter
+
+    path = folder / "globex.ics"
+    path.write_bytes(Exporter(other).ics())
+    other.close()
+    return path
+
+
+def test_import_by_dropping_an_ics_file(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    path = _exported_invitation(tmp_path)
+    window = _window(qtbot, store)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    month = window.calendar.month_view
+    enter = QDragEnterEvent(QPointF(month.rect().center()), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.empty_state, enter)  # a file goes up to the window
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    assert [iv.company for iv in store.interviews()] == ["Globex"]
+    assert window.central.currentWidget() is window.calendar
+    assert "Imported globex.ics: 1 added" in window.statusBar().currentMessage()
+    text = QMimeData()
+    text.setText("not a file")
+    other = QDragEnterEvent(QPointF(month.rect().center()), Qt.DropAction.CopyAction, text,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(other)
+    assert not other.isAccepted()
+
+
+def test_export_runs_off_the_ui_thread(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    add_interview(store)
+    window = _window(qtbot, store)
+    target = tmp_path / "out.ics"
+    signals = window.export_to(target)
+    assert window.progress.isVisible()
+    with qtbot.waitSignal(signals.finished, timeout=30_000) as finished:
+        pass
+    assert finished.args == [str(target), ""]
+    assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert not window.progress.isVisible()
+    feed = window.export_to(target / "feed.ics", feed=True)  # inside a file: refused
+    with qtbot.waitSignal(feed.finished, timeout=30_000) as failed:
+        pass
+    assert failed.args[1]  # the sentence that says why
+
+
+def test_today_click_opens_the_editor_and_selection_follows(qtbot: QtBot, store: Store) -> None:
+    from followthrough.ui.editor import MessageEditor
+
+    add_interview(store)
+    window = _window(qtbot, store)
+    side = window.side_panel
+    first = side.today_model.index(0)
+    side.today_view.setCurrentIndex(first)  # selecting shows it in the calendar and details
+    assert window.detail_panel.ident == first.data(Qt.ItemDataRole.UserRole + 3)
+    assert window.calendar.month_view.current_event_id == window.detail_panel.ident
+    rect = side.today_view.visualRect(first)
+    QTest.mouseClick(side.today_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    (editor,) = [e for e in MessageEditor.open_editors() if e.store is store]
+    assert editor.step.id == window.detail_panel.ident
+    editor.close()
 
 
 def _add_interview(data_dir: Path) -> None:
@@ -27,32 +291,6 @@ def _add_interview(data_dir: Path) -> None:
     store.close()
 
 
-def test_empty_store_explains_the_first_step(qtbot: QtBot, tmp_path: Path) -> None:
-    store, warnings = open_store(tmp_path)
-    window = MainWindow(store, warnings)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.empty_label.isVisible()
-    assert "interview" in window.empty_label.text()
-    assert not window.plan_view.isVisible()
-    store.close()
-
-
-def test_window_lists_the_plan(qtbot: QtBot, tmp_path: Path) -> None:
-    _add_interview(tmp_path)
-    store, warnings = open_store(tmp_path)
-    window = MainWindow(store, warnings)
-    qtbot.addWidget(window)
-    window.show()
-    model = window.plan_model
-    titles = [model.index(row, 1).data() for row in range(model.rowCount())]
-    assert "Thank-you to Ana Diaz" in titles
-    assert "Status check with Acme" in titles
-    assert model.index(0, 2).data() == "Acme"
-    assert window.plan_view.isVisible() and not window.empty_label.isVisible()
-    store.close()
-
-
 def test_exit_when_ready_opens_the_window_and_reports_startup(tmp_path: Path) -> None:
     _add_interview(tmp_path)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -63,3 +301,7 @@ def test_exit_when_ready_opens_the_window_and_reports_startup(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     milliseconds = float(result.stdout.strip().splitlines()[-1])
     assert 0 < milliseconds < 120_000
+
+
+def test_now_is_the_clock_given(store: Store) -> None:
+    assert clock() == NOW

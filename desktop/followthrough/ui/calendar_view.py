@@ -1186,7 +1186,7 @@ class CalendarWidget(QWidget):
         # Reading the neighbouring periods waits until the user pauses: it is for later.
         self._prefetch_timer = QTimer(self)
         self._prefetch_timer.setSingleShot(True)
-        self._prefetch_timer.setInterval(400)
+        self._prefetch_timer.setInterval(800)
         self._prefetch_timer.timeout.connect(self._prefetch)
         self.stack = QStackedWidget(self)
         for view in self.views.values():
@@ -1432,6 +1432,11 @@ class CalendarWidget(QWidget):
             self.mini_month.blockSignals(True)
             self.mini_month.setSelectedDate(QDate(day))
             self.mini_month.blockSignals(False)
+        if self.isVisible():  # not while the window is still being built
+            self._prefetch_timer.start()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
         self._prefetch_timer.start()
 
     def hideEvent(self, event: Any) -> None:

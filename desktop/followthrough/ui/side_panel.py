@@ -158,9 +158,9 @@ class SidePanel(QWidget):
         self.state_filter.currentIndexChanged.connect(
             lambda _n: self.pipeline_filter.set_state(str(self.state_filter.currentData()))
         )
-        self.pipeline_filter.modelReset.connect(self.pipeline_view.expandAll)
-        self.pipeline_filter.layoutChanged.connect(self.pipeline_view.expandAll)
-        self.pipeline_filter.rowsInserted.connect(self.pipeline_view.expandAll)
+        for signal in (self.pipeline_filter.modelReset, self.pipeline_filter.layoutChanged,
+                       self.pipeline_filter.rowsInserted, self.pipeline_filter.rowsRemoved):
+            signal.connect(self._show_groups)
 
     def reload(self, refresh: bool = True) -> None:
         """Re-read the store (after a change)."""
@@ -174,7 +174,12 @@ class SidePanel(QWidget):
         )
         self.today_view.setVisible(count > 0)
         self.today_empty.setVisible(count == 0)
+
+    def _show_groups(self, *_args: object) -> None:
+        """Every group open, its name across the columns."""
         self.pipeline_view.expandAll()
+        for row in range(self.pipeline_filter.rowCount()):
+            self.pipeline_view.setFirstColumnSpanned(row, QModelIndex(), True)
 
     def select_interview(self, interview_id: str) -> None:
         source = self.pipeline_model.interview_index(interview_id)
@@ -185,7 +190,7 @@ class SidePanel(QWidget):
 
     def _search_changed(self, text: str) -> None:
         self.pipeline_filter.set_search(text)
-        self.pipeline_view.expandAll()
+        self._show_groups()
 
     def _today_activated(self, index: QModelIndex) -> None:
         event = self.today_model.event_at(index)
