@@ -100,6 +100,13 @@ def run_gui(
         window.reload()
 
     attach_settings(window, store, settings_saved)
+    from followthrough.ui.reminders import Reminders
+
+    reminders = Reminders(store, window)
+    reminders.open_step.connect(window.open_editor)
+    reminders.notice.connect(lambda text, _step: window.statusBar().showMessage(text, 60_000))
+    if not exit_when_ready:
+        QTimer.singleShot(3000, reminders.check)
     window.show()
     if not exit_when_ready and syncer.has_accounts():
         QTimer.singleShot(2000, syncer.sync_now)  # once the window is up and painted
