@@ -1,0 +1,178 @@
+"""The window with 1,000 interviews (about 7,000 events): start-up, switching, memory.
+
+Run from the repo root:
+
+    .venv/bin/python bench/ui.py [--interviews N] [--runs R] [--seed S]
+
+It fills a temporary data folder as bench/plan.py does, then prints, each the median of R runs,
+with Qt on the offscreen platform:
+
+1. start-up: `followthrough --data-dir DIR --exit-when-ready` (the window shown, its first
+   event-loop turn reached; the app prints the milliseconds since its process started),
+   against the baseline, a bare PySide6 `QMainWindow` timed the same way (target: within 2.5x);
+2. switching: the next month in the month view, and month -> week -> agenda -> month, each
+   until painted (`repaint()`), in a process that opened the window on that data (target:
+   under 50 ms each);
+3. memory: that process's resident set size after the switches (target: under 250 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+START_RATIO, SWITCH_MS, MEMORY_MB = 2.5, 50.0, 250.0
+
+BARE = r"""
+import os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+def age_ms():
+    with open("/proc/self/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return (uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")) * 1000.0
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+def ready():
+    print(f"{age_ms():.0f}")
+    app.quit()
+QTimer.singleShot(0, ready)
+app.exec()
+"""
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    return env
+
+
+def run_ms(command: list[str]) -> float:
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=environment(), timeout=300, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def child(data_dir: Path, runs: int) -> None:
+    """In a process of its own: open the window, switch, report timings and memory as JSON."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from followthrough.store import open_store
+    from followthrough.ui.calendar_view import AGENDA, MONTH, WEEK
+    from followthrough.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    store, warnings = open_store(data_dir)
+    window = MainWindow(store, warnings)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    calendar = window.calendar
+    calendar.set_view(MONTH)
+    calendar.set_date(date(2026, 6, 15))
+    app.processEvents()
+
+    def timed(action: object) -> float:
+        began = time.perf_counter()
+        action()  # type: ignore[operator]
+        calendar.view().repaint()
+        app.processEvents()
+        return (time.perf_counter() - began) * 1000
+
+    months = [timed(lambda: calendar.step_period(1)) for _ in range(runs * 2)]
+    views: dict[str, list[float]] = {WEEK: [], AGENDA: [], MONTH: []}
+    for _ in range(runs):
+        for name in (WEEK, AGENDA, MONTH):
+            views[name].append(timed(lambda n=name: calendar.set_view(n)))
+    with open("/proc/self/status", encoding="ascii") as status:
+        rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    print(json.dumps({"months": months, "views": views, "rss_kb": rss}), flush=True)
+    store.close()
+    os._exit(0)  # measured: skip tearing the widgets down
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--interviews", type=int, default=1000, metavar="N")
+    parser.add_argument("--runs", type=int, default=5, metavar="R")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        child(args.child, args.runs)
+        return 0
+    from followthrough.ical.export import Exporter
+    from followthrough.store import open_store
+    from plan import USER_ZONE, _cores, fill
+
+    print(f"Python {platform.python_version()} on {platform.platform()}, {_cores()} cores")
+    with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
+        data_dir = Path(folder)
+        store, _warnings = open_store(data_dir)
+        store.set_setting("timezone", USER_ZONE)
+        store.set_setting("country", "US")
+        fill(store, args.interviews, args.seed)
+        events = len(Exporter(store).event_files())
+        store.close()
+        print(f"set-up: {args.interviews} interviews, {events} events")
+
+        app = [sys.executable, "-m", "followthrough", "--data-dir", str(data_dir)]
+        run_ms([*app, "--exit-when-ready"])  # warm the disk cache and Python's bytecode
+        ours = [run_ms([*app, "--exit-when-ready"]) for _ in range(args.runs)]
+        bare = [run_ms([sys.executable, "-c", BARE]) for _ in range(args.runs)]
+        ratio = statistics.median(ours) / statistics.median(bare)
+        print(
+            f"start-up to a responsive window: median {statistics.median(ours):.0f} ms, "
+            f"{ratio:.2f}x the bare QMainWindow (target {START_RATIO:g}x)"
+        )
+        print(f"  runs: {', '.join(f'{t:.0f}' for t in ours)} ms")
+        print(f"  baseline, a bare QMainWindow: median {statistics.median(bare):.0f} ms")
+        print(f"  runs: {', '.join(f'{t:.0f}' for t in bare)} ms")
+
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(data_dir), "--runs", str(args.runs)],
+            capture_output=True,
+            text=True,
+            env=environment(),
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            sys.stderr.write(done.stderr[-3000:])
+            return 1
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+    months = figures["months"]
+    print(
+        f"next month (month view): median {statistics.median(months):.1f} ms "
+        f"(target {SWITCH_MS:g} ms); runs: {', '.join(f'{t:.1f}' for t in months)}"
+    )
+    for name, times in figures["views"].items():
+        print(
+            f"switch to {name} view: median {statistics.median(times):.1f} ms "
+            f"(target {SWITCH_MS:g} ms); runs: {', '.join(f'{t:.1f}' for t in times)}"
+        )
+    rss = figures["rss_kb"] / 1024
+    print(f"resident memory with the window open: {rss:.0f} MB (target {MEMORY_MB:g} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
