@@ -223,3 +223,25 @@ def test_month_switch_reuses_what_was_read(store: Store) -> None:
     model.set_range(date(2026, 9, 28), date(2026, 11, 8))
     model.set_range(date(2026, 10, 26), date(2026, 12, 6))
     assert calls == []  # everything shown had been read already
+
+
+def test_a_large_pipeline_is_read_off_the_ui_thread(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_interview(store, "Acme")
+    replied = add_interview(store, "Globex")
+    store.record(replied.id, Activity(ActivityKind.REPLY, NOW))
+    monkeypatch.setattr(PipelineModel, "BACKGROUND_FROM", 1)
+    model = PipelineModel(make_cache(store))
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.reload()
+        assert model.loading
+    assert not model.loading
+    group = model.index(model.state_row(PipelineState.REPLIED), 0)
+    assert model.index(0, 0, group).data() == "Globex"
+    # Two reloads in a row: only the last one's reading is shown.
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.reload()
+        model.reload()
+    model.wait()
+    assert model.rowCount(model.index(model.state_row(PipelineState.WAITING), 0)) == 1

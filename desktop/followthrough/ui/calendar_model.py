@@ -9,6 +9,7 @@ on top are plain views of what the cache returns.
 from __future__ import annotations
 
 import colorsys
+import contextlib
 import hashlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
@@ -27,9 +28,12 @@ from PySide6.QtCore import (
     QLocale,
     QMimeData,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QRunnable,
     QSortFilterProxyModel,
     Qt,
+    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont
@@ -292,6 +296,62 @@ class PipelineEntry:
         return f"{iv.company} {iv.role} {people} {' '.join(iv.topics)}".lower()
 
 
+def pipeline_entries(
+    stored: Sequence[StoredInterview],
+    step_rows: Sequence[tuple[str, str, int, str, str, str]],
+    tz: ZoneInfo,
+) -> list[PipelineEntry]:
+    """Each interview with its state and its next planned step (`step_rows` in time order)."""
+    open_count: dict[str, int] = {}
+    next_step: dict[str, tuple[str, str]] = {}
+    for sid, iid, _seq, _mod, status, start in step_rows:
+        if status == StepStatus.PLANNED.value:
+            open_count[iid] = open_count.get(iid, 0) + 1
+            next_step.setdefault(iid, (sid, start))
+    entries = []
+    for item in stored:
+        iid = item.interview.id
+        sid, start = next_step.get(iid, ("", ""))
+        entries.append(
+            PipelineEntry(
+                item.interview,
+                pipeline_state(item.activities, open_count.get(iid, 0)),
+                sid,
+                _from_utc_text(start).astimezone(tz) if start else None,
+            )
+        )
+    return entries
+
+
+class _PipelineSignals(QObject):
+    read = Signal(int, object)  # generation, list[PipelineEntry] (or the error's text)
+
+
+class _PipelineTask(QRunnable):
+    """Read the pipeline through a connection of its own: a thousand interviews take a while."""
+
+    def __init__(self, store: Store, tz: ZoneInfo, generation: int,
+                 signals: _PipelineSignals) -> None:
+        super().__init__()
+        self.folder, self.library = store.path.parent, store.library
+        self.tz, self.generation, self.signals = tz, generation, signals
+
+    def run(self) -> None:
+        try:
+            store = Store.open(self.folder, self.library)
+            try:
+                result: object = pipeline_entries(
+                    store.stored_interviews(), store.step_index(), self.tz
+                )
+            finally:
+                store.close()
+        except Exception as error:  # reported to the model, which falls back to reading here
+            result = str(error)
+        # The window may have closed meanwhile: then nobody is waiting for this.
+        with contextlib.suppress(RuntimeError):
+            self.signals.read.emit(self.generation, result)
+
+
 def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -488,27 +548,11 @@ class EventCache:
     def pipeline(self) -> list[PipelineEntry]:
         """Every interview with its state and its next planned step."""
         stored = self.stored_interviews(r[0] for r in self._interview_rows)
-        open_count: dict[str, int] = {}
-        next_step: dict[str, tuple[str, str]] = {}
-        for sid, iid, _seq, _mod, status, start in self._step_rows:
-            if status == StepStatus.PLANNED.value:
-                open_count[iid] = open_count.get(iid, 0) + 1
-                next_step.setdefault(iid, (sid, start))  # rows are in time order
-        entries = []
-        for iid, *_rest in self._interview_rows:
-            item = stored.get(iid)
-            if item is None:
-                continue
-            sid, start = next_step.get(iid, ("", ""))
-            entries.append(
-                PipelineEntry(
-                    item.interview,
-                    pipeline_state(item.activities, open_count.get(iid, 0)),
-                    sid,
-                    _from_utc_text(start).astimezone(self._tz) if start else None,
-                )
-            )
-        return entries
+        return pipeline_entries(
+            [stored[r[0]] for r in self._interview_rows if r[0] in stored],
+            self._step_rows,
+            self._tz,
+        )
 
     def state_of(self, interview_id: str) -> PipelineState:
         """Where one interview stands (as the pipeline groups it)."""
@@ -1022,18 +1066,50 @@ class PipelineModel(QAbstractItemModel):
     COLUMNS = ("Company", "Role", "Interviewed", "Next follow-up")
     COMPANY, ROLE, DATE, NEXT = range(4)
 
+    loaded = Signal()
+    """The groups were (re)filled."""
+
+    BACKGROUND_FROM = 300
+    """From this many interviews on, the pipeline is read off the UI thread."""
+
     def __init__(self, cache: EventCache, parent: Any = None) -> None:
         super().__init__(parent)
         self.cache = cache
         self._states = list(PipelineState)
         self._groups: list[list[PipelineEntry]] = [[] for _ in self._states]
         self._next_titles: dict[str, str] = {}
+        self._generation = 0
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _PipelineSignals()  # no parent: it outlives a task still running
+        self._signals.read.connect(self._read)
+        self.loading = False
 
     def reload(self, refresh: bool = True) -> None:
         if refresh:
             self.cache.refresh()
+        self._generation += 1
+        if self.cache.interview_count >= self.BACKGROUND_FROM:
+            self.loading = True
+            self._pool.start(
+                _PipelineTask(self.cache.store, self.cache.tz, self._generation, self._signals)
+            )
+            return
+        self._fill(self.cache.pipeline())
+
+    def wait(self) -> None:
+        """Until a reading off the UI thread is done (for tests and the end of the app)."""
+        self._pool.waitForDone()
+
+    def _read(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # a later reload is on its way
+        self.loading = False
+        self._fill(result if isinstance(result, list) else self.cache.pipeline())
+
+    def _fill(self, entries: list[PipelineEntry]) -> None:
         groups: list[list[PipelineEntry]] = [[] for _ in self._states]
-        for entry in self.cache.pipeline():
+        for entry in entries:
             groups[self._states.index(entry.state)].append(entry)
         for group in groups:
             group.sort(key=lambda e: e.interview.start, reverse=True)
@@ -1041,6 +1117,7 @@ class PipelineModel(QAbstractItemModel):
         self._groups = groups
         self._next_titles = {}
         self.endResetModel()
+        self.loaded.emit()
 
     def entry_at(self, index: _Index) -> PipelineEntry | None:
         if not index.isValid() or index.internalId() == 0:

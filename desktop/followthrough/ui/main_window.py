@@ -4,6 +4,7 @@ the right. It composes the widgets and applies what they ask through the store.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -93,7 +94,9 @@ class _ExportTask(QRunnable):
                 store.close()
         except (ValueError, StoreError, OSError) as error:
             problem = str(error)
-        self.signals.finished.emit(str(self.job.path), problem)
+        # The window may be gone: the file is written (or not) all the same.
+        with contextlib.suppress(RuntimeError):
+            self.signals.finished.emit(str(self.job.path), problem)
 
 
 class _EmptyState(QWidget):
@@ -728,6 +731,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self._exports.waitForDone(30_000)  # an export half written is never left behind
+        self.side_panel.pipeline_model.wait()
         super().closeEvent(event)
 
     # -- links and files handed over by another launch ---------------------------------------
