@@ -227,7 +227,8 @@ class _SendTask(QRunnable):
         try:
             send_message(config, message, password, timeout=timeout)  # type: ignore[arg-type]
         except ValidationError as error:  # SmtpError too: one sentence, never the password
-            self.signals.done.emit(str(error).replace(password, "•••") if password else str(error))
+            text = str(error)  # SmtpError has no password in it; this is a second guard
+            self.signals.done.emit(text.replace(password, "•••") if len(password) > 3 else text)
         except Exception as error:  # anything else is reported, not raised
             self.signals.done.emit(
                 f"The message could not be sent ({type(error).__name__}); nothing was recorded."
