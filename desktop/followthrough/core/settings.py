@@ -16,11 +16,28 @@ from followthrough.core.model import ValidationError, check_email, check_phone, 
 
 
 @cache
-def supported_countries() -> dict[str, list[str]]:
-    """Country code -> subdivision codes, as the `holidays` package knows them."""
+def country_codes(include_aliases: bool = True) -> frozenset[str]:
+    """The country codes the `holidays` package knows (with aliases such as USA for US), read
+    from its registry: no country's own module is loaded, which would take most of a second."""
+    from holidays.registry import EntityLoader
+
+    return frozenset(EntityLoader.get_country_codes(include_aliases=include_aliases))
+
+
+@cache
+def subdivisions(code: str) -> tuple[str, ...]:
+    """The subdivision (region) codes of one country: only its module is loaded."""
+    if code not in country_codes():
+        return ()
     import holidays
 
-    return {code: list(subdivs) for code, subdivs in holidays.list_supported_countries().items()}
+    return tuple(getattr(holidays, code).subdivisions)
+
+
+def supported_countries() -> dict[str, list[str]]:
+    """Country code -> subdivision codes, as the `holidays` package knows them (slow: every
+    country's module is loaded; for a list of every country with its regions)."""
+    return {code: list(subdivisions(code)) for code in country_codes()}
 
 
 def system_country() -> str:
@@ -30,7 +47,7 @@ def system_country() -> str:
         candidates.append(locale.getlocale()[0] or "")
     for name in candidates:
         match = re.match(r"^[A-Za-z]{2,3}[_-]([A-Za-z]{2})\b", name)
-        if match and match.group(1).upper() in supported_countries():
+        if match and match.group(1).upper() in country_codes():
             return match.group(1).upper()
     return ""
 
@@ -107,14 +124,12 @@ class Settings:
         value: object
         if attr == "country":
             value = text.strip().upper()
-            if value and value not in supported_countries():
+            if value and value not in country_codes():
                 raise ValidationError(
                     f"'{text}' is not a country code the holiday calendar knows (like US, ZA, DE)."
                 )
             updated = replace(self, country=str(value))
-            if updated.subdivision and updated.subdivision not in supported_countries().get(
-                str(value), []
-            ):
+            if updated.subdivision and updated.subdivision not in subdivisions(str(value)):
                 updated = replace(updated, subdivision="")
             return updated
         if attr == "subdivision":
@@ -122,7 +137,7 @@ class Settings:
             if value:
                 if not self.country:
                     raise ValidationError("Set the country before its region (subdivision).")
-                known = supported_countries()[self.country]
+                known = list(subdivisions(self.country))
                 if not known:
                     raise ValidationError(
                         f"The holiday calendar has no regions for {self.country}; "

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from followthrough.core.model import ValidationError
-from followthrough.core.settings import Settings, supported_countries
+from followthrough.core.settings import Settings, country_codes, subdivisions
 from followthrough.store import Store
 from followthrough.ui.background import Background
 
@@ -181,7 +181,7 @@ class SettingsDialog(QDialog):
         country = QComboBox(page)
         country.setAccessibleName(self.tr("Country for public holidays"))
         country.addItem(self.tr("(none: no public holidays)"), "")
-        for code in sorted(supported_countries()):
+        for code in sorted(country_codes(include_aliases=False)):
             country.addItem(code, code)
         form.addRow(self.tr("Country (holidays)"), country)
         region = QComboBox(page)
@@ -315,7 +315,7 @@ class SettingsDialog(QDialog):
         region.addItem(self.tr("(whole country)"), "")
         code = self.fields["country"]
         assert isinstance(code, QComboBox)
-        for sub in sorted(supported_countries().get(str(code.currentData() or ""), [])):
+        for sub in sorted(subdivisions(str(code.currentData() or ""))):
             region.addItem(sub, sub)
         index = region.findData(keep)
         region.setCurrentIndex(max(index, 0))
@@ -335,6 +335,8 @@ class SettingsDialog(QDialog):
                 widget.setValue(int(text or 0))
             elif isinstance(widget, QComboBox):
                 if key == "country":
+                    if text and widget.findData(text) < 0:
+                        widget.addItem(text, text)  # an alias the list does not show (USA)
                     widget.setCurrentIndex(max(widget.findData(text), 0))
                     self._fill_regions()
                 elif widget.isEditable():
