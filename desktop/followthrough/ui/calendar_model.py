@@ -147,6 +147,16 @@ def kind_colour(kind: str) -> QColor:
 
 def short_kind_label(kind: str) -> str:
     """A step kind in a word or two, for a calendar cell with little room."""
+    found = _SHORT_LABELS.get(kind)
+    if found is None:
+        found = _SHORT_LABELS[kind] = _short_kind_label(kind)
+    return found
+
+
+_SHORT_LABELS: dict[str, str] = {}
+
+
+def _short_kind_label(kind: str) -> str:
     return {
         INTERVIEW_KIND: _tr("Interview"),
         "thank-you": _tr("Thank-you"),
@@ -382,6 +392,7 @@ class EventCache:
         self._interviews: dict[str, tuple[tuple[int, str], StoredInterview]] = {}
         self._drafts: dict[str, tuple[object, str]] = {}
         self._built: dict[str, tuple[object, CalendarEvent]] = {}
+        self._built_interviews: dict[str, tuple[object, CalendarEvent]] = {}
         self._templates: Any = None
         self.refresh()
 
@@ -410,6 +421,7 @@ class EventCache:
             self._built.pop(sid, None)
         for iid in [i for i in self._interviews if i not in self._interview_key]:
             del self._interviews[iid]
+            self._built_interviews.pop(iid, None)
 
     @property
     def interview_count(self) -> int:
@@ -628,9 +640,13 @@ class EventCache:
         return event
 
     def _interview_event(self, interview: Interview, today: date) -> CalendarEvent:
+        key = (self._interview_key.get(interview.id), today, self.now() > interview.end)
+        cached = self._built_interviews.get(interview.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         start = interview.start.astimezone(self._tz)
         end = interview.end.astimezone(self._tz)
-        return CalendarEvent(
+        event = CalendarEvent(
             kind=INTERVIEW_KIND,
             id=interview.id,
             interview_id=interview.id,
@@ -644,6 +660,8 @@ class EventCache:
             status=EventStatus.DONE if end < self.now() else EventStatus.PLANNED,
             why=interview.location,
         )
+        self._built_interviews[interview.id] = (key, event)
+        return event
 
 
 class Roles(IntEnum):
@@ -679,6 +697,19 @@ def read_step_mime(mime: QMimeData) -> tuple[str, datetime] | None:
         return ident, datetime.fromisoformat(start)
     except ValueError:
         return None
+
+
+_SERVED_ROLES = frozenset(
+    [
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ForegroundRole,
+        *Roles,
+    ]
+)
 
 
 def _event_data(event: CalendarEvent, role: int, column: int = 0) -> Any:
@@ -736,6 +767,7 @@ class _DayTreeModel(QAbstractItemModel):
         self.cache = cache
         self._days: list[date] = []
         self._events: list[list[CalendarEvent]] = []
+        self._row_of: dict[date, int] = {}
         self.first = self.last = cache.today()
         self.show_cancelled = False
 
@@ -761,6 +793,7 @@ class _DayTreeModel(QAbstractItemModel):
             by_day.setdefault(event.day, []).append(event)
         self.beginResetModel()
         self._days, self._events = self._choose_days(by_day)
+        self._row_of = {day: row for row, day in enumerate(self._days)}
         self.endResetModel()
 
     def _choose_days(
@@ -779,10 +812,7 @@ class _DayTreeModel(QAbstractItemModel):
         return list(self._events[row]) if row >= 0 else []
 
     def day_row(self, day: date) -> int:
-        try:
-            return self._days.index(day)
-        except ValueError:
-            return -1
+        return self._row_of.get(day, -1)
 
     def day_index(self, day: date) -> QModelIndex:
         row = self.day_row(day)
@@ -860,8 +890,8 @@ class _DayTreeModel(QAbstractItemModel):
         return base
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+        if role not in _SERVED_ROLES or not index.isValid():
+            return None  # views ask for many roles; answering those cheaply keeps them fast
         if index.internalId() == 0:
             if not 0 <= index.row() < len(self._days):
                 return None

@@ -153,6 +153,7 @@ class _PaintedCalendar(QWidget):
         self._press: tuple[QPoint, CalendarEvent] | None = None
         self._drag_offset = timedelta(0)  # where in the dragged event it was grabbed
         self._drop_hint: tuple[date, datetime | None] | None = None
+        self._forget_looks()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
         self.setMouseTracking(False)
@@ -187,6 +188,7 @@ class _PaintedCalendar(QWidget):
         self.model.reload()
 
     def _model_reset(self) -> None:
+        self._labels.clear()  # an event's text may have changed with the store
         ids = {e.id for d in self.model.days for e in self.model.events_on(d)}
         if self.current_event_id and self.current_event_id not in ids:
             self.current_event_id = ""
@@ -203,6 +205,7 @@ class _PaintedCalendar(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._forget_looks()
             self._relayout()
 
     # -- the current day and event --------------------------------------------------------
@@ -379,6 +382,11 @@ class _PaintedCalendar(QWidget):
     # -- painting helpers -----------------------------------------------------------------
     def _chip_colours(self, event: CalendarEvent, selected: bool) -> tuple[QColor, QColor, QColor]:
         """(fill, accent bar, text) for an event, from the palette and the event's kind."""
+        dim = event.status in (EventStatus.DONE, EventStatus.SKIPPED, EventStatus.CANCELLED)
+        key = (event.step_kind, event.status is EventStatus.OVERDUE, dim, selected)
+        found = self._colours.get(key)
+        if found is not None:
+            return found
         palette = self.palette()
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
@@ -387,11 +395,12 @@ class _PaintedCalendar(QWidget):
         if selected:
             fill = palette.color(QPalette.ColorRole.Highlight)
             text = palette.color(QPalette.ColorRole.HighlightedText)
-        elif event.status in (EventStatus.DONE, EventStatus.SKIPPED, EventStatus.CANCELLED):
+        elif dim:
             fill = _blend(accent, base, 0.08)
             text = palette.color(QPalette.ColorRole.PlaceholderText)
         else:
             fill = _blend(accent, base, 0.28 if _luminance(base) > 0.5 else 0.38)
+        self._colours[key] = (fill, bar, text)
         return fill, bar, text
 
     def _chip_text(self, event: CalendarEvent, with_time: bool) -> str:
@@ -402,6 +411,22 @@ class _PaintedCalendar(QWidget):
             parts.append(event.time_text())
         parts.append(event.short_text())
         return " ".join(parts)
+
+    def _chip_font(self, status: EventStatus) -> tuple[QFont, QFontMetricsF]:
+        """The font of an event's label (bold when due, struck out when dropped), kept."""
+        found = self._fonts.get(status)
+        if found is None:
+            font = QFont(self.font())
+            font.setBold(status in (EventStatus.DUE, EventStatus.OVERDUE))
+            font.setStrikeOut(status in (EventStatus.SKIPPED, EventStatus.CANCELLED))
+            found = self._fonts[status] = (font, QFontMetricsF(font))
+        return found
+
+    def _forget_looks(self) -> None:
+        """Colours, fonts and elided labels are kept between paints until these change."""
+        self._colours: dict[tuple[object, ...], tuple[QColor, QColor, QColor]] = {}
+        self._fonts: dict[EventStatus, tuple[QFont, QFontMetricsF]] = {}
+        self._labels: dict[tuple[object, ...], str] = {}
 
     def _paint_chip(
         self, painter: QPainter, chip: _Chip, with_time: bool, wrap: bool = False
@@ -425,16 +450,10 @@ class _PaintedCalendar(QWidget):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
-        font = QFont(self.font())
-        if event.status in (EventStatus.DUE, EventStatus.OVERDUE):
-            font.setBold(True)
-        if event.status in (EventStatus.SKIPPED, EventStatus.CANCELLED):
-            font.setStrikeOut(True)
+        font, metrics = self._chip_font(event.status)
         painter.setFont(font)
-        metrics = QFontMetricsF(font)
         painter.setPen(text_colour)
         inner = rect.adjusted(bar_width + 3, 1, -3, -1)
-        label = self._chip_text(event, with_time)
         if wrap and inner.height() >= 2 * metrics.height():
             flags = (
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
@@ -443,14 +462,19 @@ class _PaintedCalendar(QWidget):
             clipped = QRectF(inner.left(), inner.top(), inner.width(), lines * metrics.height())
             painter.save()
             painter.setClipRect(clipped)
-            painter.drawText(clipped, int(flags), label)
+            painter.drawText(clipped, int(flags), self._chip_text(event, with_time))
             painter.restore()
         else:
-            elided = metrics.elidedText(label, Qt.TextElideMode.ElideRight, inner.width())
+            key = (event.id, event.status, with_time, int(inner.width()))
+            elided = self._labels.get(key)
+            if elided is None:
+                elided = metrics.elidedText(
+                    self._chip_text(event, with_time), Qt.TextElideMode.ElideRight, inner.width()
+                )
+                self._labels[key] = elided
             painter.drawText(
                 inner, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
             )
-        painter.setFont(self.font())
 
 
 class MonthGrid(_PaintedCalendar):
@@ -617,6 +641,7 @@ class MonthGrid(_PaintedCalendar):
             if chip.event is not None:
                 self._paint_chip(painter, chip, with_time=with_time)
             else:
+                painter.setFont(self.font())
                 painter.setPen(text)
                 painter.drawText(
                     chip.rect.adjusted(4, 0, 0, 0),
@@ -1070,11 +1095,16 @@ class AgendaView(QWidget):
         self.view.setExpandsOnDoubleClick(False)
         header = self.view.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(AgendaModel.TIME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AgendaModel.TIME, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(AgendaModel.TITLE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(AgendaModel.COMPANY, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(AgendaModel.DRAFT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(AgendaModel.STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AgendaModel.STATUS, QHeaderView.ResizeMode.Interactive)
+        # Widths from the font, not from every row: measuring rows costs a Python call each.
+        char = self.fontMetrics().averageCharWidth()
+        for column, chars in ((AgendaModel.TIME, 9), (AgendaModel.TITLE, 34),
+                              (AgendaModel.COMPANY, 16), (AgendaModel.STATUS, 12)):
+            header.resizeSection(column, char * chars)
         self.empty = QLabel(self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -1116,8 +1146,7 @@ class AgendaView(QWidget):
         ))
         if self._current_id:
             self.select_event(self._current_id)
-        self.view.resizeColumnToContents(AgendaModel.TITLE)
-        self.view.resizeColumnToContents(AgendaModel.COMPANY)
+
 
     def select_event(self, ident: str) -> bool:
         index = self.model.event_index(ident)
