@@ -305,3 +305,26 @@ def test_exit_when_ready_opens_the_window_and_reports_startup(tmp_path: Path) ->
 
 def test_now_is_the_clock_given(store: Store) -> None:
     assert clock() == NOW
+
+
+def test_move_by_typing_the_time(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    from followthrough.ui.detail_panel import MoveDialog
+
+    add_interview(store)
+    window = _window(qtbot, store)
+    step_id = _step_id(store, "call")
+
+    def choose(dialog: MoveDialog) -> int:
+        dialog.when.setDateTime(QDateTime(QDate(2026, 12, 3), QTime(16, 0)))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MoveDialog, "exec", choose)
+    window.calendar.select_event("step", step_id)
+    assert window.move_action.isEnabled()
+    window.move_action.trigger()
+    moved = store.step(step_id).step
+    assert moved.start == datetime(2026, 12, 3, 16, 0, tzinfo=PARIS) and moved.manual

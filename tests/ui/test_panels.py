@@ -172,3 +172,23 @@ def test_delay_and_outcome_dialogs_build_activities(qtbot: QtBot) -> None:
     qtbot.addWidget(outcome)
     outcome.outcome.setCurrentIndex(outcome.outcome.findData("rejected"))
     assert outcome.activity(NOW).outcome is Outcome.REJECTED
+
+
+def test_move_dialog_gives_an_aware_time(qtbot: QtBot, store: Store, cache: EventCache) -> None:
+    from PySide6.QtCore import QDateTime, QTime
+
+    from followthrough.ui.detail_panel import MoveDialog
+
+    panel = DetailPanel(cache)
+    qtbot.addWidget(panel)
+    panel.show()
+    acme = next(iv for iv in store.interviews() if iv.company == "Acme")
+    panel.show_item("step", f"{acme.id}.status-check")
+    assert panel.move_button.isVisible()
+    with qtbot.waitSignal(panel.move_requested) as asked:
+        panel.move_button.click()
+    assert asked.args == [f"{acme.id}.status-check"]
+    dialog = MoveDialog(datetime(2026, 11, 26, 9, 0, tzinfo=PARIS))
+    qtbot.addWidget(dialog)
+    dialog.when.setDateTime(QDateTime(QDate(2026, 11, 27), QTime(14, 30)))
+    assert dialog.start() == datetime(2026, 11, 27, 14, 30, tzinfo=PARIS)

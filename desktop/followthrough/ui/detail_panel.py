@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,7 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.core.model import Activity, ActivityKind, Outcome, ValidationError
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Outcome,
+    ValidationError,
+    local_datetime,
+)
 from followthrough.ui.calendar_model import (
     INTERVIEW_KIND,
     CalendarEvent,
@@ -58,6 +65,7 @@ class DetailPanel(QWidget):
     mark_done_requested = Signal(str)  # step id
     skip_requested = Signal(str)  # step id
     reopen_requested = Signal(str)  # step id
+    move_requested = Signal(str)  # step id: ask for a new time
     reply_requested = Signal(str)  # interview id
     delay_requested = Signal(str)  # interview id
     outcome_requested = Signal(str)  # interview id
@@ -123,6 +131,8 @@ class DetailPanel(QWidget):
         self.done_button = self._button(self.tr("Mark done"), self.mark_done_requested, True)
         self.skip_button = self._button(self.tr("Skip"), self.skip_requested, True)
         self.reopen_button = self._button(self.tr("Reopen"), self.reopen_requested, True)
+        self.move_button = self._button(self.tr("Move…"), self.move_requested, True)
+        self.move_button.setToolTip(self.tr("Give it another time (or drag it in the calendar)"))
         self.reply_button = self._button(self.tr("Log reply"), self.reply_requested, False)
         self.delay_button = self._button(self.tr("Log delay…"), self.delay_requested, False)
         self.outcome_button = self._button(self.tr("Log outcome…"), self.outcome_requested, False)
@@ -136,9 +146,9 @@ class DetailPanel(QWidget):
         self.delay_button.setToolTip(self.tr("They announced a new decision date"))
         self.outcome_button.setToolTip(self.tr("An offer, a rejection, or you withdrew"))
         for n, button in enumerate((
-            self.open_button, self.done_button, self.skip_button, self.reopen_button,
-            self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
-            self.delete_button,
+            self.open_button, self.done_button, self.skip_button, self.move_button,
+            self.reopen_button, self.reply_button, self.delay_button, self.outcome_button,
+            self.edit_button, self.delete_button,
         )):
             buttons.addWidget(button, n // 2, n % 2)
         layout.addLayout(buttons)
@@ -211,6 +221,7 @@ class DetailPanel(QWidget):
         self.open_button.setEnabled(open_)
         self.done_button.setVisible(open_)
         self.skip_button.setVisible(open_)
+        self.move_button.setVisible(open_)
         self.reopen_button.setVisible(
             event.status in (EventStatus.DONE, EventStatus.SKIPPED)
         )
@@ -243,7 +254,8 @@ class DetailPanel(QWidget):
             "notes": iv.notes,
             "history": "\n".join(self._history_line(a) for a in stored.activities[-8:]),
         })
-        for button in (self.open_button, self.done_button, self.skip_button, self.reopen_button):
+        for button in (self.open_button, self.done_button, self.skip_button, self.move_button,
+                       self.reopen_button):
             button.hide()
         self._interview_buttons(True)
         self.empty.hide()
@@ -273,7 +285,8 @@ class DetailPanel(QWidget):
             self.form.setRowVisible(label, bool(text))
 
     def _all_buttons(self) -> list[QPushButton]:
-        return [self.open_button, self.done_button, self.skip_button, self.reopen_button,
+        return [self.open_button, self.done_button, self.skip_button, self.move_button,
+                self.reopen_button,
                 self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
                 self.delete_button]
 
@@ -341,3 +354,33 @@ class OutcomeDialog(QDialog):
         return Activity(ActivityKind.OUTCOME, now,
                         outcome=Outcome(str(self.outcome.currentData())),
                         note=self.note.text().strip())
+
+
+class MoveDialog(QDialog):
+    """Ask for a step's new time, in the user's zone."""
+
+    def __init__(self, start: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Move the follow-up"))
+        self.tz = start.tzinfo
+        self.when = QDateTimeEdit(self)
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setDateTime(QDateTime(QDate(start.date()), QTime(start.hour, start.minute)))
+        self.when.setAccessibleName(self.tr("New time"))
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("Its time becomes yours: re-planning keeps it."), self))
+        form.addRow(self.tr("&New time:"), self.when)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def start(self) -> datetime:
+        """The time chosen, aware, in the zone of the time it started from."""
+        value = self.when.dateTime()
+        clock = value.time()
+        return local_datetime(value.date().toPython(), clock.hour(), clock.minute(),
+                              self.tz)  # type: ignore[arg-type]

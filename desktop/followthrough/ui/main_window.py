@@ -44,7 +44,7 @@ from followthrough.core.model import Activity, ActivityKind, ValidationError
 from followthrough.store import Store, StoredInterview, StoreError
 from followthrough.ui.calendar_model import EventCache
 from followthrough.ui.calendar_view import CalendarWidget
-from followthrough.ui.detail_panel import DelayDialog, DetailPanel, OutcomeDialog
+from followthrough.ui.detail_panel import DelayDialog, DetailPanel, MoveDialog, OutcomeDialog
 from followthrough.ui.models import PlanModel
 from followthrough.ui.side_panel import SidePanel
 
@@ -282,6 +282,8 @@ class MainWindow(QMainWindow):
                                         lambda: self._with_step(self.mark_done), "Ctrl+D")
         self.skip_action = self._action(step_menu, self.tr("&Skip"),
                                         lambda: self._with_step(self.skip_step), "Ctrl+K")
+        self.move_action = self._action(step_menu, self.tr("&Move…"),
+                                        lambda: self._with_step(self.ask_move), "Ctrl+M")
         self.reopen_action = self._action(step_menu, self.tr("&Reopen"),
                                           lambda: self._with_step(self.reopen_step))
         step_menu.addSeparator()
@@ -306,6 +308,7 @@ class MainWindow(QMainWindow):
         detail.mark_done_requested.connect(self.mark_done)
         detail.skip_requested.connect(self.skip_step)
         detail.reopen_requested.connect(self.reopen_step)
+        detail.move_requested.connect(self.ask_move)
         detail.reply_requested.connect(self.log_reply)
         detail.delay_requested.connect(self.log_delay)
         detail.outcome_requested.connect(self.log_outcome)
@@ -398,6 +401,7 @@ class MainWindow(QMainWindow):
         self.open_action.setEnabled(step)
         self.done_action.setEnabled(open_)
         self.skip_action.setEnabled(open_)
+        self.move_action.setEnabled(open_)
         self.reopen_action.setEnabled(step and not event.status.open
                                       and event.status.value in ("done", "skipped"))
         for action in (self.reply_action, self.delay_action, self.outcome_action,
@@ -523,6 +527,15 @@ class MainWindow(QMainWindow):
             self._selected = ("step", step_id)
             self.calendar.select_event("step", step_id)
             self.detail_panel.show_item("step", step_id)
+
+    def ask_move(self, step_id: str) -> None:
+        """Move a step by typing its new time (the keyboard's way besides Alt+arrows)."""
+        step = self._step(step_id)
+        if step is None:
+            return
+        dialog = MoveDialog(step.start.astimezone(self.cache.tz), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.move_step(step_id, dialog.start())
 
     def log_reply(self, interview_id: str) -> None:
         if not interview_id:
