@@ -190,3 +190,20 @@ def test_the_frozen_command_line_works(built: Built, tmp_path: Path) -> None:
     listing = subprocess.run([app, "interview", "list"], capture_output=True, text=True,
                              env=env, timeout=60, check=False)
     assert listing.returncode == 0, listing.stdout + listing.stderr
+
+
+def test_the_frozen_app_opens_its_window_on_x11(built: Built, tmp_path: Path) -> None:
+    """On a real X server (Xvfb): the xcb plugin loads with the libraries Depends names."""
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        pytest.skip("xvfb-run is missing (Debian: xvfb, xauth); .ci/run installs them")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "QT_DEBUG_PLUGINS": "1",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    result = subprocess.run(
+        [xvfb_run, "-a", str(built.app / "followthrough"), "--exit-when-ready",
+         "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-4000:]
+    assert "libqxcb.so\" loaded library" in result.stderr
+    assert float(result.stdout.strip().splitlines()[-1]) > 0
