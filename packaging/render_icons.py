@@ -53,7 +53,7 @@ def render_png(svg: Path, size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # the stub wants bytes
         raise SystemExit(f"render_icons: could not encode a {size}px PNG")
     buffer.close()
     return bytes(data.data())
