@@ -11,10 +11,15 @@ The widgets know nothing of the window: they get an `EventCache` and report by s
 
 from __future__ import annotations
 
+import ctypes
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import PySide6
 from PySide6.QtCore import (
     QDate,
     QEvent,
@@ -81,6 +86,29 @@ from followthrough.ui.calendar_model import (
 )
 
 MONTH, WEEK, AGENDA = "month", "week", "agenda"
+
+# PySide6 6.12.0 on Python 3.11 (where None is not yet immortal) drops a reference to None on
+# every call that returns nothing; a paint makes a hundred such calls, so a session would soon
+# end in "Fatal Python error: none_dealloc". Painting gives back what it took. Elsewhere such
+# calls are few; pin another PySide6 to be rid of it altogether.
+_LEAKS_NONE = PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12)
+_incref = ctypes.pythonapi.Py_IncRef
+_incref.argtypes = [ctypes.py_object]
+_incref.restype = None
+
+
+@contextmanager
+def keeping_none() -> Iterator[None]:
+    """Give None back the references the calls inside took from it (see _LEAKS_NONE)."""
+    if not _LEAKS_NONE:
+        yield
+        return
+    before = sys.getrefcount(None)
+    try:
+        yield
+    finally:
+        for _ in range(before - sys.getrefcount(None)):
+            _incref(None)
 AGENDA_DAYS = 14
 SNAP_MINUTES = 15
 
@@ -571,6 +599,10 @@ class MonthGrid(_PaintedCalendar):
 
     # -- painting -------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
+        with keeping_none():
+            self._paint()
+
+    def _paint(self) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
@@ -803,6 +835,10 @@ class WeekGrid(_PaintedCalendar):
 
     # -- painting -------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
+        with keeping_none():
+            self._paint()
+
+    def _paint(self) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
@@ -987,6 +1023,10 @@ class _WeekHeader(QWidget):
         return QSize(400, int(self.fontMetrics().height() * 2 + 10))
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        with keeping_none():
+            self._paint()
+
+    def _paint(self) -> None:
         painter = QPainter(self)
         palette = self.palette()
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Window))
