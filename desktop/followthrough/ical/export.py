@@ -31,7 +31,7 @@ from followthrough.ical.mapping import (
 )
 from followthrough.ical.serialize import to_ical
 from followthrough.resources import resource_path
-from followthrough.store import Store, StoredInterview, StoredStep
+from followthrough.store import Store, StoredInterview, StoredStep, parse_utc, utc_text
 
 FEED_NAME = "Interview follow-ups"
 FEED_LIMIT = 1_000_000  # Google Calendar stops reading subscribed feeds near 1 MB
@@ -66,12 +66,6 @@ class _Row:
     modified: datetime = _LONG_AGO
 
 
-def _parse(utc_text: str) -> datetime:
-    return datetime.fromisoformat(utc_text)
-
-
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -104,7 +98,7 @@ class Exporter:
         iv = stored.interview
         data = to_ical(interview_event(stored))
         return _Serialized(
-            (stored.sequence, _utc_text(stored.modified)),
+            (stored.sequence, utc_text(stored.modified)),
             data,
             _zones(data, iv.start.date(), iv.end.date()),
         )
@@ -134,7 +128,7 @@ class Exporter:
         now = now or datetime.now(UTC)
         tz = ZoneInfo(self.store.settings().timezone)
         interviews = [
-            _Row(iid, iid, (seq, updated), _parse(start))
+            _Row(iid, iid, (seq, updated), parse_utc(start))
             for iid, seq, updated, start in self.store.interview_index()
         ]
         if selection.interview_id is not None:
@@ -147,7 +141,7 @@ class Exporter:
                 sid,
                 iid,
                 (seq, modified),
-                _parse(start),
+                parse_utc(start),
                 StepStatus(status),
                 datetime.fromisoformat(modified),
             )

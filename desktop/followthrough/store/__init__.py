@@ -8,6 +8,8 @@ from followthrough.store.db import (
     StoreError,
     default_data_dir,
     open_store,
+    parse_utc,
+    utc_text,
 )
 
 __all__ = [
@@ -18,4 +20,6 @@ __all__ = [
     "StoredStep",
     "default_data_dir",
     "open_store",
+    "parse_utc",
+    "utc_text",
 ]

@@ -121,7 +121,8 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("Followthrough", appauthor=False, roaming=True))
 
 
-def _utc(moment: datetime) -> str:
+def utc_text(moment: datetime) -> str:
+    """How the store writes an instant: UTC, to the second, e.g. 2026-11-23T14:00:00Z."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -136,8 +137,9 @@ def _id_filter(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, 
     return f"WHERE {column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
 
 
-def _parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+def parse_utc(text: str) -> datetime:
+    """An instant as `utc_text` wrote it (fromisoformat: some fifty times faster than strptime)."""
+    return datetime.fromisoformat(text)
 
 
 def _now() -> datetime:
@@ -315,8 +317,8 @@ class Store:
                 interview_from_dict(json.loads(data)),
                 tuple(history.get(iid, ())),
                 sequence,
-                _parse_utc(created),
-                _parse_utc(updated),
+                parse_utc(created),
+                parse_utc(updated),
             )
             for iid, data, sequence, created, updated in rows
         ]
@@ -453,7 +455,7 @@ class Store:
         )
         conn.execute(
             "UPDATE interviews SET sequence = sequence + 1, updated = ? WHERE id = ?",
-            (_utc(_now()), interview_id),
+            (utc_text(_now()), interview_id),
         )
         return activity
 
@@ -511,17 +513,17 @@ class Store:
         self, conn: sqlite3.Connection, interview: Interview, *, insert: bool
     ) -> None:
         data = json.dumps(interview_to_dict(interview))
-        now = _utc(_now())
+        now = utc_text(_now())
         if insert:
             conn.execute(
                 "INSERT INTO interviews (id, data, start_utc, created, updated) VALUES (?,?,?,?,?)",
-                (interview.id, data, _utc(interview.start), now, now),
+                (interview.id, data, utc_text(interview.start), now, now),
             )
         else:
             conn.execute(
                 "UPDATE interviews SET data = ?, start_utc = ?, updated = ?, "
                 "sequence = sequence + 1 WHERE id = ?",
-                (data, _utc(interview.start), now, interview.id),
+                (data, utc_text(interview.start), now, interview.id),
             )
 
     def _replan(
@@ -562,7 +564,7 @@ class Store:
     ) -> None:
         text = json.dumps(data, sort_keys=True)
         digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-        start_utc = _utc(datetime.fromisoformat(data["start"]))
+        start_utc = utc_text(datetime.fromisoformat(data["start"]))
         if previous is None:
             conn.execute(
                 "INSERT INTO steps (id, interview_id, start_utc, status, sequence, modified, hash, "

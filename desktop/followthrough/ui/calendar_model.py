@@ -47,7 +47,7 @@ from followthrough.core.model import (
     ValidationError,
     local_datetime,
 )
-from followthrough.store import Store, StoredInterview, StoredStep
+from followthrough.store import Store, StoredInterview, StoredStep, parse_utc, utc_text
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -327,7 +327,7 @@ def pipeline_entries(
                 item.interview,
                 pipeline_state(item.activities, open_count.get(iid, 0)),
                 sid,
-                _from_utc_text(start).astimezone(tz) if start else None,
+                parse_utc(start).astimezone(tz) if start else None,
             )
         )
     return entries
@@ -362,12 +362,6 @@ class _PipelineTask(QRunnable):
             self.signals.read.emit(self.generation, result)
 
 
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _from_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 class EventCache:
@@ -434,7 +428,7 @@ class EventCache:
     def _bounds(self, first: date, last: date) -> tuple[str, str]:
         start = local_datetime(first, 0, 0, self._tz)
         end = local_datetime(last + timedelta(days=1), 0, 0, self._tz)
-        return _utc_text(start), _utc_text(end)
+        return utc_text(start), utc_text(end)
 
     def stored_steps(self, ids: Iterable[str]) -> dict[str, StoredStep]:
         ids = list(ids)
