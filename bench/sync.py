@@ -44,8 +44,8 @@ from followthrough.sync.accounts import Account, add_account, calendar_for, use_
 from followthrough.sync.engine import sync
 from plan import USER_ZONE, _cores, fill
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "sync"))
-from conftest import MemoryKeyring, RadicaleServer
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests" / d) for d in ("sync", "")]
+from conftest import MemoryKeyring, RadicaleServer  # noqa: E402 - the tests' own server
 
 NOTHING_REQUESTS, NOTHING_SECONDS = 2, 0.1
 

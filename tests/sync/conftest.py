@@ -11,7 +11,6 @@ whose chosen calendar is new and empty (what a sync test starts from).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import importlib.util
 import ipaddress
@@ -25,13 +24,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring
-import keyring.backend
-import keyring.errors
 import pytest
 
 from followthrough.store import Store, open_store
 from followthrough.sync.accounts import Account
+from smtp_server import MemoryKeyring, installed_keyring  # one in-memory keyring for all tests
 
 START_TIMEOUT = 15.0  # seconds for Radicale to answer after it was started
 
@@ -252,44 +249,6 @@ def radicale_tls(
         yield server, fingerprint
     finally:
         server.stop()
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that keeps secrets in a dict: what the tests read back."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-
-
-@contextlib.contextmanager
-def installed_keyring(backend: keyring.backend.KeyringBackend) -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An empty in-memory keyring, installed for one test and then taken away."""
-    backend = MemoryKeyring()
-    with installed_keyring(backend):
-        yield backend
 
 
 @pytest.fixture

@@ -345,6 +345,12 @@ def _changed_at(event: Event, default: datetime) -> datetime:
     return default
 
 
+def _session(store: Store, account: Account | str, timeout: float) -> DavSession:
+    """The account's calendar, ready to talk to (no traffic yet)."""
+    stored = get_account(store, account.name if isinstance(account, Account) else account)
+    return DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+
+
 # -- pull ----------------------------------------------------------------------------------
 
 
@@ -583,9 +589,7 @@ def pull(
     now: datetime | None = None,
 ) -> PullReport:
     """Apply the calendar's changes here; see the module's description."""
-    name = account.name if isinstance(account, Account) else account
-    stored = get_account(store, name)
-    session = DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+    session = _session(store, account, timeout)
     try:
         return _pull(store, session, exporter or Exporter(store), allow_deletes, now)
     finally:
@@ -818,9 +822,7 @@ def push(
     Raises SyncError (one sentence) when the server cannot be reached or refuses; what was
     confirmed before that is recorded, and the next push carries on from there.
     """
-    name = account.name if isinstance(account, Account) else account
-    stored = get_account(store, name)
-    session = DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+    session = _session(store, account, timeout)
     try:
         return _push(store, session, exporter or Exporter(store), allow_deletes)
     finally:
@@ -937,10 +939,8 @@ def sync(
     now: datetime | None = None,
 ) -> SyncReport:
     """Pull the calendar's changes, then push this computer's; see the module's description."""
-    name = account.name if isinstance(account, Account) else account
-    stored = get_account(store, name)
     exporter = exporter or Exporter(store)
-    session = DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+    session = _session(store, account, timeout)
     try:
         pulled = _pull(store, session, exporter, allow_deletes, now)
         pushed = _push(store, session, exporter, allow_deletes)

@@ -747,7 +747,47 @@ def _event_data(event: CalendarEvent, role: int, column: int = 0) -> Any:
     return None
 
 
-class _DayTreeModel(QAbstractItemModel):
+class _TwoLevelModel(QAbstractItemModel):
+    """Groups at the top level, each with its items as children (days and events, states and
+    interviews). An item's index carries its group's row + 1 as internal id; a group's, 0."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.internalId() != 0:
+            return 0
+        return len(self.COLUMNS)
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
+        if child is None:
+            return super().parent()
+        if not child.isValid() or child.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, 0)
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return self.rowCount(parent) > 0
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return _tr(self.COLUMNS[section])
+        return None
+
+
+class _DayTreeModel(_TwoLevelModel):
     """Days at the top level, each with its events as children.
 
     An event's index carries its day's row + 1 as internal id; a day's carries 0.
@@ -832,11 +872,6 @@ class _DayTreeModel(QAbstractItemModel):
     # -- QAbstractItemModel ---------------------------------------------------------------
     COLUMNS: tuple[str, ...] = ("Day",)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() and parent.internalId() != 0:
-            return 0
-        return len(self.COLUMNS)
-
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
             return len(self._days)
@@ -844,33 +879,6 @@ class _DayTreeModel(QAbstractItemModel):
             return 0
         return len(self._events[parent.row()]) if 0 <= parent.row() < len(self._events) else 0
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
-        if child is None:
-            return super().parent()
-        if not child.isValid() or child.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, 0)
-
-    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return _tr(self.COLUMNS[section])
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -1084,7 +1092,7 @@ class TodayModel(QAbstractListModel):
         return _event_data(event, role)
 
 
-class PipelineModel(QAbstractItemModel):
+class PipelineModel(_TwoLevelModel):
     """Interviews grouped by where they stand: waiting, replied, offer, rejected, closed."""
 
     COLUMNS = ("Company", "Role", "Interviewed", "Next follow-up")
@@ -1159,11 +1167,6 @@ class PipelineModel(QAbstractItemModel):
                     return self.createIndex(row, 0, group_row + 1)
         return QModelIndex()
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() and parent.internalId() != 0:
-            return 0
-        return len(self.COLUMNS)
-
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
             return len(self._groups)
@@ -1171,33 +1174,6 @@ class PipelineModel(QAbstractItemModel):
             return 0
         return len(self._groups[parent.row()])
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
-        if child is None:
-            return super().parent()
-        if not child.isValid() or child.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, 0)
-
-    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return _tr(self.COLUMNS[section])
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
