@@ -228,7 +228,7 @@ def test_import_by_dropping_an_ics_file(qtbot: QtBot, store: Store, tmp_path: Pa
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     month = window.calendar.month_view
-    enter = QDragEnterEvent(QPointF(month.rect().center()), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(month.rect().center(), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window.empty_state, enter)  # a file goes up to the window
     assert enter.isAccepted()
@@ -240,7 +240,7 @@ def test_import_by_dropping_an_ics_file(qtbot: QtBot, store: Store, tmp_path: Pa
     assert "Imported globex.ics: 1 added" in window.statusBar().currentMessage()
     text = QMimeData()
     text.setText("not a file")
-    other = QDragEnterEvent(QPointF(month.rect().center()), Qt.DropAction.CopyAction, text,
+    other = QDragEnterEvent(month.rect().center(), Qt.DropAction.CopyAction, text,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(other)
     assert not other.isAccepted()
