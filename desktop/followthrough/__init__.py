@@ -5,11 +5,8 @@ Importing this package must stay cheap: no Qt, no network libraries.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__: str = version("followthrough")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.1.0"
+# The one place the version is written: pyproject.toml reads it from here (hatch), and
+# reading it does not cost an importlib.metadata lookup at every start.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -90,7 +90,7 @@ if ! "$PY" -c 'import PyInstaller' 2>/dev/null; then
     "$PY" -m pip install -q -e "$ROOT[package]"
 fi
 
-VERSION="$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
+VERSION="$("$PY" -c 'import re; print(re.search(r"__version__ = \"([^\"]+)\"", open("desktop/followthrough/__init__.py").read()).group(1))')"
 ARCH="$(dpkg --print-architecture)"
 MACHINE="$(uname -m)"
 # The release date in the metainfo: the last commit's, so a rebuild gives the same file.

@@ -163,7 +163,7 @@ def test_the_window_gets_a_settings_action(
 ) -> None:
     from PySide6.QtWidgets import QMainWindow
 
-    from followthrough.ui.settings_dialog import attach
+    from followthrough.ui.settings_action import attach
 
     window = QMainWindow()
     qtbot.addWidget(window)

@@ -557,26 +557,3 @@ class SettingsDialog(QDialog):
         self.background.wait()
         super().done(result)
 
-
-def attach(window: Any, store: Store, on_saved: Any) -> Any:
-    """Give `window` the Settings… action (Ctrl+, or the platform's key); returns it."""
-    from PySide6.QtGui import QAction, QKeySequence
-
-    action = QAction(window.tr("&Settings…"), window)
-    action.setShortcuts(
-        [QKeySequence(QKeySequence.StandardKey.Preferences), QKeySequence("Ctrl+,")]
-    )
-    action.setMenuRole(QAction.MenuRole.PreferencesRole)
-
-    def show() -> None:
-        dialog = SettingsDialog(store, window)
-        dialog.saved.connect(on_saved)
-        dialog.accounts_changed.connect(on_saved)
-        dialog.exec()
-        dialog.deleteLater()
-
-    action.triggered.connect(show)
-    menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
-    edit = next((m for m in menus if m.title().replace("&", "") == window.tr("Edit")), None)
-    (edit or window.menuBar().addMenu(window.tr("&Edit"))).addAction(action)
-    return action
