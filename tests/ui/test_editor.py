@@ -46,6 +46,7 @@ from followthrough.core.model import (
 from followthrough.ical.mapping import compose_link, step_uid
 from followthrough.store import DB_NAME, Store, open_store
 from followthrough.store.drafts import load_draft, save_draft
+from followthrough.ui.banner import Banner
 from followthrough.ui.editor import AUTOSAVE_MS, MARKERS, MessageEditor
 from followthrough.ui.main_window import MainWindow
 from smtp_server import NO_TLS_AUTH_WARNING, PASSWORD, Authority, MemoryKeyring, StartServer
@@ -217,7 +218,7 @@ def test_markers_are_highlighted_until_filled_in(store: Store, open_editor: Open
 
 def test_an_unknown_step_is_refused_clearly(window: MainWindow) -> None:
     assert window.open_editor("zzz999.thank-you.p1") is None
-    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    boxes = [b for b in window.findChildren(Banner) if not b.isHidden()]
     assert len(boxes) == 1 and "not in your data" in boxes[0].text()
     assert not boxes[0].isModal()
     assert MessageEditor.open_editors() == []

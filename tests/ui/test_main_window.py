@@ -68,7 +68,8 @@ def test_first_run_explains_the_first_step_and_offers_a_sample(
 def test_the_calendar_is_the_window(qtbot: QtBot, store: Store) -> None:
     add_interview(store)
     window = _window(qtbot, store)
-    assert window.centralWidget() is window.central
+    assert window.central.parent() is window.centralWidget()  # under the message banner
+    assert window.banner.isHidden()
     assert window.central.currentWidget() is window.calendar
     assert window.calendar.current_view == MONTH
     assert _step_id(store, "status-check") in _shown_ids(window, date(2026, 11, 26))
@@ -328,3 +329,20 @@ def test_move_by_typing_the_time(
     window.move_action.trigger()
     moved = store.step(step_id).step
     assert moved.start == datetime(2026, 12, 3, 16, 0, tzinfo=PARIS) and moved.manual
+
+
+def test_problems_show_in_a_banner_that_never_blocks(qtbot: QtBot, store: Store) -> None:
+    window = _window(qtbot, store)
+    window._warn("The file cannot be imported", "line 3: no END:VCALENDAR.\nmore context here")
+    banner = window.banner
+    assert not banner.isHidden() and not banner.isModal()
+    assert banner.title() == "The file cannot be imported"
+    assert banner.text() == "line 3: no END:VCALENDAR."
+    assert banner.details.toPlainText() == "more context here"
+    assert banner.details.isHidden()
+    banner.details_button.click()
+    assert not banner.details.isHidden()
+    window.show_problem("Sync failed: nothing answers.")
+    assert banner.text() == "Sync failed: nothing answers." and banner.details_button.isHidden()
+    banner.close_button.click()
+    assert banner.isHidden()

@@ -15,6 +15,7 @@ from followthrough.core.codec import interview_to_dict, step_to_dict
 from followthrough.core.model import Interview, Interviewer
 from followthrough.ical.mapping import compose_link, step_uid
 from followthrough.store import Store, open_store
+from followthrough.ui.banner import Banner
 from followthrough.ui.main_window import MainWindow
 from followthrough.ui.single_instance import ACTIVATE, SingleInstance
 
@@ -59,8 +60,8 @@ def _snapshot(store: Store) -> tuple[object, ...]:
     )
 
 
-def _warnings(window: MainWindow) -> list[QMessageBox]:
-    return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+def _warnings(window: MainWindow) -> list[Banner]:
+    return [box for box in window.findChildren(Banner) if not box.isHidden()]
 
 
 def _first_step_uid(store: Store) -> tuple[str, str]:

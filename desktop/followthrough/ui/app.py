@@ -94,6 +94,7 @@ def run_gui(
 
     syncer = SyncController(store, window)
     attach(window, syncer, window.reload)
+    syncer.failed.connect(lambda message: window.show_problem(window.tr("Sync failed: ") + message))
 
     def settings_saved() -> None:
         syncer.apply_interval()

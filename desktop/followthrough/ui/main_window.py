@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -187,7 +186,16 @@ class MainWindow(QMainWindow):
         self.central = QStackedWidget(self)
         self.central.addWidget(self.calendar)
         self.central.addWidget(self.empty_state)
-        self.setCentralWidget(self.central)
+        from followthrough.ui.banner import Banner
+
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        self.banner = Banner(holder)
+        column.addWidget(self.banner)
+        column.addWidget(self.central, 1)
+        self.setCentralWidget(holder)
 
         # -- panels ---------------------------------------------------------------------
         self.side_panel = SidePanel(self.cache, header=self.calendar.mini_month)
@@ -824,11 +832,12 @@ class MainWindow(QMainWindow):
             + (self.tr(" {n} skipped.").format(n=len(report.skipped)) if report.skipped else "")
         )
 
-    def _warn(self, title: str, text: str) -> None:
-        """A warning that does not block the window (the link may come while the user types)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setModal(False)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.show()
+    def _warn(self, title: str, text: str, details: str = "") -> None:
+        """A warning across the top of the window, which it never blocks (a link may come
+        while the user types); a long text shows its first line, the rest under Details."""
+        first, _, rest = text.partition("\n")
+        self.banner.show_message(title, first, details or rest.strip())
+
+    def show_problem(self, text: str, details: str = "") -> None:
+        """A problem reported by background work (a sync, an export), in the banner."""
+        self.banner.show_message("", text, details, level="error")
