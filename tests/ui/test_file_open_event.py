@@ -97,6 +97,7 @@ def test_the_window_imports_an_ics_file_from_a_file_open_event(
     invitation.write_text(INVITATION, encoding="utf-8", newline="")
     before = len(store.interviews())
     _send(qapp, QFileOpenEvent(str(invitation)))
+    qtbot.waitUntil(window.imports_idle, timeout=20_000)
     companies = [iv.company for iv in store.interviews()]
     assert len(companies) == before + 1 and "Globex" in companies
 

@@ -148,6 +148,7 @@ def test_an_ics_file_is_imported(
     invitation = tmp_path / "invite.ics"
     invitation.write_text(INVITATION, encoding="utf-8")
     window.open_request(invitation.as_uri())
+    qtbot.waitUntil(window.imports_idle, timeout=20_000)  # imported off the UI thread
     assert not _warnings(window)
     assert sorted(iv.company for iv in store.interviews()) == ["Acme", "Globex"]
     assert "invite.ics" in window.statusBar().currentMessage()
@@ -157,6 +158,7 @@ def test_an_ics_file_is_imported(
     # The same file again changes nothing.
     before = _snapshot(store)
     window.open_request(str(invitation))
+    qtbot.waitUntil(window.imports_idle, timeout=20_000)
     assert "1 unchanged" in window.statusBar().currentMessage()
     assert _snapshot(store) == before
 
@@ -172,6 +174,7 @@ def test_an_ics_file_that_cannot_be_imported_shows_why(
         path.write_bytes(content)
     before = _snapshot(store)
     window.open_request(str(path))
+    qtbot.waitUntil(window.imports_idle, timeout=20_000)
     boxes = _warnings(window)
     assert len(boxes) == 1
     assert "broken.ics" in boxes[0].text()

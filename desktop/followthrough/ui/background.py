@@ -34,7 +34,7 @@ class _Job(QThread):
                 result = self.job(store)
             finally:
                 store.close()
-        except (ValidationError, StoreError, OSError) as error:
+        except (ValidationError, ValueError, StoreError, OSError) as error:
             self.errored.emit(str(error))  # already one sentence
         except Exception as error:  # a bug must not end the thread silently
             logging.getLogger(__name__).exception("Background work stopped")

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QRunnable,
     Qt,
     QThreadPool,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QKeySequence
@@ -163,6 +164,10 @@ class MainWindow(QMainWindow):
         self._list_stale = True
         self._exports = QThreadPool(self)
         self._exports.setMaxThreadCount(1)
+        from followthrough.ui.background import Background
+
+        self.imports = Background(store.path.parent, self)
+        self._pending_imports: list[Path] = []
         self.setWindowTitle(self.tr("Followthrough"))
         self.resize(1280, 760)
         self.setAcceptDrops(True)
@@ -752,6 +757,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self._exports.waitForDone(30_000)  # an export half written is never left behind
+        self.imports.wait()
         self.side_panel.pipeline_model.wait()
         super().closeEvent(event)
 
@@ -816,13 +822,39 @@ class MainWindow(QMainWindow):
             return ""
 
     def _import_file(self, path: Path) -> None:
+        """Import an .ics file off the UI thread (files dropped together, one after another)."""
+        self._pending_imports.append(path)
+        self._next_import()
+
+    def _next_import(self) -> None:
         from followthrough.ical.ics_import import import_file
 
-        try:
-            report = import_file(self.store, path)
-        except (ValueError, StoreError) as error:  # IcsImportError, bad content, a locked store
-            self._warn(self.tr("The file cannot be imported"), str(error))
+        if self.imports.busy or not self._pending_imports:
             return
+        path = self._pending_imports.pop(0)
+        self.progress.show()
+        self.statusBar().showMessage(self.tr("Importing {name}…").format(name=path.name))
+
+        def failed(problem: str) -> None:  # IcsImportError, bad content, a locked store
+            self._import_done()
+            self.statusBar().clearMessage()
+            self._warn(self.tr("The file cannot be imported"), problem)
+
+        def done(report: Any) -> None:
+            self._import_done()
+            self._imported(path, report)
+
+        self.imports.run(lambda store: import_file(store, path), done, failed)
+
+    def imports_idle(self) -> bool:
+        """No import running nor waiting (tests wait for this)."""
+        return not self.imports.busy and not self._pending_imports
+
+    def _import_done(self) -> None:
+        self.progress.setVisible(self._exports.activeThreadCount() > 0)
+        QTimer.singleShot(0, self._next_import)
+
+    def _imported(self, path: Path, report: Any) -> None:
         self.reload()
         added, updated = len(report.added), len(report.updated)
         self.statusBar().showMessage(
