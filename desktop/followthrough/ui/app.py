@@ -95,6 +95,9 @@ def run_gui(
     syncer = SyncController(store, window)
     attach(window, syncer, window.reload)
     syncer.failed.connect(lambda message: window.show_problem(window.tr("Sync failed: ") + message))
+    syncer.started.connect(window.progress.show)
+    for ended in (syncer.finished, syncer.failed, syncer.confirm_deletes):
+        ended.connect(lambda *_args: window.progress.setVisible(not window.imports_idle()))
 
     def settings_saved() -> None:
         syncer.apply_interval()
