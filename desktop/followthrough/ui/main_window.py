@@ -5,7 +5,6 @@ the right. It composes the widgets and applies what they ask through the store.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,9 +14,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPoint,
-    QRunnable,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -60,43 +57,8 @@ def _is_ics(path: str) -> bool:
     return path.lower().endswith((".ics", ".ical", ".ifb", ".icalendar"))
 
 
-@dataclass(frozen=True)
-class _ExportJob:
-    path: Path
-    feed: bool
-
-
 class _ExportSignals(QObject):
     finished = Signal(str, str)  # the file written, "" or the sentence that says why not
-
-
-class _ExportTask(QRunnable):
-    """Write an .ics file off the UI thread, through a connection of its own to the store."""
-
-    def __init__(self, store: Store, job: _ExportJob, signals: _ExportSignals) -> None:
-        super().__init__()
-        self.folder = store.path.parent
-        self.library = store.library
-        self.job = job
-        self.signals = signals
-
-    def run(self) -> None:
-        from followthrough.ical.export import Exporter, Selection, write_atomically
-
-        problem = ""
-        try:
-            store = Store.open(self.folder, self.library)
-            try:
-                exporter = Exporter(store)
-                data = exporter.feed() if self.job.feed else exporter.ics(Selection())
-                write_atomically(self.job.path, data)
-            finally:
-                store.close()
-        except (ValueError, StoreError, OSError) as error:
-            problem = str(error)
-        # The window may be gone: the file is written (or not) all the same.
-        with contextlib.suppress(RuntimeError):
-            self.signals.finished.emit(str(self.job.path), problem)
 
 
 class _EmptyState(QWidget):
@@ -162,10 +124,9 @@ class MainWindow(QMainWindow):
         self._deleted: StoredInterview | None = None
         self._selected = ("", "")
         self._list_stale = True
-        self._exports = QThreadPool(self)
-        self._exports.setMaxThreadCount(1)
         from followthrough.ui.background import Background
 
+        self.exports = Background(store.path.parent, self)
         self.imports = Background(store.path.parent, self)
         self._pending_imports: list[Path] = []
         self.setWindowTitle(self.tr("Followthrough"))
@@ -705,17 +666,32 @@ class MainWindow(QMainWindow):
 
     def export_to(self, path: Path, *, feed: bool = False) -> _ExportSignals:
         """Write every interview and follow-up (or the feed) to `path`, off the UI thread."""
+        from followthrough.ical.export import Exporter, Selection, write_atomically
+
         signals = _ExportSignals(self)
         signals.finished.connect(self._export_finished)
+
+        def job(store: Store) -> None:
+            exporter = Exporter(store)
+            write_atomically(path, exporter.feed() if feed else exporter.ics(Selection()))
+
+        def tell(problem: str) -> None:
+            # The window may be gone: the file is written (or not) all the same.
+            with contextlib.suppress(RuntimeError):
+                signals.finished.emit(str(path), problem)
+
+        if not self.exports.run(job, lambda _none: tell(""), tell):
+            busy = self.tr("Another file is being written; try again in a moment.")
+            QTimer.singleShot(0, lambda: tell(busy))
+            return signals
         self.progress.show()
         self.export_action.setEnabled(False)
         self.feed_action.setEnabled(False)
         self.statusBar().showMessage(self.tr("Writing {name}…").format(name=path.name))
-        self._exports.start(_ExportTask(self.store, _ExportJob(path, feed), signals))
         return signals
 
     def _export_finished(self, path: str, problem: str) -> None:
-        self.progress.hide()
+        self.progress.setVisible(not self.imports_idle())
         self.export_action.setEnabled(True)
         self.feed_action.setEnabled(True)
         if problem:
@@ -756,7 +732,7 @@ class MainWindow(QMainWindow):
         ]
 
     def closeEvent(self, event: Any) -> None:
-        self._exports.waitForDone(30_000)  # an export half written is never left behind
+        self.exports.wait()  # an export half written is never left behind
         self.imports.wait()
         self.side_panel.pipeline_model.wait()
         super().closeEvent(event)
@@ -851,7 +827,7 @@ class MainWindow(QMainWindow):
         return not self.imports.busy and not self._pending_imports
 
     def _import_done(self) -> None:
-        self.progress.setVisible(self._exports.activeThreadCount() > 0)
+        self.progress.setVisible(self.exports.busy)
         QTimer.singleShot(0, self._next_import)
 
     def _imported(self, path: Path, report: Any) -> None:
