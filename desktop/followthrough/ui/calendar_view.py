@@ -64,7 +64,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -84,6 +83,7 @@ from followthrough.ui.calendar_model import (
     read_step_mime,
     step_mime,
 )
+from followthrough.ui.icons import icon
 
 MONTH, WEEK, AGENDA = "month", "week", "agenda"
 
@@ -1273,17 +1273,16 @@ class CalendarWidget(QWidget):
         # -- navigation bar ----------------------------------------------------------------
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 4, 4, 4)
-        style = self.style()
         self.today_button = QToolButton(self)
         self.today_button.setText(self.tr("Today"))
         self.today_button.setToolTip(self.tr("Go to today (Ctrl+T)"))
         self.today_button.setAccessibleName(self.tr("Go to today"))
         self.previous_button = QToolButton(self)
-        self.previous_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.previous_button.setIcon(icon("previous"))
         self.previous_button.setAccessibleName(self.tr("Previous period"))
         self.previous_button.setToolTip(self.tr("Previous (Ctrl+PgUp)"))
         self.next_button = QToolButton(self)
-        self.next_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        self.next_button.setIcon(icon("next"))
         self.next_button.setAccessibleName(self.tr("Next period"))
         self.next_button.setToolTip(self.tr("Next (Ctrl+PgDown)"))
         self.period_label = QLabel(self)
@@ -1341,6 +1340,12 @@ class CalendarWidget(QWidget):
         self.next_action = self._action(
             self.tr("&Next"), "Ctrl+PgDown", lambda: self.step_period(1)
         )
+        for action, name in (
+            (self.today_action, "today"),
+            (self.previous_action, "previous"),
+            (self.next_action, "next"),
+        ):
+            action.setIcon(icon(name))
         self.view_actions = {
             MONTH: self._action(self.tr("&Month"), "Ctrl+1", lambda: self.set_view(MONTH)),
             WEEK: self._action(self.tr("&Week"), "Ctrl+2", lambda: self.set_view(WEEK)),

@@ -268,6 +268,18 @@ class MainWindow(QMainWindow):
         self.outcome_action = self._action(step_menu, self.tr("Log ou&tcome…"),
                                            lambda: self.log_outcome(self._interview_id()))
 
+        from followthrough.ui.icons import icon
+
+        for action, name in (
+            (self.new_action, "new"),
+            (self.import_action, "import"),
+            (self.export_action, "export"),
+            (self.open_action, "message"),
+            (self.done_action, "done"),
+            (self.skip_action, "skip"),
+        ):
+            action.setIcon(icon(name))
+
     def _connect(self) -> None:
         calendar, side, detail = self.calendar, self.side_panel, self.detail_panel
         calendar.step_activated.connect(self.open_editor)

@@ -200,7 +200,9 @@ class SyncController(QObject):
 
 def attach(window: QMainWindow, controller: SyncController, reload: Any = None) -> QAction:
     """Give `window` the Sync action and a status label wired to `controller`."""
-    action = QAction(window.tr("&Sync now"), window)
+    from followthrough.ui.icons import icon
+
+    action = QAction(icon("sync"), window.tr("&Sync now"), window)
     action.setShortcut(QKeySequence("Ctrl+Shift+S"))
     action.setStatusTip(window.tr("Send your changes to the calendar and take its changes"))
     action.triggered.connect(lambda: controller.sync_now())
