@@ -508,3 +508,44 @@ def test_settings_changed_by_another_process_are_seen(store: Store, data_dir: Pa
         assert other.settings().timezone == "Europe/Paris"
     finally:
         other.close()
+
+
+def test_a_stored_country_is_read_without_loading_the_holidays_package(
+    isolated_data_dir: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    store, _ = open_store(isolated_data_dir)
+    store.set_setting("country", "US")
+    store.set_setting("subdivision", "NY")
+    store.close()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from followthrough.store import open_store\n"
+        f"store, _ = open_store(Path({str(isolated_data_dir)!r}))\n"
+        "s = store.settings()\n"
+        "print(s.country, s.subdivision, 'holidays' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["US", "NY", "False"]
+
+
+def test_a_country_the_holidays_package_no_longer_knows_means_no_holidays(
+    isolated_data_dir: Path,
+) -> None:
+    store, _ = open_store(isolated_data_dir)
+    store.set_setting("country", "US")
+    with store.transaction() as conn:
+        conn.execute("UPDATE settings SET value = 'QQ' WHERE key = 'country'")
+    store.close()
+    store, _ = open_store(isolated_data_dir)
+    assert store.settings().country == "QQ"
+    from followthrough.core.workdays import public_holidays
+
+    assert public_holidays("QQ", "", 2026) == frozenset()
+    store.replan_all()  # plans without public holidays instead of failing
+    store.close()

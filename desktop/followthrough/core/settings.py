@@ -104,8 +104,10 @@ class Settings:
         return [f.name.replace("_", "-") for f in fields(Settings)]
 
     @classmethod
-    def system_defaults(cls) -> Settings:
-        return cls(country=system_country(), timezone=system_timezone())
+    def system_defaults(cls, *, country: bool = True) -> Settings:
+        """The system's time zone, and its locale's country unless `country` is False (asking
+        the holidays package which countries it knows costs a tenth of a second)."""
+        return cls(country=system_country() if country else "", timezone=system_timezone())
 
     def get(self, key: str) -> str:
         attr = _attr(key)
@@ -118,10 +120,25 @@ class Settings:
             return ""
         return str(value)
 
-    def with_value(self, key: str, text: str) -> Settings:
-        """A copy with `key` set from its text form, validated."""
+    def with_value(self, key: str, text: str, *, stored: bool = False) -> Settings:
+        """A copy with `key` set from its text form, validated.
+
+        `stored`: the value was read back from the store, where it was checked when written;
+        a country and a region are then checked for their form only, so that start-up does
+        not load the holidays package (a code it no longer knows means no public holidays).
+        """
         attr = _attr(key)
         value: object
+        if attr == "country" and stored:
+            value = text.strip().upper()
+            if value and not re.fullmatch(r"[A-Z]{2,3}", value):
+                raise ValidationError(f"'{text}' is not a country code.")
+            return replace(self, country=str(value))
+        if attr == "subdivision" and stored:
+            value = text.strip().upper()
+            if value and not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{0,9}", value):
+                raise ValidationError(f"'{text}' is not a region code.")
+            return replace(self, subdivision=str(value))
         if attr == "country":
             value = text.strip().upper()
             if value and value not in country_codes():

@@ -20,8 +20,12 @@ def public_holidays(country: str, subdivision: str, year: int) -> frozenset[date
     if cached is None:
         import holidays
 
-        calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-        cached = frozenset(calendar.keys())
+        try:
+            calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+        except NotImplementedError:  # a code this release of holidays does not know (any more)
+            cached = frozenset()
+        else:
+            cached = frozenset(calendar.keys())
         _HOLIDAY_CACHE[key] = cached
     return cached
 

@@ -204,7 +204,7 @@ class Store:
             self._settings, self._data_version = None, version
         if self._settings is None:
             pending = dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
-            settings = Settings.system_defaults()
+            settings = Settings.system_defaults(country="country" not in pending)
             # Each value is checked against those already read (a region against its country,
             # the day's start against its end), so one refused may fit once the others are in:
             # go round until no more is accepted.
@@ -213,7 +213,7 @@ class Store:
                 progress = False
                 for key, value in list(pending.items()):
                     try:
-                        settings = settings.with_value(key, value)
+                        settings = settings.with_value(key, value, stored=True)
                     except ValidationError:
                         continue  # for now; a value still refused at the end: the default stands
                     del pending[key]
