@@ -412,7 +412,20 @@ class _Merger:
         self.before = before  # uid -> digest of what this computer would send, before the pull
         self.now = now
         self.local_wins: set[str] = set()  # uids whose local version must be pushed
+        self._latest_by_interview: dict[str, dict[str, datetime]] = {}
         self.conflicts: list[str] = []
+
+    def _latest(self, interview_id: str) -> dict[str, datetime]:
+        """Step key -> when the last thing happened to it, read once per interview (the
+        interview's history is complete before its steps are reconciled)."""
+        if interview_id not in self._latest_by_interview:
+            latest: dict[str, datetime] = {}
+            for activity in self.store.activities(interview_id):
+                key = activity.step
+                if key and (key not in latest or activity.at > latest[key]):
+                    latest[key] = activity.at
+            self._latest_by_interview[interview_id] = latest
+        return self._latest_by_interview[interview_id]
 
     def changed_here(self, uid: str) -> bool:
         """Whether this computer changed the event since the last sync."""
@@ -502,14 +515,8 @@ class _Merger:
                 base = None
         # What the calendar did is recorded after everything already known of the step, so
         # that the history (ordered by time) ends with it, whatever the clocks said.
-        at = max(
-            [self.now]
-            + [
-                a.at + timedelta(milliseconds=1)
-                for a in self.store.activities(step.interview_id)
-                if a.step == step.key
-            ]
-        )
+        latest = self._latest(step.interview_id).get(step.key)
+        at = max(self.now, latest + timedelta(milliseconds=1)) if latest else self.now
         if base is None or not self.changed_here(remote.uid):
             return changes_from_calendar(state, step, at, base)
         # Changed on both sides since the base: field by field.

@@ -72,9 +72,8 @@ class Reminders(QObject):
             return []
         self.announced.update(fresh)
         steps = self.store.stored_steps(fresh)
-        interviews = {iv.id: iv for iv in self.store.interviews()}
         first = steps[fresh[0]].step
-        company = interviews[first.interview_id].company if first.interview_id in interviews else ""
+        company = self.store.interview(first.interview_id).company
         if len(fresh) == 1:
             text = self.tr("Due now: %s (%s)") % (first.title, company)
         else:
