@@ -3,6 +3,8 @@
 `Background.run(job, done, failed)` runs `job(store)` on a thread of its own, with a store
 connection of its own (SQLite connections are not shared between threads), then calls
 `done(result)` or `failed(sentence)` on the UI thread. One job at a time per Background.
+With `keep_store`, the jobs share one connection, opened by the first and kept until `close()`
+(a sync keeps its exporter's cache across runs that way).
 """
 
 from __future__ import annotations
@@ -22,18 +24,19 @@ class _Job(QThread):
     succeeded = Signal(object)
     errored = Signal(str)
 
-    def __init__(self, data_dir: Path, job: Callable[[Store], Any], parent: QObject) -> None:
-        super().__init__(parent)
-        self.data_dir = data_dir
+    def __init__(self, owner: Background, job: Callable[[Store], Any]) -> None:
+        super().__init__(owner)
+        self.owner = owner
         self.job = job
 
     def run(self) -> None:
         try:
-            store, _warnings = open_store(self.data_dir)
+            store = self.owner._store()
             try:
                 result = self.job(store)
             finally:
-                store.close()
+                if not self.owner.keep_store:
+                    store.close()
         except (ValidationError, ValueError, StoreError, OSError) as error:
             self.errored.emit(str(error))  # already one sentence
         except Exception as error:  # a bug must not end the thread silently
@@ -48,11 +51,23 @@ class Background(QObject):
 
     busy_changed = Signal(bool)
 
-    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, parent: QObject | None = None, *, keep_store: bool = False
+    ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
+        self.keep_store = keep_store
+        self._kept: Store | None = None
         self._job: _Job | None = None
         self._ended: list[_Job] = []
+
+    def _store(self) -> Store:
+        """The connection a job works with (in the job's thread; jobs never overlap)."""
+        if not self.keep_store:
+            return open_store(self.data_dir)[0]
+        if self._kept is None:
+            self._kept = open_store(self.data_dir)[0]
+        return self._kept
 
     @property
     def busy(self) -> bool:
@@ -70,7 +85,7 @@ class Background(QObject):
         for ended in [j for j in self._ended if j.isFinished()]:
             self._ended.remove(ended)
             ended.deleteLater()
-        worker = _Job(self.data_dir, job, self)
+        worker = _Job(self, job)
 
         def finish(callback: Callable[[Any], None], value: Any) -> None:
             self._ended.append(worker)
@@ -87,3 +102,10 @@ class Background(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return all(j.wait(msecs) for j in [*self._ended, *filter(None, [self._job])])
+
+    def close(self) -> None:
+        """Wait for the running job, then close the kept connection."""
+        self.wait()
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None

@@ -1,8 +1,8 @@
 """CalDAV sync from the window: the Sync action, an interval timer, and the status it shows.
 
-Syncs run on a worker thread with a store connection of their own (SQLite connections are not
-shared between threads), one at a time; the window only hears the outcome, through signals
-delivered on the UI thread:
+Syncs run on a worker thread (ui.background, with one store connection kept for them: SQLite
+connections are not shared between threads), one at a time; the window only hears the
+outcome, through signals delivered on the UI thread:
 
 * `finished(lines)` after every account synced, with the report's lines (the window reloads:
   the calendar may have brought changes);
@@ -16,64 +16,29 @@ delivered on the UI thread:
 
 from __future__ import annotations
 
-import logging
-import threading
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from followthrough.core.model import ValidationError
-from followthrough.store import Store, StoreError, open_store
+from followthrough.store import Store, StoreError
+from followthrough.ui.background import Background
 
 if TYPE_CHECKING:
     from followthrough.ical.export import Exporter
 
 
-class _Worker(QThread):
-    """Runs one round of syncs (every account with a calendar, or the one named)."""
+@dataclass(frozen=True)
+class _Stopped:
+    """A sync stopped before deleting most of an account's events."""
 
-    done = Signal(list)  # report lines
-    problem = Signal(str)
-    deletes = Signal(str, int, int)
-
-    def __init__(self, controller: SyncController, allow_deletes: bool) -> None:
-        super().__init__(controller)
-        self.controller = controller
-        self.allow_deletes = allow_deletes
-
-    def run(self) -> None:
-        from followthrough.sync import accounts
-        from followthrough.sync.engine import MassDeleteError, sync
-
-        try:
-            store, exporter = self.controller._worker_store()
-            chosen = [a for a in accounts.list_accounts(store) if a.calendar_url]
-            lines: list[str] = []
-            for account in chosen:
-                try:
-                    report = sync(
-                        store, account, exporter=exporter, allow_deletes=self.allow_deletes
-                    )
-                except MassDeleteError as error:
-                    self.deletes.emit(account.name, error.count, error.total)
-                    return
-                if len(chosen) > 1:
-                    lines.append(f"{account.name}:")
-                lines += report.lines()
-            self.done.emit(lines)
-        except (ValidationError, StoreError, OSError) as error:
-            # AccountError and SyncError are ValidationErrors: already one sentence.
-            self.problem.emit(str(error))
-        except Exception as error:  # a bug must not end the thread silently
-            logging.getLogger(__name__).exception("The sync stopped on an unexpected error")
-            self.problem.emit(
-                f"The sync stopped on an unexpected error ({type(error).__name__}: {error}); "
-                "nothing confirmed before is lost."
-            )
+    account: str
+    count: int
+    total: int
 
 
 class SyncController(QObject):
@@ -88,11 +53,10 @@ class SyncController(QObject):
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.data_dir: Path = store.path.parent
-        self._worker: _Worker | None = None
-        self._ending: list[_Worker] = []  # threads that reported and are returning
-        self._own: tuple[Store, Exporter] | None = None
-        self._own_lock = threading.Lock()
+        # One connection for every sync, kept with its exporter: an unchanged event's bytes
+        # are not rebuilt at each sync.
+        self.jobs = Background(store.path.parent, self, keep_store=True)
+        self._exporter: Exporter | None = None
         self.last_synced: datetime | None = None
         self.last_error = ""
         self.timer = QTimer(self)
@@ -111,29 +75,22 @@ class SyncController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._worker is not None
+        return self.jobs.busy
 
     def sync_now(self, *, allow_deletes: bool = False) -> bool:
         """Start a sync; False when one is running or no account has a calendar."""
-        if self._worker is not None:
+        if self.jobs.busy:
             return False
-        for ended in [w for w in self._ending if w.isFinished()]:
-            self._ending.remove(ended)
-            ended.deleteLater()
         if not self.has_accounts():
             self.status_changed.emit(
                 self.tr("No calendar to sync with: add a CalDAV account in Settings.")
             )
             return False
-        worker = _Worker(self, allow_deletes)
-        worker.done.connect(self._on_done)
-        worker.problem.connect(self._on_problem)
-        worker.deletes.connect(self._on_deletes)
-        self._worker = worker
         self.started.emit()
         self.status_changed.emit(self.tr("Syncing…"))
-        worker.start()
-        return True
+        return self.jobs.run(
+            lambda store: self._sync_all(store, allow_deletes), self._on_result, self._on_problem
+        )
 
     def apply_interval(self, minutes: int | None = None) -> None:
         """Sync every `minutes` (the setting when None); 0 stops the timer."""
@@ -146,26 +103,33 @@ class SyncController(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the running sync's thread ends (for shutdown and tests)."""
-        return all(w.wait(msecs) for w in [*self._ending, *filter(None, [self._worker])])
+        return self.jobs.wait(msecs)
 
     def shutdown(self) -> None:
         self.timer.stop()
-        self.wait()
-        with self._own_lock:
-            if self._own is not None:
-                self._own[0].close()
-                self._own = None
+        self.jobs.close()
 
-    # -- the worker's own store --------------------------------------------------------------
+    # -- on the worker thread ----------------------------------------------------------------
 
-    def _worker_store(self) -> tuple[Store, Exporter]:
+    def _sync_all(self, store: Store, allow_deletes: bool) -> list[str] | _Stopped:
+        """Every account with a calendar, in turn; the report's lines."""
         from followthrough.ical.export import Exporter
+        from followthrough.sync import accounts
+        from followthrough.sync.engine import MassDeleteError, sync
 
-        with self._own_lock:
-            if self._own is None:
-                store, _warnings = open_store(self.data_dir)
-                self._own = (store, Exporter(store))
-            return self._own
+        if self._exporter is None or self._exporter.store is not store:
+            self._exporter = Exporter(store)
+        chosen = [a for a in accounts.list_accounts(store) if a.calendar_url]
+        lines: list[str] = []
+        for account in chosen:
+            try:
+                report = sync(store, account, exporter=self._exporter, allow_deletes=allow_deletes)
+            except MassDeleteError as error:
+                return _Stopped(account.name, error.count, error.total)
+            if len(chosen) > 1:
+                lines.append(f"{account.name}:")
+            lines += report.lines()
+        return lines
 
     # -- outcomes, on the UI thread ------------------------------------------------------------
 
@@ -173,29 +137,21 @@ class SyncController(QObject):
         if self.has_accounts():
             self.sync_now()
 
-    def _on_done(self, lines: list[str]) -> None:
-        self._release()
+    def _on_result(self, result: list[str] | _Stopped) -> None:
+        if isinstance(result, _Stopped):
+            self.status_changed.emit(self.tr("Sync stopped: it would delete most events."))
+            self.confirm_deletes.emit(result.account, result.count, result.total)
+            return
         self.last_synced = datetime.now()
         self.last_error = ""
         self.status_changed.emit(self.tr("Synced at %s") % self.last_synced.strftime("%H:%M"))
-        self.finished.emit(lines)
+        self.finished.emit(result)
 
     def _on_problem(self, message: str) -> None:
-        self._release()
+        # AccountError and SyncError are ValidationErrors: already one sentence.
         self.last_error = message
         self.status_changed.emit(self.tr("Sync failed: %s") % message)
         self.failed.emit(message)
-
-    def _on_deletes(self, account: str, count: int, total: int) -> None:
-        self._release()
-        self.status_changed.emit(self.tr("Sync stopped: it would delete most events."))
-        self.confirm_deletes.emit(account, count, total)
-
-    def _release(self) -> None:
-        """The running sync has reported: another may start (its thread is ending)."""
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            self._ending.append(worker)  # deleted once its thread has ended
 
 
 def attach(window: QMainWindow, controller: SyncController, reload: Any = None) -> QAction:
