@@ -106,6 +106,30 @@ def stamp(event: Event, moment: datetime) -> None:
     event.add("LAST-MODIFIED", moment.astimezone(UTC))
 
 
+def moved_to(start: datetime, changed: datetime) -> Callable[[Event], None]:
+    """A calendar app's move of an event to `start`, keeping its length, made at `changed`."""
+
+    def move(event: Event) -> None:
+        length = event.decoded("DTEND") - event.decoded("DTSTART")
+        for name, value in (("DTSTART", start), ("DTEND", start + length)):
+            event.pop(name)
+            event.add(name, value.astimezone(PARIS))
+        stamp(event, changed)
+
+    return move
+
+
+def role_set_to(role: str, changed: datetime) -> Callable[[Event], None]:
+    """Another computer's change of an interview's role, made at `changed`."""
+
+    def rename(event: Event) -> None:
+        event.pop("X-FOLLOWTHROUGH-ROLE", None)
+        event.add("X-FOLLOWTHROUGH-ROLE", role)
+        stamp(event, changed)
+
+    return rename
+
+
 def planned(store: Store, interview_id: str) -> list[Any]:
     return [s.step for s in store.steps(interview_id) if s.step.status is StepStatus.PLANNED]
 
@@ -208,13 +232,7 @@ def test_step_moved_in_the_calendar_moves_here(
     step = planned(store, acme.id)[-1]
     later = step.start + timedelta(days=1, hours=2)
 
-    def move(event: Event) -> None:
-        length = event.decoded("DTEND") - event.decoded("DTSTART")
-        for name, value in (("DTSTART", later), ("DTEND", later + length)):
-            event.pop(name)
-            event.add(name, value.astimezone(PARIS))
-        stamp(event, datetime.now(UTC) + timedelta(minutes=5))
-
+    move = moved_to(later, datetime.now(UTC) + timedelta(minutes=5))
     edit_remote(store, caldav_account, step_uid(step.id), move)
     report = sync(store, caldav_account, timeout=5)
     assert report.pull.fetched == 1 and not report.pull.conflicts
@@ -358,14 +376,7 @@ def _conflicting_move(
     store.record(acme.id, Activity(ActivityKind.MOVE, datetime.now(UTC), step=step.key, to=here))
     when = datetime.now(UTC) + (timedelta(hours=1) if remote_later else -timedelta(hours=1))
 
-    def move(event: Event) -> None:
-        length = event.decoded("DTEND") - event.decoded("DTSTART")
-        for name, value in (("DTSTART", there), ("DTEND", there + length)):
-            event.pop(name)
-            event.add(name, value.astimezone(PARIS))
-        stamp(event, when)
-
-    edit_remote(store, account, step_uid(step.id), move)
+    edit_remote(store, account, step_uid(step.id), moved_to(there, when))
     return step, here, there
 
 
@@ -425,11 +436,7 @@ def test_same_interview_field_changed_on_both_sides(
     sync(store, caldav_account, timeout=5)
     store.update_interview(dataclasses.replace(acme, role="Staff data engineer").validated())
 
-    def rename(event: Event) -> None:
-        event.pop("X-FOLLOWTHROUGH-ROLE", None)
-        event.add("X-FOLLOWTHROUGH-ROLE", "Analytics engineer")
-        stamp(event, datetime.now(UTC) + timedelta(hours=1))
-
+    rename = role_set_to("Analytics engineer", datetime.now(UTC) + timedelta(hours=1))
     edit_remote(store, caldav_account, interview_uid(acme.id), rename)
     report = sync(store, caldav_account, timeout=5)
     assert store.interview(acme.id).role == "Analytics engineer"
@@ -611,11 +618,7 @@ def test_the_sync_command(
     acme = two[0]
     store.update_interview(dataclasses.replace(acme, role="Staff data engineer").validated())
 
-    def rename(event: Event) -> None:
-        event.pop("X-FOLLOWTHROUGH-ROLE", None)
-        event.add("X-FOLLOWTHROUGH-ROLE", "Analytics engineer")
-        stamp(event, datetime.now(UTC) + timedelta(hours=1))
-
+    rename = role_set_to("Analytics engineer", datetime.now(UTC) + timedelta(hours=1))
     edit_remote(store, caldav_account, interview_uid(acme.id), rename)
     code, out, err = run_cli(monkeypatch, capsys, "sync")
     assert code == 0 and "conflict: Acme Analytics: the role was changed on both sides" in out
