@@ -16,7 +16,16 @@ from followthrough.ical.export import Exporter
 from followthrough.ical.mapping import interview_uid
 from followthrough.store import Store
 from followthrough.sync.accounts import Account, calendar_for
-from followthrough.sync.engine import SyncError, content_key, push, sync_items
+from followthrough.sync.engine import (
+    SyncError,
+    SyncItem,
+    _record,
+    bases,
+    content_key,
+    ensure_table,
+    push,
+    sync_items,
+)
 
 if TYPE_CHECKING:
     from conftest import MemoryKeyring, RadicaleServer
@@ -286,3 +295,27 @@ def test_etag_is_fetched_when_put_gives_none(
     finally:
         if calendar.client:
             calendar.client.close()
+
+
+def test_bases_reads_the_asked_uids_of_one_account(store: Store) -> None:
+    ensure_table(store)
+    for account, uid, base in (
+        ("work", "a@followthrough", b"BEGIN:VCALENDAR a"),
+        ("work", "b@followthrough", b"BEGIN:VCALENDAR b"),
+        ("work", "empty@followthrough", b""),  # recorded before bases were kept
+        ("home", "a@followthrough", b"BEGIN:VCALENDAR home a"),
+        ("home", "c@followthrough", b"BEGIN:VCALENDAR c"),
+    ):
+        _record(store, account, SyncItem(uid, f"/{uid}.ics", '"1"', "h", base))
+    asked = ["a@followthrough", "empty@followthrough", "c@followthrough", "missing@x"]
+    assert bases(store, "work", asked) == {"a@followthrough": b"BEGIN:VCALENDAR a"}
+    assert bases(store, "home", iter(asked)) == {
+        "a@followthrough": b"BEGIN:VCALENDAR home a",
+        "c@followthrough": b"BEGIN:VCALENDAR c",
+    }
+    assert bases(store, "work", ["b@followthrough", "b@followthrough"]) == {
+        "b@followthrough": b"BEGIN:VCALENDAR b"
+    }
+    assert bases(store, "work", []) == {}
+    assert bases(store, "nobody", asked) == {}
+    assert all(isinstance(value, bytes) for value in bases(store, "home", asked).values())
