@@ -2,7 +2,7 @@
 
 The panel only asks: its buttons emit signals carrying the step's or the interview's id, and
 the window applies them through the store. `DelayDialog` and `OutcomeDialog` ask for what a
-delay or an outcome needs.
+delay or an outcome needs, `MoveDialog` for a step's new time.
 """
 
 from __future__ import annotations
@@ -291,7 +291,50 @@ class DetailPanel(QWidget):
                 self.delete_button]
 
 
-class DelayDialog(QDialog):
+class _FormDialog(QDialog):
+    """A small dialog: rows in a form, then OK and Cancel.
+
+    A subclass makes its editors and adds their rows to `form`, then calls `_add_buttons`.
+    Tab order follows the order the widgets are made in, so the buttons come last.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+
+    def _add_buttons(self) -> None:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.form.addRow(buttons)
+
+
+class _ActivityDialog(_FormDialog):
+    """Ask for what one activity needs: the subclass's rows, an optional note, OK and Cancel.
+
+    A subclass adds its rows, then calls `_add_note_and_buttons`, and builds its activity in
+    `activity`.
+    """
+
+    note: QLineEdit
+
+    def _add_note_and_buttons(self, placeholder: str) -> None:
+        self.note = QLineEdit(self)
+        self.note.setAccessibleName(self.tr("Note"))
+        self.note.setPlaceholderText(placeholder)
+        self.form.addRow(self.tr("&Note:"), self.note)
+        self._add_buttons()
+
+    def _note_text(self) -> str:
+        return self.note.text().strip()
+
+    def activity(self, now: datetime) -> Activity:
+        raise NotImplementedError
+
+
+class DelayDialog(_ActivityDialog):
     """Ask for the new decision date the employer announced."""
 
     def __init__(self, earliest: date, parent: QWidget | None = None) -> None:
@@ -302,28 +345,18 @@ class DelayDialog(QDialog):
         self.date_edit.setMinimumDate(QDate(earliest))
         self.date_edit.setDate(QDate(earliest).addDays(14))
         self.date_edit.setAccessibleName(self.tr("New decision date"))
-        self.note = QLineEdit(self)
-        self.note.setAccessibleName(self.tr("Note"))
-        self.note.setPlaceholderText(self.tr("What they said (optional)"))
-        form = QFormLayout(self)
-        form.addRow(
+        self.form.addRow(
             QLabel(self.tr("They will decide later. The check-ins move after the new date."), self)
         )
-        form.addRow(self.tr("New &decision date:"), self.date_edit)
-        form.addRow(self.tr("&Note:"), self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.form.addRow(self.tr("New &decision date:"), self.date_edit)
+        self._add_note_and_buttons(self.tr("What they said (optional)"))
 
     def activity(self, now: datetime) -> Activity:
         return Activity(ActivityKind.DELAY, now, until=self.date_edit.date().toPython(),
-                        note=self.note.text().strip())
+                        note=self._note_text())
 
 
-class OutcomeDialog(QDialog):
+class OutcomeDialog(_ActivityDialog):
     """Ask how the process ended: an offer, a rejection, or the user withdrew."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -337,26 +370,16 @@ class OutcomeDialog(QDialog):
             (Outcome.WITHDRAWN, self.tr("I withdrew")),
         ):
             self.outcome.addItem(label, value.value)
-        self.note = QLineEdit(self)
-        self.note.setAccessibleName(self.tr("Note"))
-        self.note.setPlaceholderText(self.tr("Details (optional)"))
-        form = QFormLayout(self)
-        form.addRow(self.tr("&Outcome:"), self.outcome)
-        form.addRow(self.tr("&Note:"), self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.form.addRow(self.tr("&Outcome:"), self.outcome)
+        self._add_note_and_buttons(self.tr("Details (optional)"))
 
     def activity(self, now: datetime) -> Activity:
         return Activity(ActivityKind.OUTCOME, now,
                         outcome=Outcome(str(self.outcome.currentData())),
-                        note=self.note.text().strip())
+                        note=self._note_text())
 
 
-class MoveDialog(QDialog):
+class MoveDialog(_FormDialog):
     """Ask for a step's new time, in the user's zone."""
 
     def __init__(self, start: datetime, parent: QWidget | None = None) -> None:
@@ -368,15 +391,9 @@ class MoveDialog(QDialog):
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setDateTime(QDateTime(QDate(start.date()), QTime(start.hour, start.minute)))
         self.when.setAccessibleName(self.tr("New time"))
-        form = QFormLayout(self)
-        form.addRow(QLabel(self.tr("Its time becomes yours: re-planning keeps it."), self))
-        form.addRow(self.tr("&New time:"), self.when)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.form.addRow(QLabel(self.tr("Its time becomes yours: re-planning keeps it."), self))
+        self.form.addRow(self.tr("&New time:"), self.when)
+        self._add_buttons()
 
     def start(self) -> datetime:
         """The time chosen, aware, in the zone of the time it started from."""
