@@ -27,7 +27,7 @@ from followthrough.core.model import (
     StepStatus,
     ValidationError,
 )
-from followthrough.core.settings import Settings
+from followthrough.core.settings import Settings, system_timezone
 from followthrough.store import DB_NAME, Store, StoredStep, StoreError, open_store
 
 JHB = ZoneInfo("Africa/Johannesburg")
@@ -496,6 +496,21 @@ def test_defaults_come_from_the_system_until_set(data_dir: Path) -> None:
     store = open_at(data_dir)
     try:
         assert store.settings() == Settings.system_defaults()
+    finally:
+        store.close()
+
+
+def test_a_stored_zone_this_system_lacks_falls_back_to_the_system_zone(data_dir: Path) -> None:
+    store = open_at(data_dir)
+    try:
+        store.set_setting("work-start", "08:00")
+        with store.transaction() as conn:  # as if written where that zone existed
+            conn.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES ('timezone', 'Mars/Olympus')"
+            )
+        settings = store.settings()
+        assert settings.timezone == system_timezone()
+        assert settings.work_start.hour == 8
     finally:
         store.close()
 

@@ -36,7 +36,7 @@ from followthrough.core.model import (
     new_id,
 )
 from followthrough.core.playbooks import Playbook, PlaybookLibrary
-from followthrough.core.settings import Settings
+from followthrough.core.settings import Settings, system_timezone
 from followthrough.core.workdays import WorkCalendar
 
 DB_NAME = "followthrough.db"
@@ -204,7 +204,9 @@ class Store:
             self._settings, self._data_version = None, version
         if self._settings is None:
             pending = dict(self.conn.execute("SELECT key, value FROM settings").fetchall())
-            settings = Settings.system_defaults(country="country" not in pending)
+            settings = Settings.system_defaults(
+                country="country" not in pending, timezone="timezone" not in pending
+            )
             # Each value is checked against those already read (a region against its country,
             # the day's start against its end), so one refused may fit once the others are in:
             # go round until no more is accepted.
@@ -218,6 +220,8 @@ class Store:
                         continue  # for now; a value still refused at the end: the default stands
                     del pending[key]
                     progress = True
+            if "timezone" in pending:  # stored but refused (a zone this system lacks)
+                settings = replace(settings, timezone=system_timezone())
             self._settings = settings
         return self._settings
 
