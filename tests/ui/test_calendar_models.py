@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -245,3 +246,48 @@ def test_a_large_pipeline_is_read_off_the_ui_thread(
         model.reload()
     model.wait()
     assert model.rowCount(model.index(model.state_row(PipelineState.WAITING), 0)) == 1
+
+
+def test_delegates_read_every_cell_in_one_call_with_the_values_data_gives(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Views read a cell's roles at once (multiData); the answers are data()'s, and they
+    follow the store after a reload rather than what was kept for the cell."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    interview = add_interview(store)
+    model = AgendaModel(make_cache(store))
+    model.set_range(date(2026, 11, 25), date(2026, 12, 8))
+    delegate = QStyledItemDelegate()
+
+    def cells() -> list[QModelIndex]:
+        found = []
+        for day_row in range(model.rowCount()):
+            day = model.index(day_row, 0)
+            found.append(day)
+            for row in range(model.rowCount(day)):
+                found.extend(model.index(row, c, day) for c in range(model.columnCount(day)))
+        return found
+
+    def seen(index: QModelIndex) -> tuple[str, bool, bool]:
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, index)
+        return option.text, option.font.bold(), option.font.strikeOut()
+
+    def expected(index: QModelIndex) -> tuple[str, bool, bool]:
+        font = index.data(Qt.ItemDataRole.FontRole)
+        return (
+            index.data() or "",
+            bool(font and font.bold()),
+            bool(font and font.strikeOut()),
+        )
+
+    for index in cells():
+        assert seen(index) == expected(index)
+    assert any(seen(i)[0] == "Acme" for i in cells())
+    store.update_interview(replace(interview, company="Initech"))
+    model.reload()
+    companies = {seen(i)[0] for i in cells() if i.column() == AgendaModel.COMPANY}
+    assert companies == {"Initech"}
+    for index in cells():
+        assert seen(index) == expected(index)

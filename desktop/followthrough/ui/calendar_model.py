@@ -747,11 +747,62 @@ def _event_data(event: CalendarEvent, role: int, column: int = 0) -> Any:
     return None
 
 
+# Item flags, combined once (a Python enum's | costs a call per use, and views ask per cell).
+_ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_DAY_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemIsDropEnabled
+_MOVABLE_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemIsDragEnabled
+
+
 class _TwoLevelModel(QAbstractItemModel):
     """Groups at the top level, each with its items as children (days and events, states and
     interviews). An item's index carries its group's row + 1 as internal id; a group's, 0."""
 
     COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        # The values asked for, by cell (internal id, row, column) and role, until the next
+        # reset: a view paints a cell by asking for some ten roles, again at every paint.
+        self._cells: dict[tuple[int, int, int], dict[int, Any]] = {}
+        self.modelAboutToBeReset.connect(self._cells.clear)
+
+    def _value(self, index: _Index, role: int) -> Any:
+        """What `data()` answers for a valid index, before it is kept (subclasses)."""
+        raise NotImplementedError
+
+    def _cell(self, index: _Index) -> dict[int, Any]:
+        key = (index.internalId(), index.row(), index.column())
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = {}
+        return cell
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cell = self._cell(index)
+        if role in cell:
+            return cell[role]
+        value = cell[role] = self._value(index, role)
+        return value
+
+    def multiData(self, index: _Index, roleDataSpan: Any) -> None:
+        """All the roles a delegate asks for at once: one call per cell instead of one per role."""
+        if not index.isValid():
+            for item in roleDataSpan:
+                item.clearData()
+            return
+        cell = self._cell(index)
+        for item in roleDataSpan:
+            role = item.role()
+            if role in cell:
+                value = cell[role]
+            else:
+                value = cell[role] = self._value(index, role)
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.internalId() != 0:
@@ -759,7 +810,13 @@ class _TwoLevelModel(QAbstractItemModel):
         return len(self.COLUMNS)
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
+        # The bounds checked here, not by hasIndex(): that would call back into Python twice.
+        if (
+            row < 0
+            or column < 0
+            or column >= self.columnCount(parent)
+            or row >= self.rowCount(parent)
+        ):
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, column, 0)
@@ -883,16 +940,13 @@ class _DayTreeModel(_TwoLevelModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         event = self.event_at(index)
         if event is None:
-            return base | Qt.ItemFlag.ItemIsDropEnabled
-        if event.movable:
-            return base | Qt.ItemFlag.ItemIsDragEnabled
-        return base
+            return _DAY_FLAGS
+        return _MOVABLE_FLAGS if event.movable else _ITEM_FLAGS
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _SERVED_ROLES or not index.isValid():
+    def _value(self, index: _Index, role: int) -> Any:
+        if role not in _SERVED_ROLES:
             return None  # views ask for many roles; answering those cheaply keeps them fast
         if index.internalId() == 0:
             if not 0 <= index.row() < len(self._days):
@@ -1178,11 +1232,9 @@ class PipelineModel(_TwoLevelModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ITEM_FLAGS
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+    def _value(self, index: _Index, role: int) -> Any:
         if index.internalId() == 0:
             if not 0 <= index.row() < len(self._states):
                 return None
