@@ -564,3 +564,34 @@ def test_a_country_the_holidays_package_no_longer_knows_means_no_holidays(
     assert public_holidays("QQ", "", 2026) == frozenset()
     store.replan_all()  # plans without public holidays instead of failing
     store.close()
+
+
+def test_step_index_by_range_status_and_interview(store: Store) -> None:
+    first = store.add_interview(make_interview())
+    second = store.add_interview(make_interview(company="Globex"))
+    everything = store.step_index()
+    assert store.step_count() == len(everything) > 4
+    assert [r[5] for r in everything] == sorted(r[5] for r in everything)
+    low, high = everything[2][5], everything[-2][5]
+    assert store.step_index(low=low, high=high) == [
+        r for r in everything if low <= r[5] < high
+    ]
+    store.record(first.id, Activity(ActivityKind.REPLY, END + timedelta(hours=1)))
+    planned = store.step_index(status="planned")
+    assert planned == [r for r in store.step_index() if r[4] == "planned"]
+    assert len(planned) < len(everything)  # the reply cancelled the first one's chasers
+    assert store.step_index(second.id, status="planned") == [
+        r for r in planned if r[1] == second.id
+    ]
+    ids = [r[0] for r in everything[:3]]
+    assert store.step_sequences([*ids, "no-such-step"]) == {
+        r[0]: r[2] for r in store.step_index() if r[0] in ids
+    }
+
+
+def test_planned_steps_are_found_through_an_index(store: Store) -> None:
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM steps WHERE status = ? AND start_utc < ?",
+        ("planned", "2030-01-01T00:00:00Z"),
+    ).fetchall()
+    assert any("steps_by_status" in str(row) for row in plan)

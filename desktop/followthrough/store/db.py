@@ -88,7 +88,12 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE interviews ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
+def _v3(conn: sqlite3.Connection) -> None:
+    # The window's list of due steps and the reminders ask for the planned steps up to now.
+    conn.execute("CREATE INDEX steps_by_status ON steps (status, start_utc)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
 
 
 @dataclass(frozen=True)
@@ -334,15 +339,42 @@ class Store:
         ).fetchall()
 
     def step_index(
-        self, interview_id: str | None = None
+        self,
+        interview_id: str | None = None,
+        *,
+        status: str | None = None,
+        low: str | None = None,
+        high: str | None = None,
     ) -> list[tuple[str, str, int, str, str, str]]:
-        """(id, interview id, sequence, modified, status, start in UTC) of steps, cheap to read."""
-        query = "SELECT id, interview_id, sequence, modified, status, start_utc FROM steps"
-        args: tuple[str, ...] = ()
-        if interview_id is not None:
-            query += " WHERE interview_id = ?"
-            args = (interview_id,)
-        return self.conn.execute(query + " ORDER BY start_utc, id", args).fetchall()
+        """(id, interview id, sequence, modified, status, start in UTC) of steps, cheap to read,
+        in time order: all of them, or those of one interview, of one status, or starting from
+        `low` and before `high` (UTC instants as `utc_text` writes them)."""
+        clauses: list[str] = []
+        args: list[str] = []
+        for clause, value in (
+            ("interview_id = ?", interview_id),
+            ("status = ?", status),
+            ("start_utc >= ?", low),
+            ("start_utc < ?", high),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                args.append(value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self.conn.execute(
+            "SELECT id, interview_id, sequence, modified, status, start_utc FROM steps"
+            f"{where} ORDER BY start_utc, id",
+            args,
+        ).fetchall()
+
+    def step_count(self) -> int:
+        (count,) = self.conn.execute("SELECT COUNT(*) FROM steps").fetchone()
+        return int(count)
+
+    def step_sequences(self, ids: Sequence[str]) -> dict[str, int]:
+        """The SEQUENCE of each of these steps that exists."""
+        where, args = _id_filter("id", ids)
+        return dict(self.conn.execute(f"SELECT id, sequence FROM steps {where}", args).fetchall())
 
     def stored_steps(self, ids: Sequence[str]) -> dict[str, StoredStep]:
         where, args = _id_filter("id", ids)

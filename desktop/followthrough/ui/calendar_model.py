@@ -1,9 +1,9 @@
 """Item models of the calendar: the events of a date range, the agenda, today's list, the pipeline.
 
-`EventCache` reads the store through its cheap indexes (`step_index`, `interview_index`) and
-loads full steps and interviews only for the range on screen, keeping them while their
-SEQUENCE is unchanged: switching month re-reads nothing that was already seen. The Qt models
-on top are plain views of what the cache returns.
+`EventCache` asks the store for the index rows (id, SEQUENCE, status, start) of the range on
+screen and loads full steps and interviews only for those, keeping them while their SEQUENCE
+is unchanged: switching month re-reads nothing that was already seen. The Qt models on top are
+plain views of what the cache returns.
 """
 
 from __future__ import annotations
@@ -368,17 +368,15 @@ class EventCache:
     """The store's steps and interviews as calendar events, read per range and kept while unchanged.
 
     No Qt: the models ask it for the events of the days they show. `refresh()` after any
-    change re-reads the indexes (a few milliseconds for thousands of events); entries whose
-    SEQUENCE moved are re-read on their next use.
+    change re-reads the interviews' index; entries whose SEQUENCE moved are re-read on their
+    next use.
     """
 
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tz = ZoneInfo("UTC")
-        self._step_rows: list[tuple[str, str, int, str, str, str]] = []
-        self._step_starts: list[str] = []
-        self._step_seq: dict[str, int] = {}
+        self._step_count = 0
         self._interview_rows: list[tuple[str, int, str, str]] = []
         self._interview_starts: list[str] = []
         self._interview_key: dict[str, tuple[int, str]] = {}
@@ -402,20 +400,22 @@ class EventCache:
         return self.now().date()
 
     def refresh(self) -> None:
-        """Re-read the indexes (after any change to the store)."""
+        """Re-read what tells a change (after any change to the store).
+
+        Steps are read per range, each with its SEQUENCE, so only the interviews' index is
+        read whole here (a thousand short rows); kept steps are checked on their next use.
+        """
         self._tz = ZoneInfo(self.store.settings().timezone)
-        self._step_rows = self.store.step_index()
-        self._step_starts = [row[5] for row in self._step_rows]
-        self._step_seq = {row[0]: row[2] for row in self._step_rows}
+        self._step_count = self.store.step_count()
         self._interview_rows = self.store.interview_index()
         self._interview_starts = [row[3] for row in self._interview_rows]
         self._interview_key = {row[0]: (row[1], row[2]) for row in self._interview_rows}
-        for sid in [s for s in self._steps if s not in self._step_seq]:
-            del self._steps[sid]
-            self._built.pop(sid, None)
         for iid in [i for i in self._interviews if i not in self._interview_key]:
             del self._interviews[iid]
             self._built_interviews.pop(iid, None)
+        if len(self._steps) > 2 * self._step_count + 1000:  # after many deletions: start over
+            self._steps.clear()
+            self._built.clear()
 
     @property
     def interview_count(self) -> int:
@@ -423,7 +423,7 @@ class EventCache:
 
     @property
     def step_count(self) -> int:
-        return len(self._step_rows)
+        return self._step_count
 
     def _bounds(self, first: date, last: date) -> tuple[str, str]:
         start = local_datetime(first, 0, 0, self._tz)
@@ -431,16 +431,23 @@ class EventCache:
         return utc_text(start), utc_text(end)
 
     def stored_steps(self, ids: Iterable[str]) -> dict[str, StoredStep]:
+        """These steps as stored now (those that still exist)."""
         ids = list(ids)
+        return self._stored_steps(self.store.step_sequences(ids), ids)
+
+    def _stored_steps(self, sequences: dict[str, int], ids: Iterable[str]) -> dict[str, StoredStep]:
+        """The steps of `ids` whose current SEQUENCE is in `sequences`, read when not kept."""
         stale = [
             sid
-            for sid in ids
-            if sid not in self._steps or self._steps[sid][0] != self._step_seq.get(sid)
+            for sid, seq in sequences.items()
+            if sid not in self._steps or self._steps[sid][0] != seq
         ]
         if stale:
             for sid, stored in self.store.stored_steps(stale).items():
                 self._steps[sid] = (stored.sequence, stored)
-        return {sid: self._steps[sid][1] for sid in ids if sid in self._steps}
+        return {
+            sid: self._steps[sid][1] for sid in ids if sid in sequences and sid in self._steps
+        }
 
     def stored_interviews(self, ids: Iterable[str]) -> dict[str, StoredInterview]:
         ids = list(dict.fromkeys(ids))
@@ -468,9 +475,7 @@ class EventCache:
     ) -> list[CalendarEvent]:
         """The events from `first` to `last` (inclusive, the user's days), in time order."""
         low, high = self._bounds(first, last)
-        rows = self._step_rows[
-            bisect_left(self._step_starts, low) : bisect_left(self._step_starts, high)
-        ]
+        rows = self.store.step_index(low=low, high=high)
         if not cancelled:
             rows = [r for r in rows if r[4] != StepStatus.CANCELLED.value]
         interview_rows = (
@@ -509,7 +514,8 @@ class EventCache:
             else:
                 missing.append((sid, iid))
         if missing:
-            steps = self.stored_steps(sid for sid, _iid in missing)
+            sequences = {row[0]: row[2] for row in rows}
+            steps = self._stored_steps(sequences, (sid for sid, _iid in missing))
             parents = self.stored_interviews(iid for _sid, iid in missing)
             for sid, iid in missing:
                 stored, parent = steps.get(sid), parents.get(iid)
@@ -520,10 +526,9 @@ class EventCache:
     def due_rows(self) -> list[tuple[str, str, int, str, str, str]]:
         """Index rows of the planned steps of today, then of past days, the latest first."""
         low, high = self._bounds(self.today(), self.today())
-        planned = StepStatus.PLANNED.value
-        rows = self._step_rows[: bisect_left(self._step_starts, high)]
-        today = [r for r in rows if r[4] == planned and r[5] >= low]
-        past = [r for r in rows if r[4] == planned and r[5] < low]
+        rows = self.store.step_index(status=StepStatus.PLANNED.value, high=high)
+        today = [r for r in rows if r[5] >= low]
+        past = [r for r in rows if r[5] < low]
         return today + past[::-1]
 
     def due(self, limit: int | None = None) -> list[CalendarEvent]:
@@ -556,15 +561,14 @@ class EventCache:
         stored = self.stored_interviews(r[0] for r in self._interview_rows)
         return pipeline_entries(
             [stored[r[0]] for r in self._interview_rows if r[0] in stored],
-            self._step_rows,
+            self.store.step_index(),
             self._tz,
         )
 
     def state_of(self, interview_id: str) -> PipelineState:
         """Where one interview stands (as the pipeline groups it)."""
         stored = self.stored_interview(interview_id)
-        planned = StepStatus.PLANNED.value
-        open_steps = sum(1 for r in self._step_rows if r[1] == interview_id and r[4] == planned)
+        open_steps = len(self.store.step_index(interview_id, status=StepStatus.PLANNED.value))
         return pipeline_state(stored.activities, open_steps)
 
     def draft_line(self, event: CalendarEvent) -> str:

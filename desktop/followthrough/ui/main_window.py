@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.core.model import Activity, ActivityKind, ValidationError
+from followthrough.core.model import Activity, ActivityKind, StepStatus, ValidationError
 from followthrough.store import Store, StoredInterview, StoreError
 from followthrough.ui.calendar_model import EventCache
 from followthrough.ui.calendar_view import CalendarWidget
@@ -537,7 +537,7 @@ class MainWindow(QMainWindow):
                 )
 
     def _open_steps(self, interview_id: str) -> int:
-        return sum(1 for row in self.store.step_index(interview_id) if row[4] == "planned")
+        return len(self.store.step_index(interview_id, status=StepStatus.PLANNED.value))
 
     def log_delay(self, interview_id: str) -> None:
         if not interview_id:

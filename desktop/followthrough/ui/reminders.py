@@ -61,8 +61,10 @@ class Reminders(QObject):
         now = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return [
             step_id
-            for step_id, _iid, _seq, _mod, status, start in self.store.step_index()
-            if status == StepStatus.PLANNED.value and start <= now and step_id not in self.announced
+            for step_id, _iid, _seq, _mod, _status, start in self.store.step_index(
+                status=StepStatus.PLANNED.value
+            )
+            if start <= now and step_id not in self.announced
         ]
 
     def check(self) -> list[str]:
