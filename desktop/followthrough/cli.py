@@ -77,7 +77,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message[:1].upper()}{message[1:]} (see --help).\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; with `commands` False only the options that open the window
+    (building every command's parser costs a fiftieth of a second of the window's start-up)."""
     parser = _Parser(
         prog="followthrough",
         description="Turn each job interview into a plan of calendar follow-ups.",
@@ -103,8 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation offscreen (window, store, export, editor, resources) "
         "against --data-dir, or a temporary folder; prints a line per check",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_commands(subparsers)
+    return parser
 
+
+def _add_commands(commands: Any) -> None:
     interview = commands.add_parser("interview", help="add, list, show, edit or delete interviews")
     iv_commands = interview.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = iv_commands.add_parser("add", help="record an interview; prints its id")
@@ -222,7 +231,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="go on when the sync would delete more than half of the events (else it asks)",
     )
-    return parser
 
 
 def _account_parser(commands: Any) -> None:
@@ -949,10 +957,24 @@ def split_open_items(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return items, rest
 
 
+def _names_a_command(rest: Sequence[str]) -> bool:
+    """Whether the arguments go past the options that open the window: a command, or --help
+    (which lists the commands)."""
+    skip = False
+    for token in rest:
+        if skip:
+            skip = False
+        elif token == "--data-dir":
+            skip = True
+        elif token in ("-h", "--help") or not token.startswith("-"):
+            return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followthrough` command and of `python -m followthrough`."""
-    parser = build_parser()
     open_items, rest = split_open_items(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(commands=_names_a_command(rest))
     args = parser.parse_args(rest)
     if args.data_dir is not None:
         args.data_dir = args.data_dir.expanduser()

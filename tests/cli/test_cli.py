@@ -711,3 +711,20 @@ def test_the_data_folder_option_expands_the_home_folder(
     assert main(["--data-dir", "~/ftdata", "interview", "list"]) == 0
     assert (tmp_path / "ftdata" / DB_NAME).exists()
     capsys.readouterr()
+
+
+def test_help_lists_the_commands_and_window_options_need_no_command_parsers(run: Run) -> None:
+    from followthrough.cli import _names_a_command
+
+    shown = run("--help")
+    assert shown.code == 0
+    for command in ("interview", "plan", "export", "sync", "compose"):
+        assert command in shown.out
+    # The window's own options are read without building every command's parser...
+    assert not _names_a_command(["--data-dir", "plan", "--exit-when-ready"])
+    assert _names_a_command(["--data-dir", "x", "plan"])
+    assert _names_a_command(["--help"])
+    # ...and still refuse what they do not know, in one sentence.
+    wrong = run("--exit-when-redy")
+    assert wrong.code == 2 and "unrecognized arguments: --exit-when-redy" in wrong.err.lower()
+    assert "Traceback" not in wrong.err

@@ -28,11 +28,6 @@ _COLOURS = {
     "error": ("#fde7e9", "#5c0b12", "#5c1a20", "#ffd6da"),
     "information": ("#e5f1fb", "#0b3a5c", "#12344f", "#d6ecff"),
 }
-_ICONS = {
-    "warning": QMessageBox.Icon.Warning,
-    "error": QMessageBox.Icon.Critical,
-    "information": QMessageBox.Icon.Information,
-}
 
 
 class Banner(QFrame):
@@ -102,7 +97,11 @@ class Banner(QFrame):
         return getattr(self, "_text", "")
 
     def icon(self) -> QMessageBox.Icon:
-        return _ICONS[self._level]
+        return {
+            "warning": QMessageBox.Icon.Warning,
+            "error": QMessageBox.Icon.Critical,
+            "information": QMessageBox.Icon.Information,
+        }[self._level]
 
     def _paint_colours(self) -> None:
         light_bg, light_fg, dark_bg, dark_fg = _COLOURS[self._level]

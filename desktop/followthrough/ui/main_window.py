@@ -46,6 +46,7 @@ from followthrough.ui.models import PlanModel
 from followthrough.ui.side_panel import SidePanel
 
 if TYPE_CHECKING:
+    from followthrough.ui.banner import Banner
     from followthrough.ui.editor import MessageEditor
 
 LIST = "list"
@@ -152,15 +153,12 @@ class MainWindow(QMainWindow):
         self.central = QStackedWidget(self)
         self.central.addWidget(self.calendar)
         self.central.addWidget(self.empty_state)
-        from followthrough.ui.banner import Banner
-
         holder = QWidget(self)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(4)
-        self.banner = Banner(holder)
-        column.addWidget(self.banner)
-        column.addWidget(self.central, 1)
+        self._column = QVBoxLayout(holder)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(4)
+        self._column.addWidget(self.central, 1)
+        self._banner: Banner | None = None  # made when the first message comes
         self.setCentralWidget(holder)
 
         # -- panels ---------------------------------------------------------------------
@@ -192,6 +190,16 @@ class MainWindow(QMainWindow):
         for warning in warnings:
             self.statusBar().showMessage(warning)
         self.reload(refresh=False)  # the cache was read a moment ago
+
+    @property
+    def banner(self) -> Banner:
+        """The message banner above the calendar (hidden until a message comes)."""
+        if self._banner is None:
+            from followthrough.ui.banner import Banner
+
+            self._banner = Banner(self.centralWidget())
+            self._column.insertWidget(0, self._banner)
+        return self._banner
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
