@@ -808,23 +808,39 @@ class _TwoLevelModel(QAbstractItemModel):
             else:
                 item.setData(value)
 
+    def _members(self) -> list[list[Any]]:
+        """Each group's items, in row order (subclasses)."""
+        raise NotImplementedError
+
+    # Views call these for every row they lay out (a thousand when a tree is expanded): each
+    # asks the index as little as it can, since every question crosses into Qt.
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.internalId() != 0:
             return 0
         return len(self.COLUMNS)
 
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        members = self._members()
+        if not parent.isValid():
+            return len(members)
+        if parent.internalId() != 0 or parent.column() != 0:
+            return 0
+        group = parent.row()
+        return len(members[group]) if 0 <= group < len(members) else 0
+
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         # The bounds checked here, not by hasIndex(): that would call back into Python twice.
-        if (
-            row < 0
-            or column < 0
-            or column >= self.columnCount(parent)
-            or row >= self.rowCount(parent)
-        ):
+        if row < 0 or column < 0 or column >= len(self.COLUMNS):
             return QModelIndex()
+        members = self._members()
         if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
+            return self.createIndex(row, column, 0) if row < len(members) else QModelIndex()
+        if parent.internalId() != 0 or parent.column() != 0:
+            return QModelIndex()
+        group = parent.row()
+        if group >= len(members) or row >= len(members[group]):
+            return QModelIndex()
+        return self.createIndex(row, column, group + 1)
 
     def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
         if child is None:
@@ -933,13 +949,8 @@ class _DayTreeModel(_TwoLevelModel):
     # -- QAbstractItemModel ---------------------------------------------------------------
     COLUMNS: tuple[str, ...] = ("Day",)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self._days)
-        if parent.internalId() != 0 or parent.column() != 0:
-            return 0
-        return len(self._events[parent.row()]) if 0 <= parent.row() < len(self._events) else 0
-
+    def _members(self) -> list[list[CalendarEvent]]:
+        return self._events
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -1225,13 +1236,8 @@ class PipelineModel(_TwoLevelModel):
                     return self.createIndex(row, 0, group_row + 1)
         return QModelIndex()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() != 0 or parent.column() != 0:
-            return 0
-        return len(self._groups[parent.row()])
-
+    def _members(self) -> list[list[PipelineEntry]]:
+        return self._groups
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
