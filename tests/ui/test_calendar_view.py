@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -374,3 +375,43 @@ def test_painting_keeps_none_alive(qtbot: QtBot, cache: EventCache) -> None:
         month.grab()
         week.grab()
     assert sys.getrefcount(None) - before > -30
+
+
+def test_a_renamed_company_shows_on_its_chips(qtbot: QtBot, store: Store) -> None:
+    """Chips keep their elided labels between paints, but never an event's old text."""
+    cache = make_cache(store)
+    month = _month(qtbot, cache, size=(1400, 700))
+    drawn: list[str] = []
+    paint_labels = month._paint_labels
+
+    def recording(painter, labels):  # type: ignore[no-untyped-def]
+        drawn.extend(look.label for _inner, look in labels)
+        paint_labels(painter, labels)
+
+    month._paint_labels = recording  # type: ignore[method-assign]
+    month.grab()
+    assert any("Acme" in label for label in drawn)
+    interview = store.interviews()[0]
+    store.update_interview(replace(interview, company="Initech"))
+    month.reload()
+    drawn.clear()
+    month.grab()
+    assert drawn and any("Initech" in label for label in drawn)
+    assert not any("Acme" in label for label in drawn)
+
+
+def test_week_working_hours_follow_the_settings_on_reload(
+    qtbot: QtBot, store: Store, cache: EventCache
+) -> None:
+    week = WeekView(cache, first_weekday=1)
+    qtbot.addWidget(week)
+    week.resize(900, 600)
+    week.show()
+    grid = week.grid
+    grid.set_date(date(2026, 11, 25))
+    week.grab()
+    assert grid.working_hours() == (9.0, 17.0)
+    store.set_setting("work-start", "07:30")
+    grid.reload()  # what the window does after the settings change
+    week.grab()
+    assert grid.working_hours() == (7.5, 17.0)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import PySide6
 from PySide6.QtCore import (
@@ -109,8 +109,18 @@ def keeping_none() -> Iterator[None]:
     finally:
         for _ in range(before - sys.getrefcount(None)):
             _incref(None)
+
+
 AGENDA_DAYS = 14
 SNAP_MINUTES = 15
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_MAX_LOOKS = 4096  # chips' looks kept (a month shows a few hundred at most)
+_DIM = frozenset({EventStatus.DONE, EventStatus.SKIPPED, EventStatus.CANCELLED})
+_MARKS = {status: status.mark for status in EventStatus}
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+_LEFT_MIDDLE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT_MIDDLE = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_WRAPPED = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
 
 
 def _blend(front: QColor, back: QColor, amount: float) -> QColor:
@@ -157,6 +167,41 @@ class _Chip:
     event: CalendarEvent | None  # None: the "+N more" line of `day`
     hidden: int = 0
     shifted: bool = False  # drawn lower than its time (a clash): its label says the time
+
+
+class _ChipLook(NamedTuple):
+    """What a chip of one event is painted with, worked out once (see `_chip_look`)."""
+
+    event: CalendarEvent  # the very object it is for (which also keeps its id unique)
+    fill: QColor
+    bar: QColor
+    text: QColor
+    font: QFont
+    label: str  # elided to the chip's width, or whole when it wraps
+    radius: float  # of the chip's corners
+    wrapped_height: float = 0.0  # the height of the lines it wraps over; 0: one line
+
+
+@dataclass(frozen=True, slots=True)
+class _Colours:
+    """The palette's colours the painted views use, for one colour group."""
+
+    base: QColor
+    window: QColor
+    text: QColor
+    window_text: QColor
+    muted: QColor
+    highlight: QColor
+    highlighted_text: QColor
+    mid: QColor
+
+    @classmethod
+    def of(cls, palette: QPalette) -> _Colours:
+        role = QPalette.ColorRole
+        return cls(*(palette.color(r) for r in (
+            role.Base, role.Window, role.Text, role.WindowText, role.PlaceholderText,
+            role.Highlight, role.HighlightedText, role.Mid,
+        )))
 
 
 class _PaintedCalendar(QWidget):
@@ -216,7 +261,6 @@ class _PaintedCalendar(QWidget):
         self.model.reload()
 
     def _model_reset(self) -> None:
-        self._labels.clear()  # an event's text may have changed with the store
         ids = {e.id for d in self.model.days for e in self.model.events_on(d)}
         if self.current_event_id and self.current_event_id not in ids:
             self.current_event_id = ""
@@ -407,25 +451,47 @@ class _PaintedCalendar(QWidget):
             self.step_moved.emit(step_id, target)
         return True
 
-    # -- painting helpers -----------------------------------------------------------------
+    # -- painting -------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        with keeping_none():
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            colours = self._palette_colours()
+            painter.fillRect(self.rect(), colours.base)
+            self._paint(painter, colours, QRectF(event.rect()))
+            painter.end()
+
+    def _paint(self, painter: QPainter, colours: _Colours, exposed: QRectF) -> None:
+        """Paint the grid, its chips and marks over the base colour; `exposed` needs painting."""
+        raise NotImplementedError
+
+    def _palette_colours(self) -> _Colours:
+        """The palette's colours for the widget's state now (active, inactive, disabled)."""
+        palette = self.palette()
+        group = palette.currentColorGroup()
+        found = self._palettes.get(group)
+        if found is None:
+            found = self._palettes[group] = _Colours.of(palette)
+        return found
+
     def _chip_colours(self, event: CalendarEvent, selected: bool) -> tuple[QColor, QColor, QColor]:
         """(fill, accent bar, text) for an event, from the palette and the event's kind."""
-        dim = event.status in (EventStatus.DONE, EventStatus.SKIPPED, EventStatus.CANCELLED)
+        dim = event.status in _DIM
         key = (event.step_kind, event.status is EventStatus.OVERDUE, dim, selected)
         found = self._colours.get(key)
         if found is not None:
             return found
-        palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
+        colours = self._palette_colours()
+        base = colours.base
+        text = colours.text
         accent = kind_colour(event.step_kind)
         bar = QColor(OVERDUE_COLOUR) if event.status is EventStatus.OVERDUE else accent
         if selected:
-            fill = palette.color(QPalette.ColorRole.Highlight)
-            text = palette.color(QPalette.ColorRole.HighlightedText)
+            fill = colours.highlight
+            text = colours.highlighted_text
         elif dim:
             fill = _blend(accent, base, 0.08)
-            text = palette.color(QPalette.ColorRole.PlaceholderText)
+            text = colours.muted
         else:
             fill = _blend(accent, base, 0.28 if _luminance(base) > 0.5 else 0.38)
         self._colours[key] = (fill, bar, text)
@@ -433,8 +499,9 @@ class _PaintedCalendar(QWidget):
 
     def _chip_text(self, event: CalendarEvent, with_time: bool) -> str:
         parts = []
-        if event.status.mark:
-            parts.append(event.status.mark)
+        mark = _MARKS[event.status]
+        if mark:
+            parts.append(mark)
         if with_time:
             parts.append(event.time_text())
         parts.append(event.short_text())
@@ -451,58 +518,124 @@ class _PaintedCalendar(QWidget):
         return found
 
     def _forget_looks(self) -> None:
-        """Colours, fonts and elided labels are kept between paints until these change."""
+        """Colours, fonts and chips' looks are kept between paints until these change."""
+        self._palettes: dict[QPalette.ColorGroup, _Colours] = {}
         self._colours: dict[tuple[object, ...], tuple[QColor, QColor, QColor]] = {}
         self._fonts: dict[EventStatus, tuple[QFont, QFontMetricsF]] = {}
-        self._labels: dict[tuple[object, ...], str] = {}
+        self._looks: dict[tuple[object, ...], _ChipLook] = {}
 
-    def _paint_chip(
-        self, painter: QPainter, chip: _Chip, with_time: bool, wrap: bool = False
-    ) -> None:
-        event = chip.event
-        assert event is not None
-        selected = event.id == self.current_event_id and chip.day == self.current_date
+    def _chip_look(
+        self, key: tuple[object, ...], event: CalendarEvent, selected: bool, with_time: bool,
+        wrap: bool, rect: QRectF, inner: QRectF,
+    ) -> _ChipLook:
+        """Work out how a chip of `event` in `rect` is drawn, and keep it under `key`.
+
+        `key` starts with the event object's id: events are immutable and the cache builds a
+        new one when anything of it changes, so a renamed event is worked out again.
+        """
+        if len(self._looks) >= _MAX_LOOKS:
+            self._looks.clear()
         fill, bar, text_colour = self._chip_colours(event, selected)
-        rect = chip.rect
-        radius = min(4.0, rect.height() / 4)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, radius, radius)
-        bar_width = max(3.0, self.fontMetrics().height() / 5)
-        painter.setBrush(bar)
-        painter.drawRoundedRect(QRectF(rect.left(), rect.top(), bar_width, rect.height()), 1, 1)
-        if selected and self.hasFocus():
-            pen = QPen(self.palette().color(QPalette.ColorRole.HighlightedText))
-            pen.setStyle(Qt.PenStyle.DotLine)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
         font, metrics = self._chip_font(event.status)
-        painter.setFont(font)
-        painter.setPen(text_colour)
-        inner = rect.adjusted(bar_width + 3, 1, -3, -1)
-        if wrap and inner.height() >= 2 * metrics.height():
-            flags = (
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-            )
+        text = self._chip_text(event, with_time)
+        radius = min(4.0, rect.height() / 4)
+        if wrap and inner.height() >= 2 * metrics.height():  # over the lines there is room for
             lines = max(1, int(inner.height() // metrics.height()))
-            clipped = QRectF(inner.left(), inner.top(), inner.width(), lines * metrics.height())
-            painter.save()
-            painter.setClipRect(clipped)
-            painter.drawText(clipped, int(flags), self._chip_text(event, with_time))
-            painter.restore()
-        else:
-            key = (event.id, event.status, with_time, int(inner.width()))
-            elided = self._labels.get(key)
-            if elided is None:
-                elided = metrics.elidedText(
-                    self._chip_text(event, with_time), Qt.TextElideMode.ElideRight, inner.width()
-                )
-                self._labels[key] = elided
-            painter.drawText(
-                inner, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
+            look = _ChipLook(
+                event, fill, bar, text_colour, font, text, radius, lines * metrics.height()
             )
+        else:
+            label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
+            look = _ChipLook(event, fill, bar, text_colour, font, label, radius)
+        self._looks[key] = look
+        return look
+
+    def _paint_chips(
+        self, painter: QPainter, colours: _Colours, exposed: QRectF, with_time: bool | None,
+        wrap: bool = False,
+    ) -> None:
+        """Draw the events' chips that `exposed` meets, the last one on top.
+
+        `with_time` None: a chip says its time when it is drawn lower than that time; `wrap`:
+        a label may take several lines where the chip is tall enough. The chips' shapes are
+        drawn first and their labels after, which is much faster than one chip at a time;
+        where a chip may cover one whose label is still to come, that label is drawn first.
+        """
+        current_id, current_day = self.current_event_id, self.current_date
+        focused = self.hasFocus()
+        bar_width = max(3.0, self.fontMetrics().height() / 5)
+        looks = self._looks
+        labels: list[tuple[QRectF, _ChipLook]] = []
+        bottoms: dict[date, float] = {}  # per day, the lowest chip whose label is to come
+        painter.setPen(_NO_PEN)
+        for chip in self._chips:
+            event = chip.event
+            rect = chip.rect
+            if event is None or not rect.intersects(exposed):
+                continue
+            top = rect.top()
+            if top < bottoms.get(chip.day, top):  # it may cover a label still to come
+                self._paint_labels(painter, labels)
+                labels.clear()
+                bottoms.clear()
+                painter.setPen(_NO_PEN)
+            selected = event.id == current_id and chip.day == current_day
+            timed = chip.shifted if with_time is None else with_time
+            inner = rect.adjusted(bar_width + 3, 1, -3, -1)
+            key = (id(event), selected, timed, wrap, rect.width(), rect.height())
+            look = looks.get(key)
+            if look is None or look.event is not event:
+                look = self._chip_look(key, event, selected, timed, wrap, rect, inner)
+            radius = look.radius
+            painter.setBrush(look.fill)
+            painter.drawRoundedRect(rect, radius, radius)
+            painter.setBrush(look.bar)
+            painter.drawRoundedRect(QRectF(rect.left(), top, bar_width, rect.height()), 1, 1)
+            if selected and focused:
+                pen = QPen(colours.highlighted_text)
+                pen.setStyle(Qt.PenStyle.DotLine)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
+                painter.setPen(_NO_PEN)
+            labels.append((inner, look))
+            bottoms[chip.day] = max(bottoms.get(chip.day, top), rect.bottom())
+        self._paint_labels(painter, labels)
+
+    def _paint_labels(self, painter: QPainter, labels: list[tuple[QRectF, _ChipLook]]) -> None:
+        """Write the chips' labels, each in the room inside its chip; the font is left as it was."""
+        font: QFont | None = None
+        pen: QColor | None = None
+        for inner, look in labels:
+            if look.font is not font:
+                font = look.font
+                painter.setFont(font)
+            if look.text is not pen:
+                pen = look.text
+                painter.setPen(pen)
+            if look.wrapped_height:
+                clipped = QRectF(inner.left(), inner.top(), inner.width(), look.wrapped_height)
+                painter.save()
+                painter.setClipRect(clipped)
+                painter.drawText(clipped, _WRAPPED, look.label)
+                painter.restore()
+            else:
+                painter.drawText(inner, _LEFT_MIDDLE, look.label)
+        if font is not None:
+            painter.setFont(self.font())
+
+    def _paint_focus(self, painter: QPainter, colours: _Colours, rect: QRectF) -> None:
+        """The frame of the current day (or column) while it has the focus and no event."""
+        if self.hasFocus() and not self.current_event_id:
+            painter.setPen(QPen(colours.highlight, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+
+    def _drop_pen(self, painter: QPainter, colours: _Colours) -> None:
+        """Ready `painter` to mark where a dragged step would land."""
+        painter.setPen(QPen(colours.highlight, 2, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
 
 class MonthGrid(_PaintedCalendar):
@@ -537,11 +670,23 @@ class MonthGrid(_PaintedCalendar):
         offset = (day - self.model.first).days
         if not 0 <= offset < 42:
             return QRectF()
-        row, column = divmod(offset, 7)
-        width = self.width() / 7.0
+        width, top, height = self._cell_size()
+        return QRectF(offset % 7 * width, top + offset // 7 * height, width, height)
+
+    def _cell_size(self) -> tuple[float, float, float]:
+        """A cell's width, the header's height (where the first row starts), a cell's height."""
         top = self._header_height()
-        height = (self.height() - top) / 6.0
-        return QRectF(column * width, top + row * height, width, height)
+        return self.width() / 7.0, top, (self.height() - top) / 6.0
+
+    def _cells(self) -> list[tuple[date, QRectF]]:
+        """The grid's 42 days with their cells (as `cell_rect` gives them), row by row."""
+        width, top, height = self._cell_size()
+        first = self.model.first
+        return [
+            (first + timedelta(days=offset),
+             QRectF(offset % 7 * width, top + offset // 7 * height, width, height))
+            for offset in range(42)
+        ]
 
     def _day_at(self, pos: QPointF) -> date | None:
         top = self._header_height()
@@ -563,9 +708,7 @@ class MonthGrid(_PaintedCalendar):
     def _layout_chips(self) -> list[_Chip]:
         chips: list[_Chip] = []
         line = self._line_height()
-        for offset in range(42):
-            day = self.model.first + timedelta(days=offset)
-            cell = self.cell_rect(day)
+        for day, cell in self._cells():
             events = self.model.events_on(day)
             if not events:
                 continue
@@ -598,67 +741,51 @@ class MonthGrid(_PaintedCalendar):
         return chips
 
     # -- painting -------------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:
-        with keeping_none():
-            self._paint()
-
-    def _paint(self) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        painter.fillRect(self.rect(), base)
+    def _paint(self, painter: QPainter, colours: _Colours, exposed: QRectF) -> None:
         header = self._header_height()
         width = self.width() / 7.0
-        text = palette.color(QPalette.ColorRole.Text)
-        muted = palette.color(QPalette.ColorRole.PlaceholderText)
-        window = palette.color(QPalette.ColorRole.Window)
-        painter.fillRect(QRectF(0, 0, self.width(), header), window)
-        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.fillRect(QRectF(0, 0, self.width(), header), colours.window)
+        painter.setPen(colours.window_text)
         locale = QLocale()
         for column in range(7):
             weekday = (self.first_weekday - 1 + column) % 7 + 1
             name = locale.dayName(weekday, QLocale.FormatType.ShortFormat)
-            painter.drawText(
-                QRectF(column * width, 0, width, header), int(Qt.AlignmentFlag.AlignCenter), name
-            )
+            painter.drawText(QRectF(column * width, 0, width, header), _CENTRE, name)
         today = self.cache.today()
         month = self.current_date.month
         line = self._line_height()
-        other_month = _blend(window, base, 0.5)
-        for offset in range(42):
-            day = self.model.first + timedelta(days=offset)
-            cell = self.cell_rect(day)
+        other_month = _blend(colours.window, colours.base, 0.5)
+        cells = self._cells()
+        for day, cell in cells:  # the backgrounds first, then the numbers: faster
             if day.month != month:
                 painter.fillRect(cell, other_month)
             if day == self.current_date and not self.current_event_id:
-                painter.fillRect(cell, _blend(palette.color(QPalette.ColorRole.Highlight),
-                                              base, 0.12))
+                painter.fillRect(cell, _blend(colours.highlight, colours.base, 0.12))
+        pen: QColor | None = None
+        for day, cell in cells:
             number_rect = QRectF(cell.left() + 4, cell.top() + 2, cell.width() - 8, line)
-            label = str(day.day) if day.day != 1 else locale.toString(
-                QDate(day), "d MMM"
-            )
+            label = str(day.day) if day.day != 1 else locale.toString(QDate(day), "d MMM")
             if day == today:
                 metrics = self.fontMetrics()
                 bubble_width = max(line, metrics.horizontalAdvance(label) + 10.0)
                 bubble = QRectF(number_rect.left() - 2, number_rect.top(), bubble_width, line)
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+                painter.setBrush(colours.highlight)
                 painter.drawRoundedRect(bubble, line / 2, line / 2)
-                painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+                painter.setPen(colours.highlighted_text)
                 bold = QFont(self.font())
                 bold.setBold(True)
                 painter.setFont(bold)
-                painter.drawText(bubble, int(Qt.AlignmentFlag.AlignCenter), label)
+                painter.drawText(bubble, _CENTRE, label)
                 painter.setFont(self.font())
+                pen = None
             else:
-                painter.setPen(text if day.month == month else muted)
-                painter.drawText(
-                    number_rect,
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    label,
-                )
-        grid = QPen(palette.color(QPalette.ColorRole.Mid))
+                colour = colours.text if day.month == month else colours.muted
+                if colour is not pen:
+                    painter.setPen(colour)
+                    pen = colour
+                painter.drawText(number_rect, _LEFT_MIDDLE, label)
+        grid = QPen(colours.mid)
         grid.setCosmetic(True)
         painter.setPen(grid)
         body = self.height() - header
@@ -669,28 +796,17 @@ class MonthGrid(_PaintedCalendar):
             x = column * width
             painter.drawLine(QPointF(x, header), QPointF(x, self.height()))
         with_time = width >= self.fontMetrics().averageCharWidth() * 22
+        self._paint_chips(painter, colours, exposed, with_time)
+        more = self.tr("+{n} more")
+        painter.setPen(colours.text)
         for chip in self._chips:
-            if chip.event is not None:
-                self._paint_chip(painter, chip, with_time=with_time)
-            else:
-                painter.setFont(self.font())
-                painter.setPen(text)
-                painter.drawText(
-                    chip.rect.adjusted(4, 0, 0, 0),
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    self.tr("+{n} more").format(n=chip.hidden),
-                )
-        if self.hasFocus() and not self.current_event_id:
-            focus = QPen(palette.color(QPalette.ColorRole.Highlight), 2)
-            painter.setPen(focus)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(self.cell_rect(self.current_date).adjusted(1, 1, -1, -1))
+            if chip.event is None:
+                painter.drawText(chip.rect.adjusted(4, 0, 0, 0), _LEFT_MIDDLE,
+                                 more.format(n=chip.hidden))
+        self._paint_focus(painter, colours, self.cell_rect(self.current_date))
         if self._drop_hint is not None:
-            hint = QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine)
-            painter.setPen(hint)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            self._drop_pen(painter, colours)
             painter.drawRect(self.cell_rect(self._drop_hint[0]).adjusted(2, 2, -2, -2))
-        painter.end()
 
     # -- keyboard -------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -755,6 +871,7 @@ class WeekGrid(_PaintedCalendar):
     ) -> None:
         super().__init__(cache, first_weekday or _locale_first_weekday(), parent)
         self.setAccessibleName(self.tr("Week view"))
+        self._work_hours: tuple[float, float] | None = None
 
     def range_for(self, day: date) -> tuple[date, date]:
         first = week_start(day, self.first_weekday)
@@ -834,22 +951,25 @@ class WeekGrid(_PaintedCalendar):
         return chips
 
     # -- painting -------------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:
-        with keeping_none():
-            self._paint()
+    def _model_reset(self) -> None:
+        self._work_hours = None  # the settings may have changed: the window reloads then
+        super()._model_reset()
 
-    def _paint(self) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        window = palette.color(QPalette.ColorRole.Window)
-        painter.fillRect(self.rect(), base)
+    def working_hours(self) -> tuple[float, float]:
+        """The working day's start and end, in hours from midnight (read once a reload)."""
+        if self._work_hours is None:
+            settings = self.cache.store.settings()
+            self._work_hours = (
+                settings.work_start.hour + settings.work_start.minute / 60.0,
+                settings.work_end.hour + settings.work_end.minute / 60.0,
+            )
+        return self._work_hours
+
+    def _paint(self, painter: QPainter, colours: _Colours, exposed: QRectF) -> None:
+        base, window = colours.base, colours.window
         hour = self.hour_height()
         gutter = self.gutter_width()
-        settings = self.cache.store.settings()
-        work_start = settings.work_start.hour + settings.work_start.minute / 60.0
-        work_end = settings.work_end.hour + settings.work_end.minute / 60.0
+        work_start, work_end = self.working_hours()
         off_hours = _blend(window, base, 0.55)
         painter.fillRect(QRectF(gutter, 0, self.width() - gutter, work_start * hour), off_hours)
         painter.fillRect(
@@ -859,11 +979,10 @@ class WeekGrid(_PaintedCalendar):
         painter.fillRect(QRectF(0, 0, gutter, self.height()), window)
         today = self.cache.today()
         if self.model.first <= today <= self.model.last:
-            painter.fillRect(self.column_rect(today),
-                             _blend(palette.color(QPalette.ColorRole.Highlight), base, 0.07))
-        grid = QPen(palette.color(QPalette.ColorRole.Mid))
+            painter.fillRect(self.column_rect(today), _blend(colours.highlight, base, 0.07))
+        grid = QPen(colours.mid)
         grid.setCosmetic(True)
-        faint = QPen(_blend(palette.color(QPalette.ColorRole.Mid), base, 0.4))
+        faint = QPen(_blend(colours.mid, base, 0.4))
         faint.setCosmetic(True)
         metrics = self.fontMetrics()
         for h in range(24):
@@ -873,40 +992,32 @@ class WeekGrid(_PaintedCalendar):
             painter.setPen(faint)
             painter.drawLine(QPointF(gutter, y + hour / 2), QPointF(self.width(), y + hour / 2))
             if h:
-                painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+                painter.setPen(colours.window_text)
                 painter.drawText(
                     QRectF(0, y - metrics.height() / 2, gutter - 6, metrics.height()),
-                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                    _RIGHT_MIDDLE,
                     f"{h:02d}:00",
                 )
         painter.setPen(grid)
         for column in range(8):
             x = gutter + column * self.column_width()
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        for chip in self._chips:
-            self._paint_chip(painter, chip, with_time=chip.shifted, wrap=True)
+        self._paint_chips(painter, colours, exposed, with_time=None, wrap=True)
         now = self.cache.now()
         if self.model.first <= now.date() <= self.model.last:
             column = self.column_rect(now.date())
             y = self.y_of(now)
             painter.setPen(QPen(QColor(OVERDUE_COLOUR), 2))
             painter.drawLine(QPointF(column.left(), y), QPointF(column.right(), y))
-        if self.hasFocus() and not self.current_event_id:
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(self.column_rect(self.current_date).adjusted(1, 1, -1, -1))
+        self._paint_focus(painter, colours, self.column_rect(self.current_date))
         if self._drop_hint is not None and self._drop_hint[1] is not None:
             target = self._drop_hint[1]
             column = self.column_rect(target.date())
-            hint = QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine)
-            painter.setPen(hint)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            self._drop_pen(painter, colours)
             y = self.y_of(target)
             painter.drawRect(QRectF(column.left() + 2, y, column.width() - 4, hour / 2))
             painter.drawText(QRectF(column.left() + 6, y, column.width() - 8, hour / 2),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             target.strftime("%H:%M"))
-        painter.end()
+                             _LEFT_MIDDLE, target.strftime("%H:%M"))
 
     # -- keyboard -------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
