@@ -96,6 +96,25 @@ def test_pipeline_search_and_state_filter(qtbot: QtBot, store: Store, cache: Eve
     assert activated.args == [globex.id]
 
 
+def test_enter_opens_the_current_item_and_other_keys_still_move(
+    qtbot: QtBot, cache: EventCache
+) -> None:
+    panel = _panel(qtbot, cache)
+    opened: list[str] = []
+    panel.step_activated.connect(opened.append)
+    panel.interview_activated.connect(opened.append)
+    for view, model in ((panel.today_view, panel.today_model),
+                        (panel.pipeline_view, panel.pipeline_filter)):
+        view.setFocus()
+        view.setCurrentIndex(model.index(0, 0))
+        QTest.keyClick(view, Qt.Key.Key_Down)  # not taken by Enter handling: the view moves
+        current = view.currentIndex()
+        assert current.isValid() and current != model.index(0, 0)
+        opened.clear()
+        QTest.keyClick(view, Qt.Key.Key_Enter)
+        assert opened == [current.data(Roles.ID)]
+
+
 def test_detail_panel_shows_a_step_with_why_and_its_actions(
     qtbot: QtBot, store: Store, cache: EventCache
 ) -> None:

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -1208,16 +1209,29 @@ class WeekView(QWidget):
         self.scroll.verticalScrollBar().setValue(int(y))
 
 
-class _AgendaTree(QTreeView):
-    """A tree that activates on Enter as well as on double-click."""
+class ActivatesOnEnter:
+    """Mixed into an item view (before it): Enter on the current item emits `enter_pressed`.
+
+    So that the keyboard opens an item as a double-click does, whatever the platform's
+    `activated` says; other keys, and Enter with nothing current, go to the view.
+    """
 
     enter_pressed = Signal(QModelIndex)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.enter_pressed.emit(self.currentIndex())
+        current = self.currentIndex()  # type: ignore[attr-defined]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current.isValid():
+            self.enter_pressed.emit(current)
             return
-        super().keyPressEvent(event)
+        super().keyPressEvent(event)  # type: ignore[misc]
+
+
+class EnterTree(ActivatesOnEnter, QTreeView):
+    """A tree view that opens its current item on Enter as well as on double-click."""
+
+
+class EnterList(ActivatesOnEnter, QListView):
+    """A list view that opens its current item on Enter as well as on a click."""
 
 
 class AgendaView(QWidget):
@@ -1234,7 +1248,7 @@ class AgendaView(QWidget):
         self.cache = cache
         self.model = AgendaModel(cache, self)
         self.current_date = cache.today()
-        self.view = _AgendaTree(self)
+        self.view = EnterTree(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("Agenda"))
         self.view.setUniformRowHeights(True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QSplitter,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,26 +26,7 @@ from followthrough.ui.calendar_model import (
     Roles,
     TodayModel,
 )
-
-
-class _EnterList(QListView):
-    enter_pressed = Signal(QModelIndex)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.enter_pressed.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-
-class _EnterTree(QTreeView):
-    enter_pressed = Signal(QModelIndex)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.enter_pressed.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
+from followthrough.ui.calendar_view import EnterList, EnterTree
 
 
 def _heading(text: str, parent: QWidget) -> QLabel:
@@ -82,7 +61,7 @@ class SidePanel(QWidget):
         self.today_heading = _heading(self.tr("Today"), today_box)
         today_layout.addWidget(self.today_heading)
         self.today_model = TodayModel(cache, self)
-        self.today_view = _EnterList(today_box)
+        self.today_view = EnterList(today_box)
         self.today_view.setModel(self.today_model)
         self.today_view.setAccessibleName(self.tr("Due today and overdue"))
         self.today_view.setToolTip(self.tr("Click a follow-up to open its message"))
@@ -120,7 +99,7 @@ class SidePanel(QWidget):
         self.pipeline_model = PipelineModel(cache, self)
         self.pipeline_filter = PipelineFilter(self)
         self.pipeline_filter.setSourceModel(self.pipeline_model)
-        self.pipeline_view = _EnterTree(pipeline_box)
+        self.pipeline_view = EnterTree(pipeline_box)
         self.pipeline_view.setModel(self.pipeline_filter)
         self.pipeline_view.setAccessibleName(self.tr("Interviews by state"))
         self.pipeline_view.setUniformRowHeights(True)
