@@ -415,3 +415,26 @@ def test_week_working_hours_follow_the_settings_on_reload(
     grid.reload()  # what the window does after the settings change
     week.grab()
     assert grid.working_hours() == (7.5, 17.0)
+
+
+def test_building_the_calendar_reads_its_month_once(qtbot: QtBot, cache: EventCache) -> None:
+    reads: list[tuple[date, date]] = []
+    events = cache.events
+
+    def counting(first, last, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append((first, last))
+        return events(first, last, **kwargs)
+
+    cache.events = counting  # type: ignore[method-assign]
+    widget = CalendarWidget(cache, first_weekday=1)  # as the window builds it, then refreshes
+    qtbot.addWidget(widget)
+    widget.refresh(cache=False)
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert reads == [(date(2026, 10, 26), date(2026, 12, 6))]
+    alone = CalendarWidget(cache, first_weekday=1)  # shown without a refresh: read when shown
+    qtbot.addWidget(alone)
+    alone.show()
+    qtbot.waitExposed(alone)
+    assert len(reads) == 2
+    assert alone.month_view.model.events_on(date(2026, 11, 26))

@@ -1377,6 +1377,8 @@ class CalendarWidget(QWidget):
             MONTH: self.month_view, WEEK: self.week_view, AGENDA: self.agenda_view
         }
         self._stale = {MONTH: True, WEEK: True, AGENDA: True}
+        # Building reads nothing: the window refreshes once it is built, or showing reads.
+        self._reading_waits = True
         # Reading the neighbouring periods waits until the user pauses: it is for later.
         self._prefetch_timer = QTimer(self)
         self._prefetch_timer.setSingleShot(True)
@@ -1494,6 +1496,7 @@ class CalendarWidget(QWidget):
         layout.addLayout(body, 1)
         self.setFocusProxy(self.month_view)
         self.set_view(MONTH)
+        self._reading_waits = False
 
     def _action(self, text: str, shortcut: Any, slot: Any) -> QAction:
         action = QAction(text, self)
@@ -1623,8 +1626,9 @@ class CalendarWidget(QWidget):
             return
         view = self.views[self.current_view]
         target = view.grid if view is self.week_view else view
-        target.set_date(day, reload=self._stale[self.current_view])
-        self._stale[self.current_view] = False
+        if not self._reading_waits:
+            target.set_date(day, reload=self._stale[self.current_view])
+            self._stale[self.current_view] = False
         self.period_label.setText(self.period_text())
         self.week_view.header.update()
         if self.mini_month.selectedDate().toPython() != day:
@@ -1636,6 +1640,8 @@ class CalendarWidget(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if self._stale.get(self.current_view):  # shown before any refresh: read it now
+            self._show(self.current_date)
         self._prefetch_timer.start()
 
     def hideEvent(self, event: Any) -> None:
