@@ -64,6 +64,15 @@ def _month(qtbot: QtBot, cache: EventCache, size: tuple[int, int] = (910, 640)) 
     return month
 
 
+def _week(qtbot: QtBot, cache: EventCache) -> WeekView:
+    week = WeekView(cache, first_weekday=1)
+    qtbot.addWidget(week)
+    week.resize(900, 600)
+    week.show()
+    week.grid.set_date(date(2026, 11, 25))
+    return week
+
+
 def _chip(view: MonthGrid, title: str):  # type: ignore[no-untyped-def]
     return next(c for c in view._chips if c.event is not None and c.event.title == title)
 
@@ -204,11 +213,7 @@ def test_drop_on_another_day_moves_the_step_keeping_its_time(
 
 
 def test_week_shows_blocks_at_their_times(qtbot: QtBot, cache: EventCache) -> None:
-    week = WeekView(cache, first_weekday=1)
-    qtbot.addWidget(week)
-    week.resize(900, 600)
-    week.show()
-    week.grid.set_date(date(2026, 11, 25))
+    week = _week(qtbot, cache)
     grid = week.grid
     assert (grid.model.first, grid.model.last) == (date(2026, 11, 23), date(2026, 11, 29))
     status = next(c for c in grid._chips if c.event.title == "Status check with Acme")
@@ -222,12 +227,8 @@ def test_week_shows_blocks_at_their_times(qtbot: QtBot, cache: EventCache) -> No
 
 
 def test_week_drop_snaps_to_a_quarter_hour(qtbot: QtBot, cache: EventCache) -> None:
-    week = WeekView(cache, first_weekday=1)
-    qtbot.addWidget(week)
-    week.resize(900, 600)
-    week.show()
+    week = _week(qtbot, cache)
     grid = week.grid
-    grid.set_date(date(2026, 11, 25))
     status = next(c for c in grid._chips if c.event.title == "Status check with Acme")
     target = grid.point_for(datetime(2026, 11, 27, 14, 22, tzinfo=PARIS))
     with qtbot.waitSignal(grid.step_moved) as moved:
@@ -366,10 +367,7 @@ def test_painting_keeps_none_alive(qtbot: QtBot, cache: EventCache) -> None:
     nothing; a paint makes a hundred, so without `keeping_none` a session ends in
     "Fatal Python error: none_dealloc"."""
     month = _month(qtbot, cache)
-    week = WeekView(cache, first_weekday=1)
-    qtbot.addWidget(week)
-    week.resize(900, 600)
-    week.show()
+    week = _week(qtbot, cache)
     before = sys.getrefcount(None)
     for _ in range(3):
         month.grab()
@@ -403,12 +401,8 @@ def test_a_renamed_company_shows_on_its_chips(qtbot: QtBot, store: Store) -> Non
 def test_week_working_hours_follow_the_settings_on_reload(
     qtbot: QtBot, store: Store, cache: EventCache
 ) -> None:
-    week = WeekView(cache, first_weekday=1)
-    qtbot.addWidget(week)
-    week.resize(900, 600)
-    week.show()
+    week = _week(qtbot, cache)
     grid = week.grid
-    grid.set_date(date(2026, 11, 25))
     week.grab()
     assert grid.working_hours() == (9.0, 17.0)
     store.set_setting("work-start", "07:30")
