@@ -215,12 +215,14 @@ class _PaintedCalendar(QWidget):
     current_date_changed = Signal(object)  # the day the keyboard or mouse moved to (a date)
     day_activated = Signal(object)  # "+N more" clicked: show that day in full
 
-    def __init__(self, cache: EventCache, first_weekday: int, parent: QWidget | None) -> None:
+    def __init__(
+        self, cache: EventCache, first_weekday: int | None, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self.cache = cache
         self.model = CalendarModel(cache, self)
         self.model.modelReset.connect(self._model_reset)
-        self.first_weekday = first_weekday
+        self.first_weekday = first_weekday or _locale_first_weekday()
         self.current_date = cache.today()
         self.current_event_id = ""
         self._chips: list[_Chip] = []
@@ -280,6 +282,14 @@ class _PaintedCalendar(QWidget):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._forget_looks()
             self._relayout()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
 
     # -- the current day and event --------------------------------------------------------
     def current_event(self) -> CalendarEvent | None:
@@ -648,7 +658,7 @@ class MonthGrid(_PaintedCalendar):
         first_weekday: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(cache, first_weekday or _locale_first_weekday(), parent)
+        super().__init__(cache, first_weekday, parent)
         self.setAccessibleName(self.tr("Month view"))
         self.setMinimumSize(QSize(420, 300))
 
@@ -852,14 +862,6 @@ class MonthGrid(_PaintedCalendar):
         else:
             super().keyPressEvent(event)
 
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self.update()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.update()
-
 
 class WeekGrid(_PaintedCalendar):
     """Seven day columns by 24 hours; events are blocks at their times, side by side on a clash."""
@@ -870,7 +872,7 @@ class WeekGrid(_PaintedCalendar):
         first_weekday: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(cache, first_weekday or _locale_first_weekday(), parent)
+        super().__init__(cache, first_weekday, parent)
         self.setAccessibleName(self.tr("Week view"))
         self._work_hours: tuple[float, float] | None = None
 
@@ -1068,14 +1070,6 @@ class WeekGrid(_PaintedCalendar):
                     scroll.ensureVisible(int(chip.rect.center().x()), int(chip.rect.center().y()),
                                          0, int(chip.rect.height() / 2 + 8))
                 return
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self.update()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.update()
 
 
 def _lanes(
