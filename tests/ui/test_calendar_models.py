@@ -246,6 +246,38 @@ def test_a_large_pipeline_is_read_off_the_ui_thread(
         model.reload()
     model.wait()
     assert model.rowCount(model.index(model.state_row(PipelineState.WAITING), 0)) == 1
+    # Held (while the window is first shown): nothing is read until released.
+    store.record(replied.id, Activity(ActivityKind.OUTCOME, NOW, outcome=Outcome.OFFER))
+    model.hold()
+    model.reload()
+    model.wait()
+    qtbot.wait(50)
+    offers = model.index(model.state_row(PipelineState.OFFER), 0)
+    assert model.loading and model.rowCount(offers) == 0
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.release()
+    assert not model.loading
+    offers = model.index(model.state_row(PipelineState.OFFER), 0)
+    assert model.index(0, 0, offers).data() == "Globex"
+
+
+def test_the_window_reads_a_large_pipeline_once_it_is_painted(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followthrough.ui.main_window import MainWindow
+
+    add_interview(store, "Acme")
+    monkeypatch.setattr(PipelineModel, "BACKGROUND_FROM", 1)
+    window = MainWindow(store, [])
+    qtbot.addWidget(window)
+    model = window.side_panel.pipeline_model
+    model.wait()
+    assert model.loading  # held: the window is not on screen yet
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        window.show()
+    group = model.index(model.state_row(PipelineState.WAITING), 0)
+    assert model.index(0, 0, group).data() == "Acme"
+    model.wait()
 
 
 def test_delegates_read_every_cell_in_one_call_with_the_values_data_gives(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from followthrough.store import Store, StoreError, open_store
@@ -126,6 +125,8 @@ def run_gui(
             sys.stdout.flush()
             app.quit()
 
+        from followthrough.ui.first_paint import after_first_paint
+
         after_first_paint(window, ready)
     try:
         return int(app.exec())
@@ -136,40 +137,6 @@ def run_gui(
 
 
 APP_ID = "io.followthrough.Followthrough"
-# A window that is never painted (no screen, say) still ends a timed start-up after this long.
-FIRST_PAINT_TIMEOUT_MS = 10_000
-
-
-def after_first_paint(window: Any, ready: Callable[[], None]) -> None:
-    """Call `ready` once `window` has been painted the first time and the event loop is idle.
-
-    The window's own paint event comes first in a paint pass, which paints its children in
-    the same turn of the loop; a zero timer started then runs when that pass is over.
-    """
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    class FirstPaint(QObject):
-        def __init__(self) -> None:
-            super().__init__(window)
-            self.done = False
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not self.done:
-                self.finish()
-            return False
-
-        def finish(self) -> None:
-            if self.done:
-                return
-            self.done = True
-            window.removeEventFilter(self)
-            QTimer.singleShot(0, ready)
-
-    watcher = FirstPaint()
-    window.installEventFilter(watcher)
-    QTimer.singleShot(FIRST_PAINT_TIMEOUT_MS, watcher.finish)
-
-
 def _set_window_icon(app: object) -> None:
     from PySide6.QtGui import QIcon
 

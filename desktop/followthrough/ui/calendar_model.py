@@ -1176,6 +1176,9 @@ class PipelineModel(_TwoLevelModel):
     def __init__(self, cache: EventCache, parent: Any = None) -> None:
         super().__init__(parent)
         self.cache = cache
+        self._entries: list[PipelineEntry] = []
+        self._state = ""
+        self._search = ""
         self._states = list(PipelineState)
         self._groups: list[list[PipelineEntry]] = [[] for _ in self._states]
         self._next_titles: dict[str, str] = {}
@@ -1185,6 +1188,18 @@ class PipelineModel(_TwoLevelModel):
         self._signals = _PipelineSignals()  # no parent: it outlives a task still running
         self._signals.read.connect(self._read)
         self.loading = False
+        self._held = self._pending = False
+
+    def hold(self) -> None:
+        """Start no reading off the UI thread until `release()`: while the window is being
+        shown, a thread decoding interviews would compete with it for Python's lock."""
+        self._held = True
+
+    def release(self) -> None:
+        self._held = False
+        if self._pending:
+            self._pending = False
+            self._start_reading()
 
     def reload(self, refresh: bool = True) -> None:
         if refresh:
@@ -1192,11 +1207,17 @@ class PipelineModel(_TwoLevelModel):
         self._generation += 1
         if self.cache.interview_count >= self.BACKGROUND_FROM:
             self.loading = True
-            self._pool.start(
-                _PipelineTask(self.cache.store, self.cache.tz, self._generation, self._signals)
-            )
+            if self._held:
+                self._pending = True
+            else:
+                self._start_reading()
             return
         self._fill(self.cache.pipeline())
+
+    def _start_reading(self) -> None:
+        self._pool.start(
+            _PipelineTask(self.cache.store, self.cache.tz, self._generation, self._signals)
+        )
 
     def wait(self) -> None:
         """Until a reading off the UI thread is done (for tests and the end of the app)."""
@@ -1209,16 +1230,49 @@ class PipelineModel(_TwoLevelModel):
         self._fill(result if isinstance(result, list) else self.cache.pipeline())
 
     def _fill(self, entries: list[PipelineEntry]) -> None:
-        groups: list[list[PipelineEntry]] = [[] for _ in self._states]
-        for entry in entries:
-            groups[self._states.index(entry.state)].append(entry)
-        for group in groups:
-            group.sort(key=lambda e: e.interview.start, reverse=True)
+        self._entries = sorted(entries, key=lambda e: e.interview.start, reverse=True)
+        self._show()
+        self.loaded.emit()
+
+    # -- filtering (here, not in a proxy: a proxy asks this model about every row, twice) --
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def search(self) -> str:
+        return self._search
+
+    def set_state(self, state: str) -> None:
+        """Keep only the group of `state` ("" for every group)."""
+        if state != self._state:
+            self._state = state
+            self._show()
+
+    def set_search(self, text: str) -> None:
+        """Keep the interviews whose company, role, interviewers or topics hold `text` (in any
+        case); while a search is on, groups with none of them are left out."""
+        needle = text.strip().casefold()
+        if needle != self._search:
+            self._search = needle
+            self._show()
+
+    def _show(self) -> None:
+        states = [s for s in PipelineState if not self._state or s.value == self._state]
+        groups: list[list[PipelineEntry]] = [[] for _ in states]
+        row_of = {state: row for row, state in enumerate(states)}
+        needle = self._search
+        for entry in self._entries:  # newest interview first
+            row = row_of.get(entry.state)
+            if row is not None and (not needle or needle in entry.search_text.casefold()):
+                groups[row].append(entry)
+        if needle:
+            kept = [row for row, group in enumerate(groups) if group]
+            states, groups = [states[row] for row in kept], [groups[row] for row in kept]
         self.beginResetModel()
-        self._groups = groups
+        self._states, self._groups = states, groups
         self._next_titles = {}
         self.endResetModel()
-        self.loaded.emit()
 
     def entry_at(self, index: _Index) -> PipelineEntry | None:
         if not index.isValid() or index.internalId() == 0:
@@ -1227,7 +1281,8 @@ class PipelineModel(_TwoLevelModel):
         return group[index.row()] if 0 <= index.row() < len(group) else None
 
     def state_row(self, state: PipelineState) -> int:
-        return self._states.index(state)
+        """The row of the group of `state`, -1 while it is filtered out."""
+        return self._states.index(state) if state in self._states else -1
 
     def interview_index(self, interview_id: str) -> QModelIndex:
         for group_row, group in enumerate(self._groups):

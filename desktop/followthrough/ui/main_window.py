@@ -189,6 +189,11 @@ class MainWindow(QMainWindow):
         self._connect()
         for warning in warnings:
             self.statusBar().showMessage(warning)
+        # A big pipeline is read off the UI thread once the window is on screen.
+        from followthrough.ui.first_paint import after_first_paint
+
+        self.side_panel.pipeline_model.hold()
+        after_first_paint(self, self.side_panel.pipeline_model.release)
         self.reload(refresh=False)  # the cache was read a moment ago
 
     @property
