@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from followthrough.compose.tel import tel_url
@@ -81,7 +81,10 @@ def test_any_text_gives_a_clean_link_or_a_validation_error(text: str) -> None:
 
 @given(st.from_regex(r"\+?[0-9][0-9 ().\-/]{2,30}", fullmatch=True))
 def test_every_phone_the_app_accepts_can_be_dialled_or_says_why(phone: str) -> None:
-    check_phone(phone)
+    try:
+        phone = check_phone(phone)  # what the app keeps: "00 " is "00", which it refuses
+    except ValidationError:
+        assume(False)
     digits = re.sub(r"[^0-9]", "", phone.replace("(0)", "", 1) if phone[0] == "+" else phone)
     if not 3 <= len(digits) <= 20:
         with pytest.raises(ValidationError, match="digits"):
