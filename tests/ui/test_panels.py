@@ -70,14 +70,14 @@ def test_pipeline_search_and_state_filter(qtbot: QtBot, store: Store, cache: Eve
     globex = next(iv for iv in store.interviews() if iv.company == "Globex")
     store.record(globex.id, Activity(ActivityKind.OUTCOME, NOW, outcome=Outcome.OFFER))
     panel = _panel(qtbot, cache)
-    view, proxy = panel.pipeline_view, panel.pipeline_filter
+    view, model = panel.pipeline_view, panel.pipeline_model
 
     def visible_companies() -> list[str]:
         names = []
-        for group in range(proxy.rowCount()):
-            parent = proxy.index(group, 0)
+        for group in range(model.rowCount()):
+            parent = model.index(group, 0)
             assert view.isExpanded(parent)
-            names += [proxy.index(r, 0, parent).data() for r in range(proxy.rowCount(parent))]
+            names += [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
         return names
 
     assert sorted(visible_companies()) == ["Acme", "Globex"]
@@ -104,7 +104,7 @@ def test_enter_opens_the_current_item_and_other_keys_still_move(
     panel.step_activated.connect(opened.append)
     panel.interview_activated.connect(opened.append)
     for view, model in ((panel.today_view, panel.today_model),
-                        (panel.pipeline_view, panel.pipeline_filter)):
+                        (panel.pipeline_view, panel.pipeline_model)):
         view.setFocus()
         view.setCurrentIndex(model.index(0, 0))
         QTest.keyClick(view, Qt.Key.Key_Down)  # not taken by Enter handling: the view moves

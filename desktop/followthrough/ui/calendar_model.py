@@ -31,7 +31,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRunnable,
-    QSortFilterProxyModel,
     Qt,
     QThreadPool,
     Signal,
@@ -1360,41 +1359,3 @@ class PipelineModel(_TwoLevelModel):
             title = stored.step.title if stored is not None else ""
             self._next_titles[entry.next_step_id] = title
         return f"{entry.next_start.strftime('%d %b')} · {title}"
-
-
-class PipelineFilter(QSortFilterProxyModel):
-    """Search the pipeline (company, role, interviewers, topics) and keep one state or all."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._state = ""
-        self.setRecursiveFilteringEnabled(True)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterRole(Roles.SEARCH)
-        self.setFilterKeyColumn(0)
-
-    @property
-    def state(self) -> str:
-        return self._state
-
-    def set_state(self, state: str) -> None:
-        """Keep only the group of `state` ("" for every group)."""
-        self.beginFilterChange()
-        self._state = state
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_search(self, text: str) -> None:
-        self.setFilterFixedString(text.strip())
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        index = model.index(source_row, 0, source_parent)
-        if self._state and index.data(Roles.STATUS) != self._state:
-            return False
-        if not source_parent.isValid():
-            # A group shows by itself only while nothing is searched (then its count says 0);
-            # during a search it shows when one of its interviews matches.
-            return not self.filterRegularExpression().pattern()
-        if not self.filterRegularExpression().pattern():
-            return True  # nothing searched: no need to ask every row for its text
-        return super().filterAcceptsRow(source_row, source_parent)

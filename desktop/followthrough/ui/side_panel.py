@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from followthrough.ui.calendar_model import (
     EventCache,
-    PipelineFilter,
     PipelineModel,
     PipelineState,
     Roles,
@@ -97,10 +96,8 @@ class SidePanel(QWidget):
         filters.addWidget(self.state_filter)
         pipeline_layout.addLayout(filters)
         self.pipeline_model = PipelineModel(cache, self)
-        self.pipeline_filter = PipelineFilter(self)
-        self.pipeline_filter.setSourceModel(self.pipeline_model)
         self.pipeline_view = EnterTree(pipeline_box)
-        self.pipeline_view.setModel(self.pipeline_filter)
+        self.pipeline_view.setModel(self.pipeline_model)
         self.pipeline_view.setAccessibleName(self.tr("Interviews by state"))
         self.pipeline_view.setUniformRowHeights(True)
         self.pipeline_view.setAllColumnsShowFocus(True)
@@ -135,11 +132,9 @@ class SidePanel(QWidget):
         self.pipeline_view.enter_pressed.connect(self._pipeline_activated)
         self.search.textChanged.connect(self._search_changed)
         self.state_filter.currentIndexChanged.connect(
-            lambda _n: self.pipeline_filter.set_state(str(self.state_filter.currentData()))
+            lambda _n: self.pipeline_model.set_state(str(self.state_filter.currentData()))
         )
-        for signal in (self.pipeline_filter.modelReset, self.pipeline_filter.layoutChanged,
-                       self.pipeline_filter.rowsInserted, self.pipeline_filter.rowsRemoved):
-            signal.connect(self._show_groups)
+        self.pipeline_model.modelReset.connect(self._show_groups)
 
     def reload(self, refresh: bool = True) -> None:
         """Re-read the store (after a change)."""
@@ -157,19 +152,17 @@ class SidePanel(QWidget):
     def _show_groups(self, *_args: object) -> None:
         """Every group open, its name across the columns."""
         self.pipeline_view.expandAll()
-        for row in range(self.pipeline_filter.rowCount()):
+        for row in range(self.pipeline_model.rowCount()):
             self.pipeline_view.setFirstColumnSpanned(row, QModelIndex(), True)
 
     def select_interview(self, interview_id: str) -> None:
-        source = self.pipeline_model.interview_index(interview_id)
-        index = self.pipeline_filter.mapFromSource(source)
+        index = self.pipeline_model.interview_index(interview_id)
         if index.isValid():
             self.pipeline_view.setCurrentIndex(index)
             self.pipeline_view.scrollTo(index)
 
     def _search_changed(self, text: str) -> None:
-        self.pipeline_filter.set_search(text)
-        self._show_groups()
+        self.pipeline_model.set_search(text)
 
     def _today_activated(self, index: QModelIndex) -> None:
         event = self.today_model.event_at(index)
