@@ -1051,6 +1051,10 @@ class AgendaModel(_DayTreeModel):
     COLUMNS = ("When", "Follow-up", "Company", "Message", "Status")
     TIME, TITLE, COMPANY, DRAFT, STATUS = range(5)
 
+    # Nothing is dragged from or dropped on the agenda: Qt's own flags (enabled, selectable)
+    # serve, without a call into Python for every cell the view paints.
+    flags = QAbstractItemModel.flags
+
     def _choose_days(
         self, by_day: dict[date, list[CalendarEvent]]
     ) -> tuple[list[date], list[list[CalendarEvent]]]:
@@ -1293,10 +1297,7 @@ class PipelineModel(_TwoLevelModel):
     def _members(self) -> list[list[PipelineEntry]]:
         return self._groups
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _ITEM_FLAGS
+    # flags(): Qt's own answer (enabled and selectable), without a call into Python per cell.
 
     def _value(self, index: _Index, role: int) -> Any:
         if index.internalId() == 0:
