@@ -115,6 +115,12 @@ def child(data_dir: Path, runs: int) -> None:
     calendar = window.calendar
     calendar.set_view(MONTH)
     calendar.set_date(START)
+    # Switching is timed in a window that has settled: what it reads in the background after
+    # its first paint (the pipeline) is done.
+    deadline = time.perf_counter() + 60
+    while window.side_panel.pipeline_model.loading and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     app.processEvents()
 
     class Paints(QObject):

@@ -228,6 +228,22 @@ def test_month_switch_reuses_what_was_read(store: Store) -> None:
     assert calls == []  # everything shown had been read already
 
 
+def test_interviews_read_by_the_pipeline_are_adopted_while_unchanged(store: Store) -> None:
+    acme = add_interview(store, "Acme")
+    globex = add_interview(store, "Globex")
+    stored = store.stored_interviews()
+    store.record(globex.id, Activity(ActivityKind.REPLY, NOW))  # changed since that reading
+    cache = make_cache(store)
+    cache.adopt_interviews(stored)
+    asked: list[list[str]] = []
+    original = store.stored_interviews
+    store.stored_interviews = lambda ids=None: asked.append(list(ids or [])) or original(ids)  # type: ignore[method-assign]
+    parents = cache.stored_interviews([acme.id, globex.id])
+    assert asked == [[globex.id]]  # only the changed one is read again
+    assert parents[acme.id] is next(s for s in stored if s.interview.id == acme.id)
+    assert [a.kind for a in parents[globex.id].activities] == [ActivityKind.REPLY]
+
+
 def test_a_large_pipeline_is_read_off_the_ui_thread(
     qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

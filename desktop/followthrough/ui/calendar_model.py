@@ -333,7 +333,9 @@ def pipeline_entries(
 
 
 class _PipelineSignals(QObject):
-    read = Signal(int, object)  # generation, list[PipelineEntry] (or the error's text)
+    # generation, (list[PipelineEntry], the list[StoredInterview] they came from) or the
+    # error's text
+    read = Signal(int, object)
 
 
 class _PipelineTask(QRunnable):
@@ -349,9 +351,8 @@ class _PipelineTask(QRunnable):
         try:
             store = Store.open(self.folder, self.library)
             try:
-                result: object = pipeline_entries(
-                    store.stored_interviews(), store.step_index(), self.tz
-                )
+                stored = store.stored_interviews()
+                result: object = (pipeline_entries(stored, store.step_index(), self.tz), stored)
             finally:
                 store.close()
         except Exception as error:  # reported to the model, which falls back to reading here
@@ -462,6 +463,15 @@ class EventCache:
                 key = self._interview_key.get(iid, (stored.sequence, ""))
                 self._interviews[iid] = (key, stored)
         return {iid: self._interviews[iid][1] for iid in ids if iid in self._interviews}
+
+    def adopt_interviews(self, stored: Iterable[StoredInterview]) -> None:
+        """Keep interviews read elsewhere (by the pipeline's thread) that are as the index
+        says they are now; any other is read again when it is needed."""
+        for each in stored:
+            iid = each.interview.id
+            key = self._interview_key.get(iid)
+            if key == (each.sequence, utc_text(each.modified)) and iid not in self._interviews:
+                self._interviews[iid] = (key, each)
 
     def stored_interview(self, interview_id: str) -> StoredInterview:
         found = self.stored_interviews([interview_id])
@@ -1230,7 +1240,12 @@ class PipelineModel(_TwoLevelModel):
         if generation != self._generation:
             return  # a later reload is on its way
         self.loading = False
-        self._fill(result if isinstance(result, list) else self.cache.pipeline())
+        if isinstance(result, tuple):
+            entries, stored = result
+            self.cache.adopt_interviews(stored)  # the calendar need not read them again
+            self._fill(entries)
+        else:
+            self._fill(self.cache.pipeline())
 
     def _fill(self, entries: list[PipelineEntry]) -> None:
         self._entries = sorted(entries, key=lambda e: e.interview.start, reverse=True)
