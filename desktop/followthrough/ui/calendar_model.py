@@ -1116,7 +1116,7 @@ class TodayModel(QAbstractListModel):
     nothing until it is looked at. `total` counts them all.
     """
 
-    BATCH = 100
+    BATCH = 40  # some screens' worth; each row read costs its step and its interview
 
     def __init__(self, cache: EventCache, parent: Any = None) -> None:
         super().__init__(parent)

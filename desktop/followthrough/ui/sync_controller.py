@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoreError
@@ -176,6 +176,8 @@ def attach(window: QMainWindow, controller: SyncController, reload: Any = None) 
         controller.finished.connect(lambda _lines: reload())
 
     def ask(account: str, count: int, total: int) -> None:
+        from PySide6.QtWidgets import QMessageBox  # rarely needed: not loaded at start-up
+
         answer = QMessageBox.question(
             window,
             window.tr("Delete events?"),
