@@ -595,3 +595,17 @@ def test_planned_steps_are_found_through_an_index(store: Store) -> None:
         ("planned", "2030-01-01T00:00:00Z"),
     ).fetchall()
     assert any("steps_by_status" in str(row) for row in plan)
+
+
+def test_step_index_pages_newest_first_and_counts(store: Store) -> None:
+    for n in range(3):
+        store.add_interview(make_interview(company=f"Company {n}"))
+    everything = store.step_index()
+    newest = store.step_index(newest_first=True)
+    assert newest == sorted(everything, key=lambda r: (r[5], r[0]), reverse=True)
+    assert store.step_index(newest_first=True, limit=4, offset=2) == newest[2:6]
+    middle = everything[len(everything) // 2][5]
+    assert store.step_count(high=middle) == len([r for r in everything if r[5] < middle])
+    assert store.step_count(status="planned", low=middle) == len(
+        [r for r in everything if r[5] >= middle and r[4] == "planned"]
+    )

@@ -341,3 +341,25 @@ def test_delegates_read_every_cell_in_one_call_with_the_values_data_gives(
     assert companies == {"Initech"}
     for index in cells():
         assert seen(index) == expected(index)
+
+
+def test_today_reads_a_long_backlog_a_page_at_a_time_in_order(store: Store) -> None:
+    for n in range(6):
+        add_interview(store, f"Company {n}", end=datetime(2026, 11, 10 + n, 15, tzinfo=PARIS))
+    cache = make_cache(store)
+    everything = cache.due_rows()
+    today = [r for r in everything if r[5] >= cache._bounds(cache.today(), cache.today())[0]]
+    past = everything[len(today):]
+    assert [r[5] for r in past] == sorted((r[5] for r in past), reverse=True)
+    assert cache.due_count() == len(everything) > 7
+    pages = [cache.due_rows(start, 3) for start in range(0, len(everything), 3)]
+    assert [row for page in pages for row in page] == everything
+    model = TodayModel(cache)
+    model.BATCH = 3
+    model.reload()
+    assert model.total == len(everything) and model.rowCount() == 3
+    while model.canFetchMore():
+        model.fetchMore()
+    assert [model.event_at(model.index(r)).id for r in range(model.rowCount())] == [
+        r[0] for r in everything
+    ]

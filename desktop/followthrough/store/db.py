@@ -142,6 +142,24 @@ def _id_filter(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, 
     return f"WHERE {column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
 
 
+def _step_filter(
+    interview_id: str | None, status: str | None, low: str | None, high: str | None
+) -> tuple[str, list[str]]:
+    """A WHERE clause (with a leading space, or nothing) for the steps' index columns."""
+    clauses: list[str] = []
+    args: list[str] = []
+    for clause, value in (
+        ("interview_id = ?", interview_id),
+        ("status = ?", status),
+        ("start_utc >= ?", low),
+        ("start_utc < ?", high),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            args.append(value)
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), args
+
+
 def parse_utc(text: str) -> datetime:
     """An instant as `utc_text` wrote it (fromisoformat: some fifty times faster than strptime)."""
     return datetime.fromisoformat(text)
@@ -345,30 +363,29 @@ class Store:
         status: str | None = None,
         low: str | None = None,
         high: str | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[tuple[str, str, int, str, str, str]]:
         """(id, interview id, sequence, modified, status, start in UTC) of steps, cheap to read,
-        in time order: all of them, or those of one interview, of one status, or starting from
-        `low` and before `high` (UTC instants as `utc_text` writes them)."""
-        clauses: list[str] = []
-        args: list[str] = []
-        for clause, value in (
-            ("interview_id = ?", interview_id),
-            ("status = ?", status),
-            ("start_utc >= ?", low),
-            ("start_utc < ?", high),
-        ):
-            if value is not None:
-                clauses.append(clause)
-                args.append(value)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        in time order (or `newest_first`): all of them, or those of one interview, of one
+        status, or starting from `low` and before `high` (UTC instants as `utc_text` writes
+        them); from the `offset`-th, at most `limit`."""
+        where, args = _step_filter(interview_id, status, low, high)
+        order = "start_utc DESC, id DESC" if newest_first else "start_utc, id"
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
         return self.conn.execute(
             "SELECT id, interview_id, sequence, modified, status, start_utc FROM steps"
-            f"{where} ORDER BY start_utc, id",
+            f"{where} ORDER BY {order}{page}",
             args,
         ).fetchall()
 
-    def step_count(self) -> int:
-        (count,) = self.conn.execute("SELECT COUNT(*) FROM steps").fetchone()
+    def step_count(
+        self, *, status: str | None = None, low: str | None = None, high: str | None = None
+    ) -> int:
+        """How many steps there are (of one status, starting from `low` and before `high`)."""
+        where, args = _step_filter(None, status, low, high)
+        (count,) = self.conn.execute(f"SELECT COUNT(*) FROM steps{where}", args).fetchone()
         return int(count)
 
     def step_sequences(self, ids: Sequence[str]) -> dict[str, int]:

@@ -532,18 +532,28 @@ class EventCache:
                     events.append(self._step_event(stored, parent.interview, today))
         return events
 
-    def due_rows(self) -> list[tuple[str, str, int, str, str, str]]:
-        """Index rows of the planned steps of today, then of past days, the latest first."""
-        low, high = self._bounds(self.today(), self.today())
-        rows = self.store.step_index(status=StepStatus.PLANNED.value, high=high)
-        today = [r for r in rows if r[5] >= low]
-        past = [r for r in rows if r[5] < low]
-        return today + past[::-1]
+    def due_count(self) -> int:
+        """How many planned steps are due today or overdue."""
+        _low, high = self._bounds(self.today(), self.today())
+        return self.store.step_count(status=StepStatus.PLANNED.value, high=high)
 
-    def due(self, limit: int | None = None) -> list[CalendarEvent]:
-        """Planned steps of today (in time order), then the overdue ones, the latest first."""
-        rows = self.due_rows()
-        return self.step_events(rows[:limit] if limit is not None else rows)
+    def due_rows(
+        self, start: int = 0, limit: int | None = None
+    ) -> list[tuple[str, str, int, str, str, str]]:
+        """Index rows of the planned steps of today (in time order), then of past days (the
+        latest first): from the `start`-th, at most `limit` (a long backlog is read a page at
+        a time, not whole)."""
+        low, high = self._bounds(self.today(), self.today())
+        planned = StepStatus.PLANNED.value
+        today = self.store.step_index(status=planned, low=low, high=high)
+        rows = today[start:] if limit is None else today[start : start + limit]
+        wanted = None if limit is None else limit - len(rows)
+        if wanted is not None and wanted <= 0:
+            return rows
+        return rows + self.store.step_index(
+            status=planned, high=low, newest_first=True, limit=wanted,
+            offset=max(0, start - len(today)),
+        )
 
     def step_events(
         self, rows: Sequence[tuple[str, str, int, str, str, str]]
@@ -1121,29 +1131,29 @@ class TodayModel(QAbstractListModel):
     def __init__(self, cache: EventCache, parent: Any = None) -> None:
         super().__init__(parent)
         self.cache = cache
-        self._rows: list[tuple[str, str, int, str, str, str]] = []
+        self._total = 0
         self._events: list[CalendarEvent] = []
 
     @property
     def total(self) -> int:
-        return len(self._rows)
+        return self._total
 
     def reload(self, refresh: bool = True) -> None:
         if refresh:
             self.cache.refresh()
         self.beginResetModel()
-        self._rows = self.cache.due_rows()
-        self._events = self.cache.step_events(self._rows[: self.BATCH])
+        self._total = self.cache.due_count()
+        self._events = self.cache.step_events(self.cache.due_rows(0, self.BATCH))
         self.endResetModel()
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._events) < len(self._rows)
+        return not parent.isValid() and len(self._events) < self._total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
         start = len(self._events)
-        batch = self.cache.step_events(self._rows[start : start + self.BATCH])
+        batch = self.cache.step_events(self.cache.due_rows(start, self.BATCH))
         if not batch:
             return
         self.beginInsertRows(QModelIndex(), start, start + len(batch) - 1)

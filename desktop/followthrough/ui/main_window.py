@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
             self._load_list()
 
     def _update_counts(self) -> None:
-        due = self.side_panel.today_model.rowCount()
+        due = self.side_panel.today_model.total  # all of them, not the rows read so far
         self.counts.setText(
             self.tr("{interviews} interviews · {due} follow-ups due").format(
                 interviews=self.cache.interview_count, due=due
