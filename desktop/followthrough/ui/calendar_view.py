@@ -11,7 +11,6 @@ The widgets know nothing of the window: they get an `EventCache` and report by s
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,8 +33,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleEvent,
     QAction,
     QColor,
     QDrag,
@@ -93,9 +90,12 @@ MONTH, WEEK, AGENDA = "month", "week", "agenda"
 # end in "Fatal Python error: none_dealloc". Painting gives back what it took. Elsewhere such
 # calls are few; pin another PySide6 to be rid of it altogether.
 _LEAKS_NONE = PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12)
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
+if _LEAKS_NONE:  # ctypes only where it is needed: importing it costs start-up time
+    import ctypes
+
+    _incref = ctypes.pythonapi.Py_IncRef
+    _incref.argtypes = [ctypes.py_object]
+    _incref.restype = None
 
 
 @contextmanager
@@ -334,10 +334,14 @@ class _PaintedCalendar(QWidget):
             text = f"{event.accessible_text()}. {text}"
         if text != self.accessibleDescription():
             self.setAccessibleDescription(text)
-            if self.hasFocus() and QAccessible.isActive():
-                QAccessible.updateAccessibility(
-                    QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
-                )
+            if self.hasFocus():
+                # Loaded here, not at start-up: making its enums alone takes milliseconds.
+                from PySide6.QtGui import QAccessible, QAccessibleEvent
+
+                if QAccessible.isActive():
+                    QAccessible.updateAccessibility(
+                        QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
+                    )
 
     def activate_current(self) -> None:
         event = self.current_event()
