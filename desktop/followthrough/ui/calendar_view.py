@@ -12,11 +12,11 @@ The widgets know nothing of the window: they get an `EventCache` and report by s
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import PySide6
 from PySide6.QtCore import (
@@ -351,6 +351,28 @@ class _PaintedCalendar(QWidget):
             self.step_activated.emit(event.id)
         else:
             self.interview_activated.emit(event.id)
+
+    ALT_MOVES: ClassVar[Mapping[Qt.Key, timedelta]] = {}
+    """What Alt+arrow moves the current step by (each view its own)."""
+
+    def _navigate(self, key: int, events: list[CalendarEvent], position: int) -> bool:
+        """Move the current day or event for a key (each view its own); False if not handled."""
+        raise NotImplementedError
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier and key in self.ALT_MOVES:
+            self._move_current(self.ALT_MOVES[Qt.Key(key)])
+            return
+        events = self.model.events_on(self.current_date)
+        position = next((i for i, e in enumerate(events) if e.id == self.current_event_id), -1)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.current_event() is None and events:
+                self._set_current(self.current_date, events[0])
+            else:
+                self.activate_current()
+        elif not self._navigate(key, events, position):
+            super().keyPressEvent(event)
 
     def _move_current(self, delta: timedelta) -> None:
         """Move the current step by `delta` (Alt+arrows): the keyboard's drag and drop."""
@@ -824,47 +846,40 @@ class MonthGrid(_PaintedCalendar):
             painter.drawRect(self.cell_rect(self._drop_hint[0]).adjusted(2, 2, -2, -2))
 
     # -- keyboard -------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-        moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -7, Qt.Key.Key_Down: 7}
-        if alt and key in moves:
-            self._move_current(timedelta(days=moves[key]))
-            return
-        events = self.model.events_on(self.current_date)
-        position = next(
-            (i for i, e in enumerate(events) if e.id == self.current_event_id), -1
-        )
+    ALT_MOVES: ClassVar[Mapping[Qt.Key, timedelta]] = {
+        Qt.Key.Key_Left: timedelta(days=-1),
+        Qt.Key.Key_Right: timedelta(days=1),
+        Qt.Key.Key_Up: timedelta(days=-7),
+        Qt.Key.Key_Down: timedelta(days=7),
+    }
+
+    def _navigate(self, key: int, events: list[CalendarEvent], position: int) -> bool:
+        day = self.current_date
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            self._set_current(self.current_date + timedelta(days=moves[key]), None)
+            self._set_current(day + self.ALT_MOVES[Qt.Key(key)], None)
         elif key == Qt.Key.Key_Down:
             if position + 1 < len(events):
-                self._set_current(self.current_date, events[position + 1])
+                self._set_current(day, events[position + 1])
             else:
-                self._set_current(self.current_date + timedelta(days=7), None)
+                self._set_current(day + timedelta(days=7), None)
         elif key == Qt.Key.Key_Up:
             if position > 0:
-                self._set_current(self.current_date, events[position - 1])
+                self._set_current(day, events[position - 1])
             elif position == 0:
-                self._set_current(self.current_date, None)
+                self._set_current(day, None)
             else:
-                self._set_current(self.current_date - timedelta(days=7), None)
+                self._set_current(day - timedelta(days=7), None)
         elif key == Qt.Key.Key_PageUp:
-            self._set_current(_add_months(self.current_date, -1), None)
+            self._set_current(_add_months(day, -1), None)
         elif key == Qt.Key.Key_PageDown:
-            self._set_current(_add_months(self.current_date, 1), None)
+            self._set_current(_add_months(day, 1), None)
         elif key == Qt.Key.Key_Home:
-            self._set_current(self.current_date.replace(day=1), None)
+            self._set_current(day.replace(day=1), None)
         elif key == Qt.Key.Key_End:
-            self._set_current(_add_months(self.current_date.replace(day=1), 1)
-                              - timedelta(days=1), None)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.current_event() is None and events:
-                self._set_current(self.current_date, events[0])
-            else:
-                self.activate_current()
+            self._set_current(_add_months(day.replace(day=1), 1) - timedelta(days=1), None)
         else:
-            super().keyPressEvent(event)
+            return False
+        return True
 
 
 class WeekGrid(_PaintedCalendar):
@@ -1027,43 +1042,33 @@ class WeekGrid(_PaintedCalendar):
                              _LEFT_MIDDLE, target.strftime("%H:%M"))
 
     # -- keyboard -------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-        if alt and key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right):
-            self._move_current({
-                Qt.Key.Key_Up: timedelta(minutes=-SNAP_MINUTES),
-                Qt.Key.Key_Down: timedelta(minutes=SNAP_MINUTES),
-                Qt.Key.Key_Left: timedelta(days=-1),
-                Qt.Key.Key_Right: timedelta(days=1),
-            }[key])
-            return
-        events = self.model.events_on(self.current_date)
-        position = next(
-            (i for i, e in enumerate(events) if e.id == self.current_event_id), -1
-        )
+    ALT_MOVES: ClassVar[Mapping[Qt.Key, timedelta]] = {
+        Qt.Key.Key_Up: timedelta(minutes=-SNAP_MINUTES),
+        Qt.Key.Key_Down: timedelta(minutes=SNAP_MINUTES),
+        Qt.Key.Key_Left: timedelta(days=-1),
+        Qt.Key.Key_Right: timedelta(days=1),
+    }
+
+    def _navigate(self, key: int, events: list[CalendarEvent], position: int) -> bool:
+        day = self.current_date
         if key == Qt.Key.Key_Left:
-            self._set_current(self.current_date - timedelta(days=1), None)
+            self._set_current(day - timedelta(days=1), None)
         elif key == Qt.Key.Key_Right:
-            self._set_current(self.current_date + timedelta(days=1), None)
+            self._set_current(day + timedelta(days=1), None)
         elif key == Qt.Key.Key_Down and events:
-            self._set_current(self.current_date, events[min(position + 1, len(events) - 1)])
+            self._set_current(day, events[min(position + 1, len(events) - 1)])
         elif key == Qt.Key.Key_Up and events:
-            if position > 0:
-                self._set_current(self.current_date, events[position - 1])
-            else:
-                self._set_current(self.current_date, None)
+            self._set_current(day, events[position - 1] if position > 0 else None)
         elif key == Qt.Key.Key_PageUp:
-            self._set_current(self.current_date - timedelta(days=7), None)
+            self._set_current(day - timedelta(days=7), None)
         elif key == Qt.Key.Key_PageDown:
-            self._set_current(self.current_date + timedelta(days=7), None)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.current_event() is None and events:
-                self._set_current(self.current_date, events[0])
-            else:
-                self.activate_current()
+            self._set_current(day + timedelta(days=7), None)
         else:
-            super().keyPressEvent(event)
+            return False
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
         self._ensure_current_visible()
 
     def _ensure_current_visible(self) -> None:
