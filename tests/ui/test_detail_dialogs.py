@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from calendar_data import NOW, PARIS
@@ -110,3 +111,30 @@ def test_ok_accepts_and_cancel_rejects(qtbot: QtBot, make: Callable[[], QDialog]
             qtbot.mouseClick(_button(dialog, which), Qt.MouseButton.LeftButton)
         assert finished.args == [code.value]
         assert not dialog.isVisible()
+
+
+def test_the_detail_panels_buttons_leave_no_holes(qtbot: QtBot, tmp_path: Path) -> None:
+    """Hidden actions (Reopen for a planned step, say) leave no gap in the two columns; the
+    interview's actions start on a row of their own."""
+    from calendar_data import add_interview, make_cache, make_store
+
+    from followthrough.ui.detail_panel import DetailPanel
+
+    store = make_store(tmp_path)
+    try:
+        add_interview(store)
+        panel = DetailPanel(make_cache(store))
+        qtbot.addWidget(panel)
+        planned = next(r for r in store.step_index() if r[4] == "planned")
+        for kind, ident, steps_shown in (("step", planned[0], 4), ("interview", planned[1], 0)):
+            panel.show_item(kind, ident)
+            shown = [b for b in panel._all_buttons() if not b.isHidden()]
+            places = [panel.buttons.getItemPosition(panel.buttons.indexOf(b))[:2] for b in shown]
+            interview_row = (steps_shown + 1) // 2
+            expected = [(n // 2, n % 2) for n in range(steps_shown)] + [
+                (interview_row + n // 2, n % 2) for n in range(len(shown) - steps_shown)
+            ]
+            assert places == expected, (kind, [b.text() for b in shown])
+            assert shown[steps_shown] is panel.reply_button
+    finally:
+        store.close()

@@ -145,12 +145,8 @@ class DetailPanel(QWidget):
         )
         self.delay_button.setToolTip(self.tr("They announced a new decision date"))
         self.outcome_button.setToolTip(self.tr("An offer, a rejection, or you withdrew"))
-        for n, button in enumerate((
-            self.open_button, self.done_button, self.skip_button, self.move_button,
-            self.reopen_button, self.reply_button, self.delay_button, self.outcome_button,
-            self.edit_button, self.delete_button,
-        )):
-            buttons.addWidget(button, n // 2, n % 2)
+        self.buttons = buttons
+        self._arrange_buttons()  # each button's place, hence its parent, from the start
         layout.addLayout(buttons)
         layout.addStretch(1)
 
@@ -195,6 +191,19 @@ class DetailPanel(QWidget):
             self._show_step(event)
         else:
             self._show_interview(event)
+        self._arrange_buttons()
+
+    def _arrange_buttons(self) -> None:
+        """The shown buttons two to a row, without holes where others are hidden; the
+        interview's own actions from a row of their own."""
+        for button in self._all_buttons():
+            self.buttons.removeWidget(button)
+        row = 0
+        for group in (self._step_buttons(), self._interview_group()):
+            shown = [button for button in group if not button.isHidden()]
+            for n, button in enumerate(shown):
+                self.buttons.addWidget(button, row + n // 2, n % 2)
+            row += (len(shown) + 1) // 2
 
     def refresh(self) -> None:
         """Show the same item again, as the store has it now."""
@@ -254,8 +263,7 @@ class DetailPanel(QWidget):
             "notes": iv.notes,
             "history": "\n".join(self._history_line(a) for a in stored.activities[-8:]),
         })
-        for button in (self.open_button, self.done_button, self.skip_button, self.move_button,
-                       self.reopen_button):
+        for button in self._step_buttons():
             button.hide()
         self._interview_buttons(True)
         self.empty.hide()
@@ -274,9 +282,16 @@ class DetailPanel(QWidget):
         return f"{at}  {text}"
 
     def _interview_buttons(self, visible: bool) -> None:
-        for button in (self.reply_button, self.delay_button, self.outcome_button,
-                       self.edit_button, self.delete_button):
+        for button in self._interview_group():
             button.setVisible(visible)
+
+    def _step_buttons(self) -> list[QPushButton]:
+        return [self.open_button, self.done_button, self.skip_button, self.move_button,
+                self.reopen_button]
+
+    def _interview_group(self) -> list[QPushButton]:
+        return [self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
+                self.delete_button]
 
     def _show_fields(self, values: dict[str, str]) -> None:
         for key, label in self.fields.items():
@@ -285,10 +300,7 @@ class DetailPanel(QWidget):
             self.form.setRowVisible(label, bool(text))
 
     def _all_buttons(self) -> list[QPushButton]:
-        return [self.open_button, self.done_button, self.skip_button, self.move_button,
-                self.reopen_button,
-                self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
-                self.delete_button]
+        return self._step_buttons() + self._interview_group()
 
 
 class _FormDialog(QDialog):
