@@ -42,7 +42,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -348,10 +349,15 @@ def _changed_at(event: Event, default: datetime) -> datetime:
     return default
 
 
-def _session(store: Store, account: Account | str, timeout: float) -> DavSession:
-    """The account's calendar, ready to talk to (no traffic yet)."""
+@contextmanager
+def _session(store: Store, account: Account | str, timeout: float) -> Iterator[DavSession]:
+    """The account's calendar, ready to talk to (no traffic yet); closed when the block ends."""
     stored = get_account(store, account.name if isinstance(account, Account) else account)
-    return DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+    session = DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 # -- pull ----------------------------------------------------------------------------------
@@ -599,11 +605,8 @@ def pull(
     now: datetime | None = None,
 ) -> PullReport:
     """Apply the calendar's changes here; see the module's description."""
-    session = _session(store, account, timeout)
-    try:
+    with _session(store, account, timeout) as session:
         return _pull(store, session, exporter or Exporter(store), allow_deletes, now)
-    finally:
-        session.close()
 
 
 def _pull(
@@ -832,11 +835,8 @@ def push(
     Raises SyncError (one sentence) when the server cannot be reached or refuses; what was
     confirmed before that is recorded, and the next push carries on from there.
     """
-    session = _session(store, account, timeout)
-    try:
+    with _session(store, account, timeout) as session:
         return _push(store, session, exporter or Exporter(store), allow_deletes)
-    finally:
-        session.close()
 
 
 def _push(store: Store, session: DavSession, exporter: Exporter, allow_deletes: bool) -> PushReport:
@@ -950,10 +950,7 @@ def sync(
 ) -> SyncReport:
     """Pull the calendar's changes, then push this computer's; see the module's description."""
     exporter = exporter or Exporter(store)
-    session = _session(store, account, timeout)
-    try:
+    with _session(store, account, timeout) as session:
         pulled = _pull(store, session, exporter, allow_deletes, now)
         pushed = _push(store, session, exporter, allow_deletes)
-    finally:
-        session.close()
     return SyncReport(pulled, pushed, session.waited)
