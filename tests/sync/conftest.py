@@ -6,7 +6,9 @@ bring it back on the same port and storage, as a sync that loses its server mid-
 `radicale.new_user()` adds a user with no calendars, for a test that needs an empty account.
 `memory_keyring` installs a keyring that keeps secrets in a dict for one test, `store` opens
 a fresh store, and `caldav_account` puts both together: a saved account of a new Radicale user
-whose chosen calendar is new and empty (what a sync test starts from).
+whose chosen calendar is new and empty (what a sync test starts from). `two` adds the two
+interviews the sync tests send (sync_data.py), met by `people` (a test module may ask others).
+`fault` cuts the server off (or makes it answer 500) part-way through a sync.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sync_data import ANA, add_two
 
+from followthrough.core.model import Interview, Interviewer
 from followthrough.store import Store, open_store
 from followthrough.sync.accounts import Account
 from smtp_server import MemoryKeyring, installed_keyring  # one in-memory keyring for all tests
@@ -286,6 +291,44 @@ def caldav_account(
     user, password = radicale.new_user()
     add_account(store, Account("radicale", radicale.url, user), password, timeout=5)
     return use_calendar(store, "radicale", create="Interview follow-ups", timeout=5).account
+
+
+@pytest.fixture
+def fault(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Stop `server` (or answer 500) at the first `method` request after `after` of them."""
+    from caldav.davclient import DAVClient
+
+    plan: dict[str, Any] = {"server": None, "method": "", "after": 0, "seen": 0, "status": 0}
+    original = DAVClient.request
+
+    def request(self: DAVClient, url: str, method: str = "GET", *args: Any, **kw: Any) -> Any:
+        hit = method == plan["method"] and plan["seen"] >= plan["after"]
+        if method == plan["method"]:
+            plan["seen"] += 1
+        if hit and plan["server"] is not None:
+            plan["server"].stop()
+            plan["server"] = None
+        answer = original(self, url, method, *args, **kw)
+        if hit and plan["status"]:
+            plan["status"], plan["method"] = 0, ""
+            answer.status = 500
+            answer.reason = "Internal Server Error"
+        return answer
+
+    monkeypatch.setattr(DAVClient, "request", request)
+    return plan
+
+
+@pytest.fixture
+def people() -> tuple[Interviewer, ...]:
+    """Who `two`'s interviews were with; a test module overrides it to send others."""
+    return (ANA,)
+
+
+@pytest.fixture
+def two(store: Store, people: tuple[Interviewer, ...]) -> list[Interview]:
+    """Acme Analytics on 23 November and Globex on the 24th, in a store on Paris time."""
+    return add_two(store, people, topics=("pipelines",))
 
 
 @pytest.fixture
