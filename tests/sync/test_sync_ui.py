@@ -3,40 +3,32 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from followthrough.core.model import Interview, Interviewer
+from followthrough.core.model import Interview
 from followthrough.ical.export import Exporter
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.engine import sync_items
 from followthrough.ui.sync_controller import SyncController
+from one_interview import add_acme
 
 if TYPE_CHECKING:
     from conftest import RadicaleServer
 
-PARIS = ZoneInfo("Europe/Paris")
-
 
 @pytest.fixture
 def interview(store: Store) -> Interview:
-    end = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS)
-    return store.add_interview(
-        Interview(
-            id="",
-            company="Acme",
-            role="Engineer",
-            interviewers=(Interviewer(name="Ana Diaz", email="ana@acme.example", key="p1"),),
-            start=end - timedelta(hours=1),
-            end=end,
-            tz="Europe/Paris",
-        ).validated()
-    )
+    return add_acme(store)
+
+
+@pytest.fixture
+def account(caldav_account: Account, interview: Interview) -> Account:
+    """The Radicale account, with an interview in the store to send to it."""
+    return caldav_account
 
 
 @pytest.fixture
@@ -49,8 +41,7 @@ def controller(qtbot: QtBot, store: Store) -> SyncController:
 def test_sync_runs_off_the_ui_thread_and_reports(
     qtbot: QtBot,
     store: Store,
-    caldav_account: Account,
-    interview: Interview,
+    account: Account,
     controller: SyncController,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -73,16 +64,12 @@ def test_sync_runs_off_the_ui_thread_and_reports(
     lines = done.args[0]
     assert any("created" in line for line in lines)
     assert statuses[0] == "Syncing…" and statuses[-1].startswith("Synced at ")
-    assert set(sync_items(store, caldav_account.name)) == set(Exporter(store).event_files())
+    assert set(sync_items(store, account.name)) == set(Exporter(store).event_files())
     assert not controller.busy
 
 
 def test_a_failed_sync_is_one_sentence(
-    qtbot: QtBot,
-    caldav_account: Account,
-    interview: Interview,
-    controller: SyncController,
-    radicale: RadicaleServer,
+    qtbot: QtBot, account: Account, controller: SyncController, radicale: RadicaleServer
 ) -> None:
     radicale.stop()
     said: list[str] = []
@@ -100,7 +87,7 @@ def test_a_failed_sync_is_one_sentence(
 def test_mass_delete_asks_then_goes_on_when_confirmed(
     qtbot: QtBot,
     store: Store,
-    caldav_account: Account,
+    account: Account,
     interview: Interview,
     controller: SyncController,
 ) -> None:
@@ -109,13 +96,13 @@ def test_mass_delete_asks_then_goes_on_when_confirmed(
     store.delete_interview(interview.id)
     with qtbot.waitSignal(controller.confirm_deletes, timeout=30_000) as asked:
         controller.sync_now()
-    account, count, total = asked.args
-    assert account == caldav_account.name and count == total > 0
+    name, count, total = asked.args
+    assert name == account.name and count == total > 0
     qtbot.waitUntil(lambda: not controller.busy)
-    assert len(sync_items(store, caldav_account.name)) == total  # nothing deleted yet
+    assert len(sync_items(store, account.name)) == total  # nothing deleted yet
     with qtbot.waitSignal(controller.finished, timeout=30_000):
         controller.sync_now(allow_deletes=True)
-    assert sync_items(store, caldav_account.name) == {}
+    assert sync_items(store, account.name) == {}
 
 
 def test_no_account_says_what_to_do(qtbot: QtBot, controller: SyncController) -> None:
@@ -135,25 +122,17 @@ def test_the_interval_follows_the_setting(store: Store, controller: SyncControll
 
 
 def test_the_timer_starts_a_sync(
-    qtbot: QtBot,
-    store: Store,
-    caldav_account: Account,
-    interview: Interview,
-    controller: SyncController,
+    qtbot: QtBot, store: Store, account: Account, controller: SyncController
 ) -> None:
     controller.timer.start(10)
     with qtbot.waitSignal(controller.finished, timeout=30_000):
         pass
     controller.timer.stop()
-    assert sync_items(store, caldav_account.name)
+    assert sync_items(store, account.name)
 
 
 def test_the_window_gets_a_sync_action_and_status(
-    qtbot: QtBot,
-    store: Store,
-    caldav_account: Account,
-    interview: Interview,
-    controller: SyncController,
+    qtbot: QtBot, account: Account, controller: SyncController
 ) -> None:
     from PySide6.QtWidgets import QLabel, QMainWindow
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QUrl
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from window_helpers import shown_window
 
-from followthrough.core.model import Interview, Interviewer
 from followthrough.ical.mapping import compose_link, step_uid
-from followthrough.store import Store, open_store
+from followthrough.store import Store
 from followthrough.ui.file_open import FileOpenRouter
-from followthrough.ui.main_window import MainWindow
+from one_interview import store_with_acme
 
 INVITATION = "\r\n".join([
     "BEGIN:VCALENDAR", "PRODID:-//Example Corp//Calendar//EN", "VERSION:2.0", "METHOD:REQUEST",
@@ -41,15 +39,8 @@ def router(qapp: QApplication) -> Iterator[FileOpenRouter]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened, _ = open_store(tmp_path / "data")
-    end = datetime(2026, 11, 23, 15, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    opened.add_interview(
-        Interview(id="", company="Acme", role="Engineer",
-                  interviewers=(Interviewer(name="Ana Diaz", email="ana@acme.example"),),
-                  start=end - timedelta(hours=1), end=end, tz="Europe/Paris")
-    )
-    yield opened
-    opened.close()
+    with store_with_acme(tmp_path / "data") as opened:
+        yield opened
 
 
 def _send(app: QApplication, event: QFileOpenEvent) -> bool:
@@ -89,9 +80,7 @@ def test_other_events_pass_through(qapp: QApplication, router: FileOpenRouter) -
 def test_the_window_imports_an_ics_file_from_a_file_open_event(
     qapp: QApplication, qtbot: QtBot, router: FileOpenRouter, store: Store, tmp_path: Path
 ) -> None:
-    window = MainWindow(store, [])
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, store)
     router.set_target(window.open_request)
     invitation = tmp_path / "invite.ics"
     invitation.write_text(INVITATION, encoding="utf-8", newline="")
@@ -105,9 +94,7 @@ def test_the_window_imports_an_ics_file_from_a_file_open_event(
 def test_the_window_opens_a_followthrough_link_from_a_file_open_event(
     qapp: QApplication, qtbot: QtBot, router: FileOpenRouter, store: Store
 ) -> None:
-    window = MainWindow(store, [])
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, store)
     router.set_target(window.open_request)
     step = store.steps()[0].step
     uid = step_uid(step.id)

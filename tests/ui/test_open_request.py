@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from window_helpers import shown_window
 
 from followthrough.core.codec import interview_to_dict, step_to_dict
-from followthrough.core.model import Interview, Interviewer
 from followthrough.ical.mapping import compose_link, step_uid
-from followthrough.store import Store, open_store
+from followthrough.store import Store
 from followthrough.ui.banner import Banner
 from followthrough.ui.main_window import MainWindow
 from followthrough.ui.single_instance import ACTIVATE, SingleInstance
+from one_interview import store_with_acme
 
 INVITATION = "\r\n".join([
     "BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0",
@@ -33,23 +32,13 @@ INVITATION = "\r\n".join([
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened, _ = open_store(tmp_path / "data")
-    end = datetime(2026, 11, 23, 15, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    opened.add_interview(
-        Interview(id="", company="Acme", role="Engineer",
-                  interviewers=(Interviewer(name="Ana Diaz", email="ana@acme.example"),),
-                  start=end - timedelta(hours=1), end=end, tz="Europe/Paris")
-    )
-    yield opened
-    opened.close()
+    with store_with_acme(tmp_path / "data") as opened:
+        yield opened
 
 
 @pytest.fixture
 def window(qtbot: QtBot, store: Store) -> MainWindow:
-    shown = MainWindow(store, [])
-    qtbot.addWidget(shown)
-    shown.show()
-    return shown
+    return shown_window(qtbot, store)
 
 
 def _snapshot(store: Store) -> tuple[object, ...]:
@@ -62,6 +51,12 @@ def _snapshot(store: Store) -> tuple[object, ...]:
 
 def _warnings(window: MainWindow) -> list[Banner]:
     return [box for box in window.findChildren(Banner) if not box.isHidden()]
+
+
+def _only_warning(window: MainWindow) -> Banner:
+    """The one warning the window shows (an error when there is none, or more than one)."""
+    (box,) = _warnings(window)
+    return box
 
 
 def _first_step_uid(store: Store) -> tuple[str, str]:
@@ -86,9 +81,7 @@ def test_a_bad_link_shows_a_warning_and_changes_nothing(
     before = _snapshot(store)
     with qtbot.assertNotEmitted(window.compose_requested):
         window.open_request(text)
-    boxes = _warnings(window)
-    assert len(boxes) == 1
-    box = boxes[0]
+    box = _only_warning(window)
     assert box.icon() == QMessageBox.Icon.Warning
     assert not box.isModal()
     assert box.text().endswith(".")
@@ -136,9 +129,7 @@ def test_a_link_to_a_step_not_in_the_data_says_so(
     before = _snapshot(store)
     with qtbot.assertNotEmitted(window.compose_requested):
         window.open_request(compose_link(step_uid("zzz999.thank-you")))
-    boxes = _warnings(window)
-    assert len(boxes) == 1
-    assert "not in your data" in boxes[0].text()
+    assert "not in your data" in _only_warning(window).text()
     assert _snapshot(store) == before
 
 
@@ -175,9 +166,7 @@ def test_an_ics_file_that_cannot_be_imported_shows_why(
     before = _snapshot(store)
     window.open_request(str(path))
     qtbot.waitUntil(window.imports_idle, timeout=20_000)
-    boxes = _warnings(window)
-    assert len(boxes) == 1
-    assert "broken.ics" in boxes[0].text()
+    assert "broken.ics" in _only_warning(window).text()
     assert _snapshot(store) == before
 
 

@@ -5,33 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from followthrough.core.model import Activity, ActivityKind, Interview, Interviewer, StepStatus
-from followthrough.store import Store, open_store
+from followthrough.core.model import Activity, ActivityKind, StepStatus
+from followthrough.store import Store
 from followthrough.ui.reminders import Reminders
+from one_interview import store_with_acme
 
 
 @pytest.fixture
 def store(isolated_data_dir: Path) -> Iterator[Store]:
-    opened, _ = open_store(isolated_data_dir)
-    end = datetime(2026, 11, 23, 15, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    opened.add_interview(
-        Interview(
-            id="",
-            company="Acme",
-            role="Engineer",
-            interviewers=(Interviewer(name="Ana Diaz", email="ana@acme.example", key="p1"),),
-            start=end - timedelta(hours=1),
-            end=end,
-            tz="Europe/Paris",
-        ).validated()
-    )
-    yield opened
-    opened.close()
+    with store_with_acme(isolated_data_dir) as opened:
+        yield opened
 
 
 def planned(store: Store) -> list:  # type: ignore[type-arg]

@@ -1,0 +1,19 @@
+"""Shared by the UI tests that drive the main window: the window, shown, on a given store.
+
+Imported as `from window_helpers import ...` (pytest puts tests/ui on sys.path).
+"""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from followthrough.store import Store
+from followthrough.ui.main_window import MainWindow
+
+
+def shown_window(qtbot: QtBot, store: Store) -> MainWindow:
+    """The main window on `store`, shown; qtbot closes it after the test."""
+    window = MainWindow(store, [])
+    qtbot.addWidget(window)
+    window.show()
+    return window
