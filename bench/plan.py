@@ -145,24 +145,40 @@ def report(what: str, times: list[float], target: float) -> None:
     print(f"  runs: {', '.join(f'{t:.3f}' for t in times)} s")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--interviews", type=int, default=1000, metavar="N")
-    parser.add_argument("--runs", type=int, default=5, metavar="R")
+def arguments(
+    doc: str | None, argv: list[str] | None, size: str, runs: int
+) -> argparse.Namespace:
+    """A benchmark's command line: --<size> N (1,000), --runs R (`runs`), --seed S (2026).
+
+    Then prints the Python, platform and core count the figures below were measured on.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument(f"--{size}", type=int, default=1000, metavar="N")
+    parser.add_argument("--runs", type=int, default=runs, metavar="R")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
-    if args.interviews < 1 or args.runs < 1:
-        parser.error("--interviews and --runs must be at least 1")
-
+    if getattr(args, size) < 1 or args.runs < 1:
+        parser.error(f"--{size} and --runs must be at least 1")
     print(f"Python {platform.python_version()} on {platform.platform()}, {_cores()} cores")
+    return args
+
+
+def bench_store(folder: Path) -> Store:
+    """A store in `folder` (warnings on stderr) whose user is in New York: time, holidays."""
+    store, warnings = open_store(folder)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    store.set_setting("timezone", USER_ZONE)
+    store.set_setting("country", "US")
+    store.set_setting("subdivision", "NY")
+    return store
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(__doc__, argv, "interviews", runs=5)
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
         data_dir = Path(folder)
-        store, warnings = open_store(data_dir)
-        for warning in warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        store.set_setting("timezone", USER_ZONE)
-        store.set_setting("country", "US")
-        store.set_setting("subdivision", "NY")
+        store = bench_store(data_dir)
         began = time.perf_counter()
         recorded = fill(store, args.interviews, args.seed)
         steps = len(store.steps())

@@ -23,8 +23,6 @@ answers (the rest is Followthrough's own work).
 
 from __future__ import annotations
 
-import argparse
-import platform
 import statistics
 import sys
 import tempfile
@@ -39,10 +37,10 @@ import keyring
 
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.ical.export import Exporter
-from followthrough.store import Store, open_store
+from followthrough.store import Store
 from followthrough.sync.accounts import Account, add_account, calendar_for, use_calendar
 from followthrough.sync.engine import sync
-from plan import USER_ZONE, _cores, fill
+from plan import arguments, bench_store, fill
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests" / d) for d in ("sync", "")]
 from conftest import MemoryKeyring, RadicaleServer  # noqa: E402 - the tests' own server
@@ -79,10 +77,7 @@ def new_account(store: Store, server: RadicaleServer, name: str) -> Account:
 
 
 def second_computer(folder: Path, account: Account, password: str) -> Store:
-    store, _ = open_store(folder)
-    store.set_setting("timezone", USER_ZONE)
-    store.set_setting("country", "US")
-    store.set_setting("subdivision", "NY")
+    store = bench_store(folder)
     add_account(store, Account(account.name, account.url, account.username), password)
     use_calendar(store, account.name, account.calendar_url, timeout=30)
     return store
@@ -103,14 +98,7 @@ def line(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=1000, metavar="N")
-    parser.add_argument("--runs", type=int, default=3, metavar="R")
-    parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args(argv)
-    if args.events < 1 or args.runs < 1:
-        parser.error("--events and --runs must be at least 1")
-    print(f"Python {platform.python_version()} on {platform.platform()}, {_cores()} cores")
+    args = arguments(__doc__, argv, "events", runs=3)
     memory = MemoryKeyring()
     keyring.set_keyring(memory)
     counter = Requests()
@@ -119,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         server = RadicaleServer(root / "radicale")
         server.start()
         try:
-            store, _warnings = open_store(root / "data")
-            store.set_setting("timezone", USER_ZONE)
-            store.set_setting("country", "US")
-            store.set_setting("subdivision", "NY")
+            store = bench_store(root / "data")
             interviews = 0
             while len(Exporter(store).event_files()) < args.events:
                 fill(store, 10, args.seed + interviews)
