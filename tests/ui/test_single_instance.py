@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from pytestqt.qtbot import QtBot
 
@@ -67,11 +66,17 @@ def test_nobody_listening_is_known_at_once(qtbot: QtBot, tmp_path: Path) -> None
     assert time.monotonic() - started < 1.0
 
 
+def _address(instance: SingleInstance) -> str:
+    """Where the instance's server listens: a pipe's name on Windows, else a socket's path."""
+    return instance.name if sys.platform == "win32" else instance.socket_path
+
+
 def test_a_silent_server_is_given_up_after_the_timeout(qtbot: QtBot, tmp_path: Path) -> None:
     name = server_name(tmp_path / "silent")
-    QLocalServer.removeServer(name)
+    address = _address(SingleInstance(name=name))
+    QLocalServer.removeServer(address)
     silent = QLocalServer()
-    assert silent.listen(name)
+    assert silent.listen(address)
     try:
         started = time.monotonic()
         assert not SingleInstance(name=name).try_hand_over([LINK], timeout_ms=300)
@@ -123,8 +128,8 @@ def test_the_default_folder_is_the_environments(
 @unix_only
 def test_a_crashed_windows_socket_is_recovered(qtbot: QtBot, tmp_path: Path) -> None:
     instance = SingleInstance(tmp_path / "data")
-    path = os.path.join(QDir.tempPath(), instance.name)
-    QLocalServer.removeServer(instance.name)
+    path = instance.socket_path
+    QLocalServer.removeServer(path)
     stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     stale.bind(path)
     stale.close()  # bound, never listened, not unlinked: what a crash leaves behind
@@ -142,7 +147,7 @@ def test_a_crashed_windows_socket_is_recovered(qtbot: QtBot, tmp_path: Path) -> 
 @unix_only
 def test_a_leftover_plain_file_is_recovered(qtbot: QtBot, tmp_path: Path) -> None:
     instance = SingleInstance(tmp_path / "data")
-    path = Path(QDir.tempPath()) / instance.name
+    path = Path(instance.socket_path)
     path.write_text("not a socket")
     instance.listen()
     try:
@@ -160,10 +165,10 @@ def test_only_this_user_can_connect(first: SingleInstance) -> None:
     assert mode & 0o077 == 0, oct(mode)
 
 
-def _send_raw(qtbot: QtBot, name: str, data: bytes) -> bytes:
+def _send_raw(qtbot: QtBot, server: SingleInstance, data: bytes) -> bytes:
     """Send bytes as a hostile client would; the server's answer, once it hangs up."""
     raw = QLocalSocket()
-    raw.connectToServer(name)
+    raw.connectToServer(_address(server))
     assert raw.waitForConnected(2000)
     answer = bytearray()
     raw.readyRead.connect(lambda: answer.extend(raw.readAll().data()))
@@ -198,7 +203,7 @@ def test_garbage_on_the_socket_is_dropped(
     qtbot: QtBot, tmp_path: Path, first: SingleInstance, data: bytes
 ) -> None:
     with qtbot.assertNotEmitted(first.received, wait=100):
-        answer = _send_raw(qtbot, first.name, data)
+        answer = _send_raw(qtbot, first, data)
     assert answer == b"ERR\n"
     # And the next launch is served as usual.
     with qtbot.waitSignal(first.received, timeout=5000):
@@ -209,7 +214,7 @@ def test_an_oversized_message_is_dropped_before_it_ends(
     qtbot: QtBot, tmp_path: Path, first: SingleInstance
 ) -> None:
     with qtbot.assertNotEmitted(first.received, wait=100):
-        _send_raw(qtbot, first.name, b"x" * (MAX_MESSAGE_BYTES + 4096))
+        _send_raw(qtbot, first, b"x" * (MAX_MESSAGE_BYTES + 4096))
     with qtbot.waitSignal(first.received, timeout=5000):
         assert SingleInstance(tmp_path / "data").try_hand_over(["after.ics"])
 
@@ -219,7 +224,7 @@ def test_a_client_that_says_nothing_is_dropped(
 ) -> None:
     monkeypatch.setattr(single_instance, "CLIENT_TIMEOUT_MS", 100)
     with qtbot.assertNotEmitted(first.received, wait=100):
-        assert _send_raw(qtbot, first.name, b"") == b""
+        assert _send_raw(qtbot, first, b"") == b""
 
 
 def test_the_wire_format_is_one_json_line() -> None:
@@ -331,3 +336,132 @@ def test_a_launch_with_nothing_to_open_just_activates(tmp_path: Path) -> None:
             listener.communicate()
     assert second.returncode == 0, second.stderr
     assert json.loads(out.strip().splitlines()[-1]) == [single_instance.ACTIVATE]
+
+
+# -- Linux and macOS: the data folder's lock ----------------------------------------------------
+
+
+@unix_only
+def test_the_lock_is_held_until_close(qtbot: QtBot, tmp_path: Path) -> None:
+    holder = SingleInstance(tmp_path / "data")
+    assert holder.claim()
+    assert not holder.is_listening()  # the lock alone: the socket comes after the first paint
+    folder = os.stat(os.path.dirname(holder.socket_path))
+    assert stat.S_ISDIR(folder.st_mode) and folder.st_mode & 0o077 == 0, oct(folder.st_mode)
+    lock = os.stat(holder.socket_path + single_instance.LOCK_SUFFIX)
+    assert lock.st_mode & 0o077 == 0, oct(lock.st_mode)
+    other = SingleInstance(tmp_path / "data")
+    assert not other.claim()
+    with pytest.raises(SingleInstanceError, match="already open"):
+        other.listen()
+    assert SingleInstance(tmp_path / "elsewhere").claim() is True
+    holder.close()
+    assert other.claim()
+    other.close()
+
+
+@unix_only
+def test_a_launch_waits_for_a_first_launch_that_is_still_starting(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    first = SingleInstance(tmp_path / "data")
+    assert first.claim()  # started, window not painted yet: nobody is listening
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    second = subprocess.Popen(
+        [sys.executable, "-m", "followthrough", "--data-dir", str(tmp_path / "data"), LINK],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        time.sleep(1.5)
+        assert second.poll() is None, second.communicate()  # still waiting for the first
+        with qtbot.waitSignal(first.received, timeout=20_000) as blocker:
+            first.listen()
+        assert blocker.args == [[LINK]]
+        _, err = second.communicate(timeout=60)
+    finally:
+        first.close()
+        if second.poll() is None:
+            second.kill()
+            second.communicate()
+    assert second.returncode == 0, err
+    assert "warning" not in err, err
+
+
+@unix_only
+def test_a_dead_holders_socket_does_not_stop_the_next_first_launch(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    listener = _start_listener(tmp_path / "data")
+    listener.kill()  # no close(): the socket file stays, the lock goes with the process
+    listener.communicate(timeout=30)
+    instance = SingleInstance(tmp_path / "data")
+    assert stat.S_ISSOCK(os.lstat(instance.socket_path).st_mode)
+    started = time.monotonic()
+    assert instance.hand_over_or_claim([LINK]) is False  # nobody to wait for: this is first
+    assert time.monotonic() - started < 1.0
+    instance.listen()
+    try:
+        with qtbot.waitSignal(instance.received, timeout=5000) as blocker:
+            assert SingleInstance(tmp_path / "data").hand_over_or_claim(["a.ics"]) is True
+        assert blocker.args == [["a.ics"]]
+    finally:
+        instance.close()
+    assert not os.path.exists(instance.socket_path)
+
+
+@unix_only
+def test_a_holder_that_never_answers_is_given_up(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = SingleInstance(tmp_path / "data")
+    assert holder.claim()
+    try:
+        started = time.monotonic()
+        with pytest.raises(SingleInstanceError, match="does not answer"):
+            SingleInstance(tmp_path / "data").hand_over_or_claim([LINK], wait_ms=300)
+        assert 0.25 < time.monotonic() - started < 3.0
+    finally:
+        holder.close()
+
+
+@unix_only
+def test_two_launches_at_once_make_one_window(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "followthrough", "--data-dir", str(tmp_path / "data")]
+    launches = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(2)
+    ]
+    try:
+        # Whichever took the lock first opens the window; the other hands over and exits 0.
+        deadline = time.monotonic() + 60
+        while all(launch.poll() is None for launch in launches):
+            assert time.monotonic() < deadline, "neither launch handed over"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        ended = [launch for launch in launches if launch.poll() is not None]
+        assert len(ended) == 1, "both launches ended"
+    finally:
+        for launch in launches:
+            if launch.poll() is None:
+                launch.terminate()
+        errors = [launch.communicate(timeout=30)[1] for launch in launches]
+    assert ended[0].returncode == 0, errors
+    assert "warning" not in "".join(errors), errors
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the module's imports on Linux")
+def test_the_module_does_not_load_qt_network_at_import() -> None:
+    code = (
+        "import sys\n"
+        "import followthrough.ui.single_instance as module\n"
+        "module.SingleInstance\n"
+        "print(sorted(name for name in sys.modules if name.startswith('PySide6.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "PySide6.QtCore" in result.stdout
+    assert "PySide6.QtNetwork" not in result.stdout, result.stdout

@@ -40,12 +40,21 @@ def run_gui(
     on the same data folder they are handed to it (or it is just brought forward) and this
     launch exits 0; else this launch opens the window, opens them in it, and receives later
     launches' items. With `exit_when_ready` (timing start-up) nothing is handed over.
+    Except on Windows the first launch takes the data folder's lock at once but listens for
+    later launches only after the window's first paint (Qt's network module loads then); a
+    later launch that finds the lock taken waits for that (single_instance.py).
     """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from followthrough.ui.first_paint import after_first_paint
     from followthrough.ui.main_window import MainWindow
-    from followthrough.ui.single_instance import ACTIVATE, SingleInstance, SingleInstanceError
+    from followthrough.ui.single_instance import (
+        ACTIVATE,
+        USE_QT_CLIENT,
+        SingleInstance,
+        SingleInstanceError,
+    )
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Followthrough")
@@ -69,15 +78,32 @@ def run_gui(
         # The running window works in another folder: resolve `invitation.ics` here.
         items = [absolute_item(item) for item in items]
     instance = SingleInstance(data_dir)
-    if not exit_when_ready and instance.try_hand_over(items or [ACTIVATE]):
-        return 0
-    try:
-        instance.listen()
-    except SingleInstanceError as error:
-        # Another launch got there first (two at once): hand over to it after all.
+    listen_later = False
+    if USE_QT_CLIENT:
         if not exit_when_ready and instance.try_hand_over(items or [ACTIVATE]):
             return 0
-        sys.stderr.write(f"followthrough: warning: {error}\n")
+        try:
+            instance.listen()
+        except SingleInstanceError as error:
+            # Another launch got there first (two at once): hand over to it after all.
+            if not exit_when_ready and instance.try_hand_over(items or [ACTIVATE]):
+                return 0
+            sys.stderr.write(f"followthrough: warning: {error}\n")
+    else:
+        # The data folder's lock now; the socket (and Qt's network module) once the window is
+        # painted. A launch that finds the lock taken hands over, waiting for a first launch
+        # that is still starting.
+        try:
+            if exit_when_ready:
+                if not instance.claim():
+                    raise SingleInstanceError(
+                        "Another Followthrough window is already open on this data folder."
+                    )
+            elif instance.hand_over_or_claim(items or [ACTIVATE]):
+                return 0
+            listen_later = True
+        except SingleInstanceError as error:
+            sys.stderr.write(f"followthrough: warning: {error}\n")
     try:
         store, warnings = open_store(data_dir)
     except StoreError as error:
@@ -118,14 +144,21 @@ def run_gui(
         router.set_target(window.open_request)
     if items:
         QTimer.singleShot(0, lambda: window.open_handed_over(items))
+    if listen_later:
+
+        def listen() -> None:
+            try:
+                instance.listen()
+            except SingleInstanceError as error:
+                sys.stderr.write(f"followthrough: warning: {error}\n")
+
+        after_first_paint(window, listen)
     if exit_when_ready:
 
         def ready() -> None:
             sys.stdout.write(f"{process_age_ms():.0f}\n")
             sys.stdout.flush()
             app.quit()
-
-        from followthrough.ui.first_paint import after_first_paint
 
         after_first_paint(window, ready)
     try:
