@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.store import Store
-from followthrough.ui.calendar_model import STEP_MIME, EventCache
+from followthrough.ui.calendar_model import STEP_MIME, AgendaModel, EventCache
 from followthrough.ui.calendar_view import (
     AGENDA,
     MONTH,
@@ -276,6 +276,37 @@ def test_agenda_lists_steps_and_enter_opens_one(qtbot: QtBot, cache: EventCache)
     with qtbot.waitSignal(widget.step_activated) as activated:
         QTest.keyClick(agenda.view, Qt.Key.Key_Return)
     assert activated.args == [event.id]
+
+
+def test_agenda_shows_times_and_statuses_whole(qtbot: QtBot, cache: EventCache) -> None:
+    """The time and status columns are wide enough for their text (in bold, as due steps show
+    it), past the event's indent and colour bar: never "…" where "09:00" should be."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    widget = _calendar(qtbot, cache)
+    widget.set_view(AGENDA)
+    view, model = widget.agenda_view.view, widget.agenda_view.model
+    checked = 0
+    for day_row in range(model.rowCount()):
+        day = model.index(day_row, 0)
+        for row in range(model.rowCount(day)):
+            for column in (AgendaModel.TIME, AgendaModel.STATUS):
+                index = model.index(row, column, day)
+                option = QStyleOptionViewItem()
+                view.initViewItemOption(option)
+                option.rect = view.visualRect(index)
+                view.itemDelegateForIndex(index).initStyleOption(option, index)
+                room = view.style().subElementRect(
+                    QStyle.SubElement.SE_ItemViewItemText, option, view
+                )
+                bold = option.font
+                bold.setBold(True)
+                assert room.width() >= QFontMetrics(bold).horizontalAdvance(option.text), (
+                    option.text
+                )
+                checked += 1
+    assert checked >= 4
 
 
 def test_agenda_says_when_nothing_is_planned(qtbot: QtBot, cache: EventCache) -> None:

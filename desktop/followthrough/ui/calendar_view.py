@@ -41,6 +41,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFocusEvent,
     QFont,
+    QFontMetrics,
     QFontMetricsF,
     QKeyEvent,
     QKeySequence,
@@ -70,6 +71,7 @@ from PySide6.QtWidgets import (
 
 from followthrough.core.model import local_datetime
 from followthrough.ui.calendar_model import (
+    INTERVIEW_KIND,
     OVERDUE_COLOUR,
     AgendaModel,
     CalendarEvent,
@@ -78,6 +80,7 @@ from followthrough.ui.calendar_model import (
     EventStatus,
     Roles,
     kind_colour,
+    kind_label,
     read_step_mime,
     step_mime,
 )
@@ -1269,10 +1272,24 @@ class AgendaView(QWidget):
         header.setSectionResizeMode(AgendaModel.DRAFT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(AgendaModel.STATUS, QHeaderView.ResizeMode.Interactive)
         # Widths from the font, not from every row: measuring rows costs a Python call each.
-        char = self.fontMetrics().averageCharWidth()
-        for column, chars in ((AgendaModel.TIME, 9), (AgendaModel.TITLE, 34),
-                              (AgendaModel.COMPANY, 16), (AgendaModel.STATUS, 12)):
+        metrics = self.fontMetrics()
+        char = metrics.averageCharWidth()
+        for column, chars in ((AgendaModel.TITLE, 34), (AgendaModel.COMPANY, 16)):
             header.resizeSection(column, char * chars)
+        # Time and status: their longest text whole, in bold as due steps show it; the time
+        # column also holds the event's indent and colour bar.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        wide = QFontMetrics(bold)
+        header.resizeSection(
+            AgendaModel.TIME,
+            self.view.indentation() + self.view.iconSize().width() + 4 * char
+            + wide.horizontalAdvance("00:00"),
+        )
+        labels = [status.label for status in EventStatus] + [kind_label(INTERVIEW_KIND)]
+        header.resizeSection(
+            AgendaModel.STATUS, max(wide.horizontalAdvance(text) for text in labels) + 3 * char
+        )
         self.empty = QLabel(self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
