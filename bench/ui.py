@@ -116,11 +116,8 @@ def child(data_dir: Path, runs: int) -> None:
     calendar.set_view(MONTH)
     calendar.set_date(START)
     # Switching is timed in a window that has settled: what it reads in the background after
-    # its first paint (the pipeline) is done.
-    deadline = time.perf_counter() + 60
-    while window.side_panel.pipeline_model.loading and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+    # its first paint (the pipeline, then every step ahead) is done.
+    window.side_panel.pipeline_model.wait()
     app.processEvents()
 
     class Paints(QObject):

@@ -23,6 +23,7 @@ from followthrough.ui.calendar_model import (
     PipelineState,
     Roles,
     TodayModel,
+    _PipelineTask,
     display_status,
     kind_colour,
     read_step_mime,
@@ -277,6 +278,40 @@ def test_a_large_pipeline_is_read_off_the_ui_thread(
     assert not model.loading
     offers = model.index(model.state_row(PipelineState.OFFER), 0)
     assert model.index(0, 0, offers).data() == "Globex"
+
+
+def test_every_step_is_read_ahead_off_the_ui_thread(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the pipeline, its thread reads every step for the calendar: a month not seen
+    yet then shows without reading steps on the UI thread, unless one changed since."""
+    for n in range(4):
+        add_interview(store, f"Company {n}", end=datetime(2026, 11, 2 + 7 * n, 15, tzinfo=PARIS))
+    monkeypatch.setattr(PipelineModel, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(_PipelineTask, "STEP_BATCH", 3)  # several batches
+    cache = make_cache(store)
+    model = PipelineModel(cache)
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.reload()
+    model.wait()
+    qtbot.wait(50)  # the batches' signals arrive
+    asked: list[list[str]] = []
+    original = store.stored_steps
+    store.stored_steps = lambda ids: asked.append(list(ids)) or original(ids)  # type: ignore[method-assign]
+    first = cache.events(date(2026, 10, 26), date(2027, 1, 31))
+    assert first and asked == []  # everything came from the thread
+    moved = next(e for e in first if e.is_step and e.status.open)
+    key = moved.id.split(".", 1)[1]
+    store.record(
+        moved.interview_id,
+        Activity(ActivityKind.MOVE, NOW, step=key, to=moved.start + timedelta(hours=1)),
+    )
+    cache.refresh()
+    again = cache.events(date(2026, 10, 26), date(2027, 1, 31))
+    # Only what changed since is read again (the moved step, perhaps its interview's others).
+    assert len(asked) == 1 and moved.id in asked[0]
+    assert set(asked[0]) <= {e.id for e in first if e.interview_id == moved.interview_id}
+    assert next(e for e in again if e.id == moved.id).start == moved.start + timedelta(hours=1)
 
 
 def test_the_window_reads_a_large_pipeline_once_it_is_painted(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import colorsys
 import contextlib
 import hashlib
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -336,32 +337,54 @@ class _PipelineSignals(QObject):
     # generation, (list[PipelineEntry], the list[StoredInterview] they came from) or the
     # error's text
     read = Signal(int, object)
+    steps = Signal(int, object)  # generation, a dict[str, StoredStep] of some steps
 
 
 class _PipelineTask(QRunnable):
-    """Read the pipeline through a connection of its own: a thousand interviews take a while."""
+    """Read the pipeline through a connection of its own: a thousand interviews take a while.
+
+    Then, a batch at a time until `stop` is set, every step, for the calendar to keep: once
+    they are in, a month not seen yet shows without reading the store.
+    """
+
+    STEP_BATCH = 500
 
     def __init__(self, store: Store, tz: ZoneInfo, generation: int,
-                 signals: _PipelineSignals) -> None:
+                 signals: _PipelineSignals, stop: threading.Event) -> None:
         super().__init__()
         self.folder, self.library = store.path.parent, store.library
-        self.tz, self.generation, self.signals = tz, generation, signals
+        self.tz, self.generation, self.signals, self.stop = tz, generation, signals, stop
 
     def run(self) -> None:
         try:
             store = Store.open(self.folder, self.library)
+        except Exception as error:  # reported to the model, which falls back to reading here
+            self._emit(self.signals.read, str(error))
+            return
+        try:
             try:
                 stored = store.stored_interviews()
-                result: object = (pipeline_entries(stored, store.step_index(), self.tz), stored)
-            finally:
-                store.close()
-        except Exception as error:  # reported to the model, which falls back to reading here
-            result = str(error)
+                rows = store.step_index()
+                result: object = (pipeline_entries(stored, rows, self.tz), stored)
+            except Exception as error:
+                self._emit(self.signals.read, str(error))
+                return
+            self._emit(self.signals.read, result)
+            ids = [row[0] for row in rows]
+            for start in range(0, len(ids), self.STEP_BATCH):
+                if self.stop.is_set():
+                    return
+                batch = store.stored_steps(ids[start : start + self.STEP_BATCH])
+                self._emit(self.signals.steps, batch)
+        except Exception:  # the steps are only read ahead: the calendar reads what it needs
+            return
+        finally:
+            store.close()
+
+    def _emit(self, signal: Any, value: object) -> None:
         # The window may have closed meanwhile: then nobody is waiting for this.
         with contextlib.suppress(RuntimeError):
-            self.signals.read.emit(self.generation, result)
-
-
+            signal.emit(self.generation, value)
 
 
 class EventCache:
@@ -463,6 +486,13 @@ class EventCache:
                 key = self._interview_key.get(iid, (stored.sequence, ""))
                 self._interviews[iid] = (key, stored)
         return {iid: self._interviews[iid][1] for iid in ids if iid in self._interviews}
+
+    def adopt_steps(self, stored: dict[str, StoredStep]) -> None:
+        """Keep steps read elsewhere (by the pipeline's thread); each is checked against its
+        SEQUENCE in the index when it is shown, and read again if it moved on."""
+        for sid, step in stored.items():
+            if sid not in self._steps:
+                self._steps[sid] = (step.sequence, step)
 
     def adopt_interviews(self, stored: Iterable[StoredInterview]) -> None:
         """Keep interviews read elsewhere (by the pipeline's thread) that are as the index
@@ -1210,6 +1240,8 @@ class PipelineModel(_TwoLevelModel):
         self._pool.setMaxThreadCount(1)
         self._signals = _PipelineSignals()  # no parent: it outlives a task still running
         self._signals.read.connect(self._read)
+        self._signals.steps.connect(self._steps_read)
+        self._stop = threading.Event()
         self.loading = False
         self._held = self._pending = False
 
@@ -1238,13 +1270,24 @@ class PipelineModel(_TwoLevelModel):
         self._fill(self.cache.pipeline())
 
     def _start_reading(self) -> None:
-        self._pool.start(
-            _PipelineTask(self.cache.store, self.cache.tz, self._generation, self._signals)
-        )
+        self._stop.set()  # a reading still on its way stops reading steps ahead
+        self._stop = threading.Event()
+        self._pool.start(_PipelineTask(
+            self.cache.store, self.cache.tz, self._generation, self._signals, self._stop
+        ))
 
     def wait(self) -> None:
-        """Until a reading off the UI thread is done (for tests and the end of the app)."""
+        """Until a reading off the UI thread is done (for tests and benchmarks)."""
         self._pool.waitForDone()
+
+    def stop(self) -> None:
+        """Stop reading steps ahead and wait for the thread (the end of the app)."""
+        self._stop.set()
+        self._pool.waitForDone()
+
+    def _steps_read(self, generation: int, steps: object) -> None:
+        if generation == self._generation and isinstance(steps, dict):
+            self.cache.adopt_steps(steps)
 
     def _read(self, generation: int, result: object) -> None:
         if generation != self._generation:

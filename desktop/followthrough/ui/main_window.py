@@ -759,7 +759,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self.exports.wait()  # an export half written is never left behind
         self.imports.wait()
-        self.side_panel.pipeline_model.wait()
+        self.side_panel.pipeline_model.stop()
         super().closeEvent(event)
 
     # -- links and files handed over by another launch ---------------------------------------
