@@ -117,7 +117,12 @@ def child(data_dir: Path, runs: int) -> None:
     calendar.set_date(START)
     # Switching is timed in a window that has settled: what it reads in the background after
     # its first paint (the pipeline, then every step ahead) is done.
-    window.side_panel.pipeline_model.wait()
+    pipeline = window.side_panel.pipeline_model
+    deadline = time.perf_counter() + 60
+    while pipeline.loading and time.perf_counter() < deadline:  # started after the first paint
+        app.processEvents()
+        time.sleep(0.01)
+    pipeline.wait()
     app.processEvents()
 
     class Paints(QObject):
