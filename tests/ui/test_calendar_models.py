@@ -300,6 +300,16 @@ def test_every_step_is_read_ahead_off_the_ui_thread(
     store.stored_steps = lambda ids: asked.append(list(ids)) or original(ids)  # type: ignore[method-assign]
     first = cache.events(date(2026, 10, 26), date(2027, 1, 31))
     assert first and asked == []  # everything came from the thread
+    assert model.read_ahead_done
+    reads: list[int] = []
+    monkeypatch.setattr(
+        Store, "stored_steps", lambda self, ids: reads.append(len(list(ids))) or {}
+    )
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.reload()  # after a change: the pipeline again, the steps not read ahead again
+    model.wait()
+    assert reads == []
+    monkeypatch.undo()
     moved = next(e for e in first if e.is_step and e.status.open)
     key = moved.id.split(".", 1)[1]
     store.record(

@@ -338,22 +338,25 @@ class _PipelineSignals(QObject):
     # error's text
     read = Signal(int, object)
     steps = Signal(int, object)  # generation, a dict[str, StoredStep] of some steps
+    ahead = Signal(int)  # generation: every step was read ahead
 
 
 class _PipelineTask(QRunnable):
     """Read the pipeline through a connection of its own: a thousand interviews take a while.
 
-    Then, a batch at a time until `stop` is set, every step, for the calendar to keep: once
-    they are in, a month not seen yet shows without reading the store.
+    Then, with `read_ahead`, a batch at a time until `stop` is set, every step, for the
+    calendar to keep: once they are in, a month not seen yet shows without reading the store
+    (later changes are read as they are shown, so this is done once, not at every reload).
     """
 
     STEP_BATCH = 500
 
     def __init__(self, store: Store, tz: ZoneInfo, generation: int,
-                 signals: _PipelineSignals, stop: threading.Event) -> None:
+                 signals: _PipelineSignals, stop: threading.Event, read_ahead: bool) -> None:
         super().__init__()
         self.folder, self.library = store.path.parent, store.library
         self.tz, self.generation, self.signals, self.stop = tz, generation, signals, stop
+        self.read_ahead = read_ahead
 
     def run(self) -> None:
         try:
@@ -370,12 +373,16 @@ class _PipelineTask(QRunnable):
                 self._emit(self.signals.read, str(error))
                 return
             self._emit(self.signals.read, result)
+            if not self.read_ahead:
+                return
             ids = [row[0] for row in rows]
             for start in range(0, len(ids), self.STEP_BATCH):
                 if self.stop.is_set():
                     return
                 batch = store.stored_steps(ids[start : start + self.STEP_BATCH])
                 self._emit(self.signals.steps, batch)
+            with contextlib.suppress(RuntimeError):
+                self.signals.ahead.emit(self.generation)
         except Exception:  # the steps are only read ahead: the calendar reads what it needs
             return
         finally:
@@ -1241,7 +1248,9 @@ class PipelineModel(_TwoLevelModel):
         self._signals = _PipelineSignals()  # no parent: it outlives a task still running
         self._signals.read.connect(self._read)
         self._signals.steps.connect(self._steps_read)
+        self._signals.ahead.connect(self._read_ahead)
         self._stop = threading.Event()
+        self.read_ahead_done = False
         self.loading = False
         self._held = self._pending = False
 
@@ -1273,7 +1282,8 @@ class PipelineModel(_TwoLevelModel):
         self._stop.set()  # a reading still on its way stops reading steps ahead
         self._stop = threading.Event()
         self._pool.start(_PipelineTask(
-            self.cache.store, self.cache.tz, self._generation, self._signals, self._stop
+            self.cache.store, self.cache.tz, self._generation, self._signals, self._stop,
+            read_ahead=not self.read_ahead_done,
         ))
 
     def wait(self) -> None:
@@ -1288,6 +1298,10 @@ class PipelineModel(_TwoLevelModel):
     def _steps_read(self, generation: int, steps: object) -> None:
         if generation == self._generation and isinstance(steps, dict):
             self.cache.adopt_steps(steps)
+
+    def _read_ahead(self, generation: int) -> None:
+        if generation == self._generation:
+            self.read_ahead_done = True
 
     def _read(self, generation: int, result: object) -> None:
         if generation != self._generation:
