@@ -829,6 +829,19 @@ class MessageEditor(QWidget):
         name = _FILE_NAME_UNSAFE.sub(" ", f"{self.step.title} - {self.interview.company}")
         return str(Path(folder) / f"{name.strip()[:100]}{suffix}")
 
+    def _ask_save_path(self, caption: str, suffix: str, file_filter: str) -> Path | None:
+        """A file to write, asked for in a save dialog (None if cancelled); it ends in
+        `suffix` even when the user typed a name without it."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, caption, self._default_file(suffix), file_filter
+        )
+        if not path:
+            return None
+        target = Path(path)
+        if target.suffix.lower() != suffix:
+            target = target.with_name(target.name + suffix)
+        return target
+
     def save_eml(self) -> None:
         """Save the message as an ``.eml`` draft (X-Unsent: 1) and open it in the mail program."""
         from followthrough.compose.eml import write_eml
@@ -838,17 +851,11 @@ class MessageEditor(QWidget):
         except ValidationError as error:
             self.show_error(str(error))
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Save the message as a draft"),
-            self._default_file(".eml"),
-            self.tr("Email drafts (*.eml)"),
+        target = self._ask_save_path(
+            self.tr("Save the message as a draft"), ".eml", self.tr("Email drafts (*.eml)")
         )
-        if not path:
+        if target is None:
             return
-        target = Path(path)
-        if target.suffix.lower() != ".eml":
-            target = target.with_name(target.name + ".eml")
         try:
             write_eml(target, message)
         except ValidationError as error:
@@ -1083,17 +1090,11 @@ class MessageEditor(QWidget):
         self.show_status(self.tr("Sent to the printer. Once it is posted, click Mark done."))
 
     def save_pdf(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Save the card as a PDF"),
-            self._default_file(".pdf"),
-            self.tr("PDF files (*.pdf)"),
+        target = self._ask_save_path(
+            self.tr("Save the card as a PDF"), ".pdf", self.tr("PDF files (*.pdf)")
         )
-        if not path:
+        if target is None:
             return
-        target = Path(path)
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
         try:
             write_card_pdf(target, self.body(), self.step.title)
         except (ValidationError, OSError) as error:
