@@ -837,14 +837,17 @@ class _TwoLevelModel(QAbstractItemModel):
             cell = self._cells[key] = {}
         return cell
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        cell = self._cell(index)
+    def _kept(self, cell: dict[int, Any], index: _Index, role: int) -> Any:
+        """The cell's value for `role`, worked out the first time it is asked for."""
         if role in cell:
             return cell[role]
         value = cell[role] = self._value(index, role)
         return value
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        return self._kept(self._cell(index), index, role)
 
     def multiData(self, index: _Index, roleDataSpan: Any) -> None:
         """All the roles a delegate asks for at once: one call per cell instead of one per role."""
@@ -854,11 +857,7 @@ class _TwoLevelModel(QAbstractItemModel):
             return
         cell = self._cell(index)
         for item in roleDataSpan:
-            role = item.role()
-            if role in cell:
-                value = cell[role]
-            else:
-                value = cell[role] = self._value(index, role)
+            value = self._kept(cell, index, item.role())
             if value is None:
                 item.clearData()
             else:
@@ -867,6 +866,24 @@ class _TwoLevelModel(QAbstractItemModel):
     def _members(self) -> list[list[Any]]:
         """Each group's items, in row order (subclasses)."""
         raise NotImplementedError
+
+    def _member_at(self, index: _Index) -> Any:
+        """The item an index points at (None for a group, or an index out of date)."""
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        members = self._members()
+        group = index.internalId() - 1
+        if not 0 <= group < len(members) or not 0 <= index.row() < len(members[group]):
+            return None
+        return members[group][index.row()]
+
+    def _index_where(self, found: Callable[[Any], bool], column: int = 0) -> QModelIndex:
+        """The index of the first item for which `found` is true (invalid if none)."""
+        for group, items in enumerate(self._members()):
+            for row, item in enumerate(items):
+                if found(item):
+                    return self.createIndex(row, column, group + 1)
+        return QModelIndex()
 
     # Views call these for every row they lay out (a thousand when a tree is expanded): each
     # asks the index as little as it can, since every question crosses into Qt.
@@ -986,21 +1003,11 @@ class _DayTreeModel(_TwoLevelModel):
         return self.index(row, 0) if row >= 0 else QModelIndex()
 
     def event_index(self, ident: str, column: int = 0) -> QModelIndex:
-        for day_row, events in enumerate(self._events):
-            for row, event in enumerate(events):
-                if event.id == ident:
-                    return self.createIndex(row, column, day_row + 1)
-        return QModelIndex()
+        return self._index_where(lambda event: event.id == ident, column)
 
     def event_at(self, index: _Index) -> CalendarEvent | None:
-        if not index.isValid() or index.internalId() == 0:
-            return None
-        day_row = index.internalId() - 1
-        if not 0 <= day_row < len(self._events) or not 0 <= index.row() < len(
-            self._events[day_row]
-        ):
-            return None
-        return self._events[day_row][index.row()]
+        event: CalendarEvent | None = self._member_at(index)
+        return event
 
     # -- QAbstractItemModel ---------------------------------------------------------------
     COLUMNS: tuple[str, ...] = ("Day",)
@@ -1360,21 +1367,15 @@ class PipelineModel(_TwoLevelModel):
         self.endResetModel()
 
     def entry_at(self, index: _Index) -> PipelineEntry | None:
-        if not index.isValid() or index.internalId() == 0:
-            return None
-        group = self._groups[index.internalId() - 1]
-        return group[index.row()] if 0 <= index.row() < len(group) else None
+        entry: PipelineEntry | None = self._member_at(index)
+        return entry
 
     def state_row(self, state: PipelineState) -> int:
         """The row of the group of `state`, -1 while it is filtered out."""
         return self._states.index(state) if state in self._states else -1
 
     def interview_index(self, interview_id: str) -> QModelIndex:
-        for group_row, group in enumerate(self._groups):
-            for row, entry in enumerate(group):
-                if entry.interview.id == interview_id:
-                    return self.createIndex(row, 0, group_row + 1)
-        return QModelIndex()
+        return self._index_where(lambda entry: entry.interview.id == interview_id)
 
     def _members(self) -> list[list[PipelineEntry]]:
         return self._groups
