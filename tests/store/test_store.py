@@ -609,3 +609,7 @@ def test_step_index_pages_newest_first_and_counts(store: Store) -> None:
     assert store.step_count(status="planned", low=middle) == len(
         [r for r in everything if r[5] >= middle and r[4] == "planned"]
     )
+    one = everything[0][1]
+    assert store.step_count(one, status="planned") == len(
+        [r for r in everything if r[1] == one and r[4] == "planned"]
+    ) > 0

@@ -381,10 +381,16 @@ class Store:
         ).fetchall()
 
     def step_count(
-        self, *, status: str | None = None, low: str | None = None, high: str | None = None
+        self,
+        interview_id: str | None = None,
+        *,
+        status: str | None = None,
+        low: str | None = None,
+        high: str | None = None,
     ) -> int:
-        """How many steps there are (of one status, starting from `low` and before `high`)."""
-        where, args = _step_filter(None, status, low, high)
+        """How many steps there are (of one interview, of one status, starting from `low` and
+        before `high`)."""
+        where, args = _step_filter(interview_id, status, low, high)
         (count,) = self.conn.execute(f"SELECT COUNT(*) FROM steps{where}", args).fetchone()
         return int(count)
 

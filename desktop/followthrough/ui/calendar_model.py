@@ -624,8 +624,11 @@ class EventCache:
     def state_of(self, interview_id: str) -> PipelineState:
         """Where one interview stands (as the pipeline groups it)."""
         stored = self.stored_interview(interview_id)
-        open_steps = len(self.store.step_index(interview_id, status=StepStatus.PLANNED.value))
-        return pipeline_state(stored.activities, open_steps)
+        return pipeline_state(stored.activities, self.open_steps(interview_id))
+
+    def open_steps(self, interview_id: str) -> int:
+        """How many of an interview's steps are still planned."""
+        return self.store.step_count(interview_id, status=StepStatus.PLANNED.value)
 
     def draft_line(self, event: CalendarEvent) -> str:
         """The first line of the step's drafted message (its subject when it has one)."""

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.core.model import Activity, ActivityKind, StepStatus, ValidationError
+from followthrough.core.model import Activity, ActivityKind, ValidationError
 from followthrough.store import Store, StoredInterview, StoreError
 from followthrough.ui.calendar_model import EventCache
 from followthrough.ui.calendar_view import CalendarWidget
@@ -539,18 +539,15 @@ class MainWindow(QMainWindow):
     def log_reply(self, interview_id: str) -> None:
         if not interview_id:
             return
-        before = self._open_steps(interview_id)
+        before = self.cache.open_steps(interview_id)
         if self._record(interview_id, Activity(ActivityKind.REPLY, self._now()),
                         self.tr("Reply logged.")):
-            cancelled = before - self._open_steps(interview_id)
+            cancelled = before - self.cache.open_steps(interview_id)
             if cancelled > 0:
                 self.statusBar().showMessage(
                     self.tr("Reply logged: {n} follow-ups no longer needed.").format(n=cancelled),
                     8000,
                 )
-
-    def _open_steps(self, interview_id: str) -> int:
-        return len(self.store.step_index(interview_id, status=StepStatus.PLANNED.value))
 
     def log_delay(self, interview_id: str) -> None:
         if not interview_id:
