@@ -304,14 +304,10 @@ def _emit(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _user_zone(store: Store) -> ZoneInfo:
-    return ZoneInfo(store.settings().timezone)
-
-
 def _moment(store: Store, text: str | None, what: str) -> datetime:
     if not text:
-        return datetime.now(UTC).astimezone(_user_zone(store)).replace(microsecond=0)
-    return parse_instant(text, _user_zone(store), what)
+        return datetime.now(UTC).astimezone(store.settings().zone).replace(microsecond=0)
+    return parse_instant(text, store.settings().zone, what)
 
 
 def _people(
@@ -418,7 +414,7 @@ def _plan_rows(store: Store, interview_id: str | None, include_all: bool) -> lis
     if interview_id:
         store.interview(interview_id)
     rows = [step_to_dict(s.step) for s in store.steps(interview_id)]
-    tz = _user_zone(store)
+    tz = store.settings().zone
     for row, stored in zip(rows, store.steps(interview_id), strict=True):
         row["start"] = stored.step.start.astimezone(tz).isoformat()
         row["end"] = stored.step.end.astimezone(tz).isoformat()
@@ -442,7 +438,7 @@ def _print_plan(rows: list[dict[str, Any]], tz: ZoneInfo) -> None:
 
 
 def _run(args: argparse.Namespace, store: Store) -> int:
-    tz = _user_zone(store)
+    tz = store.settings().zone
     if args.command == "interview":
         if args.action == "add":
             interview = store.add_interview(_interview_from_args(args, store))
@@ -559,7 +555,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
 
 
 def _run_ical(args: argparse.Namespace, store: Store) -> int:
-    from followthrough.ical.export import Exporter, Selection, write_atomically
+    from followthrough.files import write_atomically
+    from followthrough.ical.export import Exporter, Selection
     from followthrough.ical.ics_import import import_file
 
     if args.command == "import":

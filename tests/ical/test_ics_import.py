@@ -13,7 +13,8 @@ import pytest
 
 from followthrough.cli import main
 from followthrough.core.model import Channel, Interview
-from followthrough.ical.export import Exporter, write_atomically
+from followthrough.files import write_atomically
+from followthrough.ical.export import Exporter
 from followthrough.ical.ics_import import IcsImportError, import_file, read_ics
 from followthrough.store import Store
 
@@ -227,7 +228,7 @@ def test_export_date_range_keeps_only_events_inside(store: Store,
 
 def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                             ) -> None:
-    from followthrough.ical.export import ExportError
+    from followthrough.files import FileWriteError
 
     target = tmp_path / "plan.ics"
     target.write_bytes(b"the good old file")
@@ -236,7 +237,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(ExportError, match="No space left"):
+    with pytest.raises(FileWriteError, match="No space left"):
         write_atomically(target, b"new content")
     assert target.read_bytes() == b"the good old file"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.ics"]

@@ -26,7 +26,8 @@ from followthrough.core.model import (
     Outcome,
     Pace,
 )
-from followthrough.ical.export import Exporter, write_atomically
+from followthrough.files import write_atomically
+from followthrough.ical.export import Exporter
 from followthrough.ical.ics_import import import_file
 from followthrough.store import Store, open_store
 

@@ -194,10 +194,9 @@ def _squeezed(text: str) -> str:
 def write_eml(path: Path | str, message: EmailMessage) -> None:
     """Save `message` as an ``.eml`` file, replacing any file there in one step.
 
-    Raises ExportError (a ValidationError) with one sentence when the file cannot be written;
+    Raises FileWriteError (a ValidationError) with one sentence when the file cannot be written;
     a file already there is then left as it was.
     """
-    # Imported here: the iCalendar package is only needed once a file is written.
-    from followthrough.ical.export import write_atomically
+    from followthrough.files import write_atomically
 
     write_atomically(Path(path), message_bytes(message))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from followthrough.core.mailto import mailto_url
 from followthrough.core.model import (
     Interview,
     Interviewer,
@@ -373,6 +374,14 @@ class Draft:
     def as_text(self) -> str:
         """Subject and body as one text, as a calendar event's description shows it."""
         return f"Subject: {self.subject}\n\n{self.body}" if self.subject else self.body
+
+    @property
+    def mail_link(self) -> str:
+        """A ``mailto:`` link that opens this email in the user's mail program; "" when the
+        step is not an email or has no address yet."""
+        if self.channel is not StepChannel.EMAIL or not self.to_address:
+            return ""
+        return mailto_url(self.to_address, self.subject, self.body)
 
 
 def format_day(day: date) -> str:

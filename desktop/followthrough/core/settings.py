@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import time
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from followthrough.core.model import ValidationError, check_email, check_phone, check_text, zone
 
@@ -98,6 +99,11 @@ class Settings:
     smtp_username: str = ""
     # Minutes between automatic CalDAV syncs while the window is open (0: only on request).
     sync_interval: int = 15
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The user's time zone (validated when the setting was stored)."""
+        return ZoneInfo(self.timezone)
 
     @staticmethod
     def names() -> list[str]:

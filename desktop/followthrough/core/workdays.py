@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from followthrough.core.model import local_datetime
 from followthrough.core.settings import Settings
@@ -36,7 +35,7 @@ class WorkCalendar:
     def __init__(self, settings: Settings) -> None:
         self.country = settings.country
         self.subdivision = settings.subdivision
-        self.tz = ZoneInfo(settings.timezone)
+        self.tz = settings.zone
         self.work_start: time = settings.work_start
         self.work_end: time = settings.work_end
         self._workday: dict[date, bool] = {}

@@ -9,7 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from followthrough.core.model import Activity, ActivityKind, Interview, Interviewer
-from followthrough.ical.export import Exporter, write_atomically
+from followthrough.files import write_atomically
+from followthrough.ical.export import Exporter
 from followthrough.store import open_store
 
 

@@ -7,13 +7,10 @@ again (the feed server, the window's Export) costs little more than joining byte
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -38,10 +35,6 @@ FEED_LIMIT = 1_000_000  # Google Calendar stops reading subscribed feeds near 1 
 FEED_REFRESH = "PT1H"
 CANCELLED_KEPT = timedelta(days=14)  # how long a feed still shows a cancelled step
 FINISHED_KEPT = timedelta(days=60)  # how long a feed keeps an interview with nothing to do
-
-
-class ExportError(ValidationError):
-    """The file could not be written; nothing was replaced."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +119,7 @@ class Exporter:
     ) -> list[tuple[_Row, list[_Row]]]:
         """The interviews and steps a selection keeps, in time order, read from the index."""
         now = now or datetime.now(UTC)
-        tz = ZoneInfo(self.store.settings().timezone)
+        tz = self.store.settings().zone
         interviews = [
             _Row(iid, iid, (seq, updated), parse_utc(start))
             for iid, seq, updated, start in self.store.interview_index()
@@ -174,7 +167,7 @@ class Exporter:
     def _keyed_parts(self, chosen: list[tuple[_Row, list[_Row]]]) -> list[tuple[str, _Serialized]]:
         """Each chosen event's UID and bytes, in file order."""
         settings = self.store.settings()
-        tz = ZoneInfo(settings.timezone)
+        tz = settings.zone
 
         def fresh(uid: str, key: tuple[object, ...]) -> bool:
             cached = self._cache.get(uid)
@@ -309,29 +302,3 @@ def _assemble(parts: Iterable[_Serialized], *, method: str, name: str, tz: str) 
     chunks.extend(part.data for part in parts)
     chunks.append(closing)
     return b"".join(chunks)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the old file or the new, never half."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise ExportError(f"Cannot write {path}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ExportError(f"Cannot write {path}: {error.strerror}.") from None
-    if hasattr(os, "O_DIRECTORY"):
-        directory = os.open(folder, os.O_DIRECTORY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)

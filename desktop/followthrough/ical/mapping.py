@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Event, vCalAddress, vText
 
 from followthrough import __version__
-from followthrough.compose.mailto import mailto_url
 from followthrough.core.codec import (
     activity_from_dict,
     activity_to_dict,
@@ -59,7 +58,9 @@ class Draft(Protocol):
     def body(self) -> str: ...
 
     @property
-    def to_address(self) -> str: ...
+    def mail_link(self) -> str:
+        """A mailto: link to the message, "" when it is not an email or has no address."""
+        ...
 
 
 def interview_uid(interview_id: str) -> str:
@@ -166,10 +167,8 @@ def step_description(step: Step, uid: str, draft: Draft | None) -> str:
         if draft.subject:
             parts.append(f"Subject: {draft.subject}")
         parts.append(draft.body.strip())
-        if step.channel is StepChannel.EMAIL and draft.to_address:
-            parts.append(
-                "Open in your mail app: " + mailto_url(draft.to_address, draft.subject, draft.body)
-            )
+        if step.channel is StepChannel.EMAIL and draft.mail_link:
+            parts.append("Open in your mail app: " + draft.mail_link)
     parts.append(f"Open in Followthrough: {compose_link(uid)}")
     return "\n\n".join(p for p in parts if p)
 

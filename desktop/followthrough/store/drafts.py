@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from followthrough.core.cadence import decision_dates
 from followthrough.core.messages import Draft, TemplateLibrary, render
@@ -140,7 +139,7 @@ def finish_step(store: Store, step: Step, how: str, at: datetime | None = None) 
     Raises ValidationError when `at` (default now) is before the interview started.
     """
     interview = store.interview(step.interview_id)
-    when = at or datetime.now(ZoneInfo(store.settings().timezone)).replace(microsecond=0)
+    when = at or datetime.now(store.settings().zone).replace(microsecond=0)
     if when < interview.start:
         raise ValidationError("That time is before the interview started.")
     activity = Activity(ActivityKind.DONE, when, step=step.key, how=how)

@@ -7,9 +7,8 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from followthrough.store import Store, StoreError, open_store
+from followthrough.store import StoreError, open_store
 
 
 def process_age_ms() -> float:
@@ -178,7 +177,3 @@ def _set_window_icon(app: object) -> None:
     icon = resource_path("icons", "followthrough.svg")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))  # type: ignore[attr-defined]
-
-
-def user_zone(store: Store) -> ZoneInfo:
-    return ZoneInfo(store.settings().timezone)

@@ -435,7 +435,7 @@ class EventCache:
         Steps are read per range, each with its SEQUENCE, so only the interviews' index is
         read whole here (a thousand short rows); kept steps are checked on their next use.
         """
-        self._tz = ZoneInfo(self.store.settings().timezone)
+        self._tz = self.store.settings().zone
         self._step_count = self.store.step_count()
         self._interview_rows = self.store.interview_index()
         self._interview_starts = [row[3] for row in self._interview_rows]

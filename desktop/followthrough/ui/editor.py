@@ -625,7 +625,7 @@ class MessageEditor(QWidget):
         self.body_edit.setFocus()
 
     def _zone(self) -> ZoneInfo:
-        return ZoneInfo(self.store.settings().timezone)
+        return self.store.settings().zone
 
     def _update_header(self) -> None:
         step, interview, draft = self.step, self.interview, self.draft
@@ -795,7 +795,7 @@ class MessageEditor(QWidget):
 
     def open_in_mail_app(self) -> None:
         """Hand the message to the default mail program as a ``mailto:`` link."""
-        from followthrough.compose.mailto import mailto_url
+        from followthrough.core.mailto import mailto_url
 
         try:
             url = mailto_url(self.to_address_edit.text(), self.subject(), self.body())
@@ -1026,7 +1026,7 @@ class MessageEditor(QWidget):
         from followthrough.core.workdays import WorkCalendar
 
         settings = self.store.settings()
-        tz = ZoneInfo(settings.timezone)
+        tz = settings.zone
         now = datetime.now(tz).replace(microsecond=0)
         calendar = WorkCalendar(settings)
         planned = self.step.start.astimezone(tz)

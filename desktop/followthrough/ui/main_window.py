@@ -344,14 +344,13 @@ class MainWindow(QMainWindow):
         return self.cache.step_count
 
     def _load_list(self) -> None:
-        from followthrough.ui.app import user_zone
 
         if not self._list_stale:
             return
         self._list_stale = False
         interviews = self.store.interviews()
         steps = [s.step for s in self.store.steps()]
-        self.plan_model.set_plan(interviews, steps, user_zone(self.store))
+        self.plan_model.set_plan(interviews, steps, self.store.settings().zone)
         self.plan_view.resizeColumnToContents(0)
 
     def _view_changed(self, name: str) -> None:
@@ -688,7 +687,8 @@ class MainWindow(QMainWindow):
 
     def export_to(self, path: Path, *, feed: bool = False) -> _ExportSignals:
         """Write every interview and follow-up (or the feed) to `path`, off the UI thread."""
-        from followthrough.ical.export import Exporter, Selection, write_atomically
+        from followthrough.files import write_atomically
+        from followthrough.ical.export import Exporter, Selection
 
         signals = _ExportSignals(self)
         signals.finished.connect(self._export_finished)

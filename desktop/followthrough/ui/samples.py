@@ -6,7 +6,6 @@ No Qt: the store does the work, so the window and `make screenshots` share these
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from followthrough.core.model import (
     Activity,
@@ -28,7 +27,7 @@ def _ended(now: datetime, days_ago: int, hour: int) -> datetime:
 
 def add_sample_interview(store: Store, now: datetime | None = None) -> Interview:
     """One interview two days ago, with two interviewers, topics and a stated decision date."""
-    zone = ZoneInfo(store.settings().timezone)
+    zone = store.settings().zone
     now = (now or datetime.now(zone)).astimezone(zone)
     end = _ended(now, 2, 15)
     return store.add_interview(
@@ -54,7 +53,7 @@ def add_sample_interview(store: Store, now: datetime | None = None) -> Interview
 
 def add_sample_data(store: Store, now: datetime | None = None) -> None:
     """Interviews a user might have had this month: waiting, answered, an offer, one closed."""
-    zone = ZoneInfo(store.settings().timezone)
+    zone = store.settings().zone
     now = (now or datetime.now(zone)).astimezone(zone)
     acme = add_sample_interview(store, now)
     thanks_sent = _ended(now, 2, 17)

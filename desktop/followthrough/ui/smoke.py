@@ -152,7 +152,8 @@ def _with_store(smoke: SmokeTest, store: Store, warnings: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from followthrough.core.model import Interview, Interviewer
-    from followthrough.ical.export import Exporter, write_atomically
+    from followthrough.files import write_atomically
+    from followthrough.ical.export import Exporter
     from followthrough.ical.mapping import compose_link, interview_uid, step_uid
     from followthrough.ui.main_window import MainWindow
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 
-from followthrough.compose.mailto import mailto_url, split_addresses
+from followthrough.core.mailto import mailto_url, split_addresses
 
 # Everything a mailto URL may hold unencoded after our encoding: ASCII letters, digits,
 # the unreserved marks, the delimiters RFC 6068 allows, and "%" only as the start of an escape.
