@@ -7,6 +7,7 @@ end on Monday 2026-11-23.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import followthrough.store.db as db
+import followthrough.store.schema as schema
 from followthrough.core.model import (
     Activity,
     ActivityKind,
@@ -95,12 +97,12 @@ def starts(store: Store) -> dict[str, datetime]:
 def test_the_database_is_in_wal_mode_at_the_latest_schema(store: Store, data_dir: Path) -> None:
     assert store.path == data_dir / DB_NAME
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
     # A fresh connection sees the same, so it is a property of the file, not of our session.
     raw = sqlite3.connect(data_dir / DB_NAME)
     try:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
     finally:
         raw.close()
 
@@ -402,13 +404,13 @@ def test_deleting_an_interview_removes_its_activities_and_steps(store: Store) ->
 
 # -- migrations --------------------------------------------------------------------------------
 
-CURRENT = len(db.MIGRATIONS)
+CURRENT = len(schema.MIGRATIONS)
 
 
 def test_an_old_store_is_upgraded_in_place(data_dir: Path) -> None:
     """A store written before interviews had a SEQUENCE opens with every interview at 0."""
     library = open_at(data_dir).library
-    Store.open(data_dir / "old", library, migrations=db.MIGRATIONS[:1]).close()
+    Store.open(data_dir / "old", library, migrations=schema.MIGRATIONS[:1]).close()
     old = Store.open(data_dir / "old", library)
     try:
         assert old.conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT
@@ -430,7 +432,7 @@ def test_an_upgrade_backs_up_the_old_file_first(store: Store, data_dir: Path) ->
     def add_a_column(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE interviews ADD COLUMN archived INTEGER NOT NULL DEFAULT 0")
 
-    upgraded = Store.open(data_dir, library, migrations=(*db.MIGRATIONS, add_a_column))
+    upgraded = Store.open(data_dir, library, migrations=(*schema.MIGRATIONS, add_a_column))
     try:
         assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT + 1
         columns = [row[1] for row in upgraded.conn.execute("PRAGMA table_info(interviews)")]
@@ -452,7 +454,7 @@ def test_an_upgrade_backs_up_the_old_file_first(store: Store, data_dir: Path) ->
         copy.close()
 
     # Opening again at the same version makes no second backup.
-    again = Store.open(data_dir, library, migrations=(*db.MIGRATIONS, add_a_column))
+    again = Store.open(data_dir, library, migrations=(*schema.MIGRATIONS, add_a_column))
     again.close()
     assert len(list(data_dir.glob("*.bak"))) == 1
 
@@ -466,7 +468,7 @@ def test_a_failed_migration_leaves_the_old_schema(store: Store, data_dir: Path) 
         raise sqlite3.OperationalError("disk on fire")
 
     with pytest.raises(StoreError, match="disk on fire"):
-        Store.open(data_dir, library, migrations=(*db.MIGRATIONS, broken))
+        Store.open(data_dir, library, migrations=(*schema.MIGRATIONS, broken))
     raw = sqlite3.connect(data_dir / DB_NAME)
     try:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == CURRENT
@@ -479,7 +481,7 @@ def test_a_failed_migration_leaves_the_old_schema(store: Store, data_dir: Path) 
 def test_a_store_from_a_newer_version_is_refused(data_dir: Path) -> None:
     open_at(data_dir).close()
     raw = sqlite3.connect(data_dir / DB_NAME)
-    raw.execute(f"PRAGMA user_version = {len(db.MIGRATIONS) + 1}")
+    raw.execute(f"PRAGMA user_version = {len(schema.MIGRATIONS) + 1}")
     raw.close()
     with pytest.raises(StoreError, match="written by a newer Followthrough"):
         open_store(data_dir)
@@ -613,3 +615,78 @@ def test_step_index_pages_newest_first_and_counts(store: Store) -> None:
     assert store.step_count(one, status="planned") == len(
         [r for r in everything if r[1] == one and r[4] == "planned"]
     ) > 0
+
+
+# A store written by 0.1.0 at commit 8136800 (schema 3), whose feed, accounts, sync_items,
+# sync_state and drafts tables were created on first use outside the migrations: a sample
+# interview set, a feed token, a draft, one CalDAV account and one sync record.
+SCHEMA3_STORE = Path(__file__).parent / "data" / "schema3-2026-12-02.db"
+ADOPTED = ("feed", "accounts", "sync_items", "sync_state", "drafts")
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    """Each table's columns as PRAGMA table_info gives them (name, type, not null, default, pk)."""
+    names = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    )]
+    return {name: [tuple(row[1:]) for row in conn.execute(f"PRAGMA table_info({name})")]
+            for name in names}
+
+
+def test_a_store_from_0_1_0_is_adopted_into_one_schema_history(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copyfile(SCHEMA3_STORE, folder / DB_NAME)
+    before = sqlite3.connect(folder / DB_NAME)
+    try:
+        rows_before = {t: before.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                       for t in (*ADOPTED, "interviews", "steps", "activities", "settings")}
+    finally:
+        before.close()
+    assert all(rows_before[t] for t in ADOPTED)
+
+    store, _warnings = open_store(folder)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT
+        for table, rows in rows_before.items():
+            assert store.conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() == rows
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert store.settings().timezone == "Europe/London"
+        migrated = _tables(store.conn)
+    finally:
+        store.close()
+    backups = list(folder.glob(f"{DB_NAME}.schema3-*.bak"))
+    assert len(backups) == 1
+
+    fresh, _warnings = open_store(tmp_path / "fresh")
+    try:
+        assert _tables(fresh.conn) == migrated  # the same tables and columns either way
+    finally:
+        fresh.close()
+
+
+def test_a_new_store_has_every_table_from_its_first_opening(data_dir: Path) -> None:
+    store = open_at(data_dir)
+    try:
+        tables = set(_tables(store.conn))
+    finally:
+        store.close()
+    assert set(ADOPTED) <= tables
+
+
+def test_sync_items_made_before_the_three_way_merge_gain_their_base(data_dir: Path) -> None:
+    library = open_at(data_dir / "probe").library
+    old = Store.open(data_dir, library, migrations=schema.MIGRATIONS[:3])
+    old.conn.execute(
+        "CREATE TABLE sync_items (account TEXT NOT NULL, uid TEXT NOT NULL, href TEXT NOT NULL,"
+        " etag TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (account, uid))"
+    )
+    old.conn.execute("INSERT INTO sync_items VALUES ('Home', 'u@x', '/c/u.ics', '\"1\"', 'h')")
+    old.close()
+    store = Store.open(data_dir, library)
+    try:
+        row = store.conn.execute("SELECT uid, base FROM sync_items").fetchone()
+    finally:
+        store.close()
+    assert row == ("u@x", b"")

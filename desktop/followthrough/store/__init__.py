@@ -1,13 +1,12 @@
 """The local SQLite store (no Qt)."""
 
-from followthrough.store.db import (
+from followthrough.store.db import Store, open_store
+from followthrough.store.records import (
     DB_NAME,
-    Store,
     StoredInterview,
     StoredStep,
     StoreError,
     default_data_dir,
-    open_store,
     parse_utc,
     utc_text,
 )

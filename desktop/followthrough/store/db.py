@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,97 +37,16 @@ from followthrough.core.model import (
 from followthrough.core.playbooks import Playbook, PlaybookLibrary
 from followthrough.core.settings import Settings, system_timezone
 from followthrough.core.workdays import WorkCalendar
-
-DB_NAME = "followthrough.db"
-
-
-class StoreError(Exception):
-    """The store cannot be opened or written; the message says what to do."""
-
-
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def _v1(conn: sqlite3.Connection) -> None:
-    # Statement by statement: executescript() would commit the migration's transaction early.
-    for statement in (
-        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        """CREATE TABLE interviews (
-            id TEXT PRIMARY KEY,
-            data TEXT NOT NULL,
-            start_utc TEXT NOT NULL,
-            created TEXT NOT NULL,
-            updated TEXT NOT NULL
-        )""",
-        """CREATE TABLE activities (
-            id TEXT PRIMARY KEY,
-            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
-            data TEXT NOT NULL
-        )""",
-        "CREATE INDEX activities_by_interview ON activities (interview_id, seq)",
-        """CREATE TABLE steps (
-            id TEXT PRIMARY KEY,
-            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
-            start_utc TEXT NOT NULL,
-            status TEXT NOT NULL,
-            sequence INTEGER NOT NULL DEFAULT 0,
-            modified TEXT NOT NULL,
-            hash TEXT NOT NULL,
-            data TEXT NOT NULL
-        )""",
-        "CREATE INDEX steps_by_interview ON steps (interview_id)",
-        "CREATE INDEX steps_by_start ON steps (start_utc)",
-    ):
-        conn.execute(statement)
-
-
-def _v2(conn: sqlite3.Connection) -> None:
-    # The interview's event carries its history: calendars need a SEQUENCE that grows with it.
-    conn.execute("ALTER TABLE interviews ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0")
-
-
-def _v3(conn: sqlite3.Connection) -> None:
-    # The window's list of due steps and the reminders ask for the planned steps up to now.
-    conn.execute("CREATE INDEX steps_by_status ON steps (status, start_utc)")
-
-
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
-
-
-@dataclass(frozen=True)
-class StoredStep:
-    """A step with the bookkeeping calendars need: how often it changed, and when last."""
-
-    step: Step
-    sequence: int
-    modified: datetime
-
-
-@dataclass(frozen=True)
-class StoredInterview:
-    """An interview, what happened since, how often it changed and when."""
-
-    interview: Interview
-    activities: tuple[Activity, ...]
-    sequence: int
-    created: datetime
-    modified: datetime
-
-
-def default_data_dir() -> Path:
-    """FOLLOWTHROUGH_DATA_DIR, else the platform's user data folder."""
-    override = os.environ.get("FOLLOWTHROUGH_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("Followthrough", appauthor=False, roaming=True))
-
-
-def utc_text(moment: datetime) -> str:
-    """How the store writes an instant: UTC, to the second, e.g. 2026-11-23T14:00:00Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+from followthrough.store.records import (
+    DB_NAME,
+    StoredInterview,
+    StoredStep,
+    StoreError,
+    default_data_dir,
+    parse_utc,
+    utc_text,
+)
+from followthrough.store.schema import MIGRATIONS, Migration, migrate
 
 
 def _id_filter(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
@@ -158,11 +76,6 @@ def _step_filter(
             clauses.append(clause)
             args.append(value)
     return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), args
-
-
-def parse_utc(text: str) -> datetime:
-    """An instant as `utc_text` wrote it (fromisoformat: some fifty times faster than strptime)."""
-    return datetime.fromisoformat(text)
 
 
 def _now() -> datetime:
@@ -198,7 +111,7 @@ class Store:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=5000")
-            _migrate(conn, path, migrations)
+            migrate(conn, path, migrations)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"Cannot open the store {path}: {error}.") from None
         return cls(conn, path, library)
@@ -646,36 +559,6 @@ class Store:
         """Recompute every plan (after playbooks or holidays changed)."""
         with self.transaction() as conn:
             self._replan_all(conn)
-
-
-def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
-    """Bring the schema up to date, after a backup copy of any existing data."""
-    (version,) = conn.execute("PRAGMA user_version").fetchone()
-    target = len(migrations)
-    if version > target:
-        raise StoreError(
-            f"The store {path} was written by a newer Followthrough (schema {version}); "
-            "update the app to open it."
-        )
-    if version == target:
-        return
-    if version > 0:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup_path = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
-        backup = sqlite3.connect(backup_path)
-        try:
-            conn.backup(backup)
-        finally:
-            backup.close()
-    for number in range(version, target):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            migrations[number](conn)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
 
 def open_store(data_dir: Path | None = None) -> tuple[Store, list[str]]:

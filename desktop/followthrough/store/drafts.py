@@ -8,7 +8,6 @@ No Qt is imported here.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -28,13 +27,6 @@ __all__ = [
     "templates_for",
 ]
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS drafts (
-    step_id TEXT PRIMARY KEY REFERENCES steps(id) ON DELETE CASCADE,
-    subject TEXT NOT NULL,
-    body TEXT NOT NULL,
-    updated TEXT NOT NULL
-)"""
-
 LIMIT = 1_000_000  # characters of subject and body together; far beyond any real message
 
 
@@ -46,10 +38,6 @@ class SavedDraft(NamedTuple):
     updated: datetime
 
 
-def _ensure(conn: sqlite3.Connection) -> None:
-    conn.execute(_SCHEMA)
-
-
 def save_draft(store: Store, step_id: str, subject: str, body: str) -> SavedDraft:
     """Keep what the user wrote for `step_id`, replacing the previous draft, in one transaction.
 
@@ -59,7 +47,6 @@ def save_draft(store: Store, step_id: str, subject: str, body: str) -> SavedDraf
         raise ValidationError("The message is too long to be saved as a draft.")
     updated = datetime.now(UTC)
     with store.transaction() as conn:
-        _ensure(conn)
         if conn.execute("SELECT 1 FROM steps WHERE id = ?", (step_id,)).fetchone() is None:
             raise ValidationError(f"There is no step with id '{step_id}'.")
         conn.execute(
@@ -73,14 +60,9 @@ def save_draft(store: Store, step_id: str, subject: str, body: str) -> SavedDraf
 
 def load_draft(store: Store, step_id: str) -> SavedDraft | None:
     """The saved draft of `step_id`, or None when the user has not written one."""
-    try:
-        row = store.conn.execute(
-            "SELECT subject, body, updated FROM drafts WHERE step_id = ?", (step_id,)
-        ).fetchone()
-    except sqlite3.OperationalError as error:
-        if "no such table" in str(error):  # nothing was ever saved in this store
-            return None
-        raise
+    row = store.conn.execute(
+        "SELECT subject, body, updated FROM drafts WHERE step_id = ?", (step_id,)
+    ).fetchone()
     if row is None:
         return None
     return SavedDraft(row[0], row[1], datetime.fromisoformat(row[2]))
@@ -89,7 +71,6 @@ def load_draft(store: Store, step_id: str) -> SavedDraft | None:
 def discard_draft(store: Store, step_id: str) -> bool:
     """Forget the saved draft of `step_id`; False when there was none."""
     with store.transaction() as conn:
-        _ensure(conn)
         deleted = conn.execute("DELETE FROM drafts WHERE step_id = ?", (step_id,)).rowcount
     return bool(deleted)
 

@@ -1,0 +1,146 @@
+"""The store's schema: one history of numbered migrations, each run once in its own
+transaction after a backup copy of the data it changes.
+
+A migration is never edited once released: a change to the schema is a new migration at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from followthrough.store.records import StoreError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    # Statement by statement: executescript() would commit the migration's transaction early.
+    for statement in (
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE interviews (
+            id TEXT PRIMARY KEY,
+            data TEXT NOT NULL,
+            start_utc TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+        """CREATE TABLE activities (
+            id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX activities_by_interview ON activities (interview_id, seq)",
+        """CREATE TABLE steps (
+            id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            start_utc TEXT NOT NULL,
+            status TEXT NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            modified TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX steps_by_interview ON steps (interview_id)",
+        "CREATE INDEX steps_by_start ON steps (start_utc)",
+    ):
+        conn.execute(statement)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    # The interview's event carries its history: calendars need a SEQUENCE that grows with it.
+    conn.execute("ALTER TABLE interviews ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0")
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    # The window's list of due steps and the reminders ask for the planned steps up to now.
+    conn.execute("CREATE INDEX steps_by_status ON steps (status, start_utc)")
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    # Adopts the tables that versions up to 0.1.0 created on first use, outside this history
+    # (IF NOT EXISTS: a store may have any of them already, in exactly these shapes).
+    for statement in (
+        # The subscription feed's secret token (ical.feed).
+        "CREATE TABLE IF NOT EXISTS feed (token TEXT NOT NULL)",
+        # CalDAV accounts; their secrets are in the keyring under keyring_account (sync).
+        """CREATE TABLE IF NOT EXISTS accounts (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            url TEXT NOT NULL,
+            username TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            preset TEXT NOT NULL DEFAULT '',
+            calendar_url TEXT NOT NULL DEFAULT '',
+            calendar_name TEXT NOT NULL DEFAULT '',
+            trusted_fingerprint TEXT NOT NULL DEFAULT '',
+            keyring_account TEXT NOT NULL,
+            added TEXT NOT NULL
+        )""",
+        # What the last sync knows of each event on the server; `base` is the event as last
+        # synced, for three-way merges (sync).
+        """CREATE TABLE IF NOT EXISTS sync_items (
+            account TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            href TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            base BLOB NOT NULL DEFAULT x'',
+            PRIMARY KEY (account, uid)
+        )""",
+        # Each calendar's sync token and when it was last listed in full (sync).
+        """CREATE TABLE IF NOT EXISTS sync_state (
+            account TEXT NOT NULL,
+            calendar TEXT NOT NULL,
+            token TEXT NOT NULL,
+            full_at TEXT NOT NULL,
+            PRIMARY KEY (account, calendar)
+        )""",
+        # Messages the user is writing, one per step (store.drafts).
+        """CREATE TABLE IF NOT EXISTS drafts (
+            step_id TEXT PRIMARY KEY REFERENCES steps(id) ON DELETE CASCADE,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+    ):
+        conn.execute(statement)
+    # sync_items made before its three-way merge lacks `base` (added then by ALTER, as here).
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(sync_items)")}
+    if "base" not in columns:
+        conn.execute("ALTER TABLE sync_items ADD COLUMN base BLOB NOT NULL DEFAULT x''")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4)
+
+
+def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
+    """Bring the schema up to date, after a backup copy of any existing data."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    target = len(migrations)
+    if version > target:
+        raise StoreError(
+            f"The store {path} was written by a newer Followthrough (schema {version}); "
+            "update the app to open it."
+        )
+    if version == target:
+        return
+    if version > 0:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup_path = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
+        backup = sqlite3.connect(backup_path)
+        try:
+            conn.backup(backup)
+        finally:
+            backup.close()
+    for number in range(version, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migrations[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
