@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from followthrough.core.text import is_control, shown
 from followthrough.ical.mapping import COMPOSE_SCHEME, parse_uid
 
 MAX_LENGTH = 2000
@@ -23,10 +23,6 @@ SCHEME = COMPOSE_SCHEME.split(":", 1)[0]  # "followthrough"
 COMPOSE_ACTION = COMPOSE_SCHEME.split("://", 1)[1].strip("/")  # "compose"
 # A URL scheme has two or more characters; "C:" is a Windows drive, not a scheme.
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+):")
-# Characters that can hide what a link says (bidirectional overrides) or break a line.
-_HIDING = frozenset(
-    "\u2028\u2029\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
 
 
 class LinkError(ValueError):
@@ -58,18 +54,10 @@ class ImportRequest:
 Request = ComposeRequest | ImportRequest
 
 
-def _shown(text: str) -> str:
-    """The text for a message: short, and with nothing that could hide or break it."""
-    clean = "".join("?" if _is_control(c) else c for c in text)
-    return clean if len(clean) <= 80 else clean[:77] + "..."
-
-
-def _is_control(char: str) -> bool:
-    return char in _HIDING or unicodedata.category(char) in ("Cc", "Cs")
 
 
 def _check_text(text: str, what: str) -> None:
-    if any(_is_control(c) for c in text):
+    if any(is_control(c) for c in text):
         raise LinkError(f"{what} contains control characters, so it was not opened.")
 
 
@@ -108,16 +96,16 @@ def _split(text: str) -> SplitResult:
     try:
         return urlsplit(text)
     except ValueError:
-        raise LinkError(f"“{_shown(text)}” is not a well-formed link.") from None
+        raise LinkError(f"“{shown(text)}” is not a well-formed link.") from None
 
 
 def _compose_request(text: str) -> ComposeRequest:
     parts = _split(text)
     if not text[len(SCHEME) + 1 :].startswith("//"):
-        raise LinkError(f"“{_shown(text)}” is not a Followthrough link ({COMPOSE_SCHEME}...).")
+        raise LinkError(f"“{shown(text)}” is not a Followthrough link ({COMPOSE_SCHEME}...).")
     action = parts.netloc.lower()
     if action != COMPOSE_ACTION:
-        what = f"“{_shown(parts.netloc)}”" if parts.netloc else "nothing"
+        what = f"“{shown(parts.netloc)}”" if parts.netloc else "nothing"
         raise LinkError(
             f"This Followthrough link asks for {what}, which the app does not do; "
             f"it only opens follow-ups ({COMPOSE_SCHEME}...)."
@@ -138,10 +126,10 @@ def _compose_request(text: str) -> ComposeRequest:
         raise LinkError("This Followthrough link is not readable text (bad %-encoding).") from None
     _check_text(uid, "This Followthrough link")
     if uid != uid.strip() or "/" in uid or not uid.isascii():
-        raise LinkError(f"“{_shown(uid)}” is not a Followthrough follow-up.")
+        raise LinkError(f"“{shown(uid)}” is not a Followthrough follow-up.")
     parsed = parse_uid(uid)
     if parsed is None:
-        raise LinkError(f"“{_shown(uid)}” is not a Followthrough follow-up.")
+        raise LinkError(f"“{shown(uid)}” is not a Followthrough follow-up.")
     if not parsed[1]:
         raise LinkError(
             "This link points to an interview, not to one of its follow-ups, so there is no "
@@ -156,7 +144,7 @@ def _file_request(text: str) -> ImportRequest:
         raise LinkError("This file link carries extra parts (? or #), so it was not opened.")
     if parts.netloc.lower() not in ("", "localhost"):
         raise LinkError(
-            f"This file link points to another computer ({_shown(parts.netloc)}); "
+            f"This file link points to another computer ({shown(parts.netloc)}); "
             "copy the file here first."
         )
     try:
@@ -176,7 +164,7 @@ def _file_request(text: str) -> ImportRequest:
 def _import_request(text: str, path: Path) -> ImportRequest:
     if path.suffix.lower() != ".ics":
         raise LinkError(
-            f"“{_shown(text)}” is neither a Followthrough link nor an .ics file; "
+            f"“{shown(text)}” is neither a Followthrough link nor an .ics file; "
             "the app only opens those."
         )
     return ImportRequest(path)

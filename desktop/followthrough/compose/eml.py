@@ -43,7 +43,6 @@ _HEADER_FORBIDDEN_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Python's header parser decodes RFC 2047 encoded words ("=?utf-8?q?...?=") found in a value
 # we give it, and an encoded CR LF would then be written out as a real line break: text that
 # looks like one is refused, as nobody types one on purpose.
-_ENCODED_WORD_RE = re.compile(r"=\?.*\?=", re.DOTALL)
 _UNSAFE = (
     "The message's headers cannot be written safely; remove unusual characters from the "
     "names and the subject."
@@ -59,13 +58,14 @@ def _header_text(value: str, what: str, limit: int) -> str:
         raise ValidationError(
             f"The {what} contains a line break or another control character; remove it."
         )
-    if _ENCODED_WORD_RE.search(value):
+    if len(value) > limit:
+        raise ValidationError(f"The {what} is longer than {limit} characters.")
+    opening = value.find("=?")
+    if opening >= 0 and value.rfind("?=") >= opening + 2:
         raise ValidationError(
             f"The {what} contains text like '=?…?=', which mail programs read as encoded "
             "characters; remove it."
         )
-    if len(value) > limit:
-        raise ValidationError(f"The {what} is longer than {limit} characters.")
     _check_encodable(value, what)
     return value
 

@@ -24,6 +24,7 @@ _SEPARATORS = " \u00a0\u2009\u202f-\u2010\u2011\u2012\u2013.()/"
 # "… ext. 12", "… ext 12", "… x12", "… #12" at the end of the number.
 _EXTENSION_RE = re.compile(r"^(?P<number>.*?)\s*(?:ext\.?|extension|x|#)\s*(?P<ext>\d+)$", re.I)
 MIN_DIGITS = 3  # 112, 911: the shortest numbers that are dialled
+MAX_TEXT = 64  # characters, separators and extension included
 MAX_DIGITS = 20  # E.164 allows 15; a little room for national trunk and carrier prefixes
 
 
@@ -46,6 +47,8 @@ def tel_url(phone: str) -> str:
     text = _ascii_digits(unicodedata.normalize("NFKC", phone)).strip()
     if not text:
         raise ValidationError("There is no phone number to call.")
+    if len(text) > MAX_TEXT:  # before the pattern, which backtracks over long white space
+        raise ValidationError(f"The phone number is longer than {MAX_TEXT} characters.")
     match = _EXTENSION_RE.match(text)
     number, extension = (match.group("number"), match.group("ext")) if match else (text, "")
     number = number.strip()

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from followthrough.core.text import shown
+
 
 class ValidationError(ValueError):
     """Input the user can fix; the message is one sentence that says what is wrong."""
@@ -92,29 +94,34 @@ def check_text(
     return value
 
 
+MAX_EMAIL = 254  # RFC 5321's limit on an address
+
+
 def check_email(value: str) -> str:
     value = value.strip()
-    if value and not _EMAIL_RE.match(value):
-        raise ValidationError(f"'{value}' is not a valid email address.")
+    if value and (len(value) > MAX_EMAIL or not _EMAIL_RE.match(value)):
+        raise ValidationError(f"'{shown(value)}' is not a valid email address.")
     return value
 
 
 def check_phone(value: str) -> str:
     value = value.strip()
     if value and not _PHONE_RE.match(value):
-        raise ValidationError(f"'{value}' is not a valid phone number.")
+        raise ValidationError(f"'{shown(value)}' is not a valid phone number.")
     return value
 
 
 def zone(name: str) -> ZoneInfo:
     """The IANA time zone called `name`, or a ValidationError."""
     if not name or name != name.strip() or name.startswith("/") or ".." in name:
-        raise ValidationError(f"'{name}' is not a known IANA time zone (for example Europe/Paris).")
+        raise ValidationError(
+            f"'{shown(name)}' is not a known IANA time zone (for example Europe/Paris)."
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValidationError(
-            f"'{name}' is not a known IANA time zone (for example Europe/Paris)."
+            f"'{shown(name)}' is not a known IANA time zone (for example Europe/Paris)."
         ) from None
 
 
@@ -173,6 +180,7 @@ def parse_date(text: str, what: str) -> date:
     return day
 
 
+MAX_PERSON = 1000  # characters of "Name (Title) <email>": 200 + 200 + 254 and room to spare
 _ADDRESS_RE = re.compile(
     r"^\s*(?P<name>[^<>()]*?)\s*(?:\((?P<title>[^()<>]*)\)\s*)?(?:<(?P<email>[^<>]*)>)?\s*$"
 )
@@ -209,10 +217,11 @@ class Interviewer:
     @classmethod
     def parse(cls, spec: str, key: str = "p1") -> Interviewer:
         """Read 'Name', 'Name <email>' or 'Name (Title) <email>'."""
-        match = _ADDRESS_RE.match(spec)
+        # The pattern backtracks over long runs of white space: only ever a plausible length.
+        match = _ADDRESS_RE.match(spec) if len(spec) <= MAX_PERSON else None
         if not match or not match.group("name"):
             raise ValidationError(
-                f"'{spec}' is not an interviewer like \"Ana Diaz (CTO) <ana@example.com>\"."
+                f"'{shown(spec)}' is not an interviewer like \"Ana Diaz (CTO) <ana@example.com>\"."
             )
         return cls(
             name=match.group("name"),

@@ -23,6 +23,7 @@ from followthrough.core.model import (
     Step,
     ValidationError,
 )
+from followthrough.core.text import shown
 from followthrough.ical.mapping import (
     ImportedInterview,
     MappingError,
@@ -37,10 +38,26 @@ MAX_LINE = 100_000
 _CONTENT_LINE = re.compile(
     r'^[A-Za-z0-9-]+(?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)*:'
 )
-_MEETING_LINK = re.compile(
-    r"https://[^\s<>\"]*(?:zoom\.us|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|"
-    r"webex\.com|whereby\.com)[^\s<>\"]*",
-    re.IGNORECASE,
+# Video meetings an invitation may link to; a link is a https:// word naming one of them.
+MEETING_HOSTS = (
+    "zoom.us",
+    "teams.microsoft.com",
+    "teams.live.com",
+    "meet.google.com",
+    "webex.com",
+    "whereby.com",
+)
+_WORD = re.compile(r'[^\s<>"]+')  # one pass, no backtracking
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+MAX_TITLE = 256  # characters of a SUMMARY read for the company and the role
+_TITLE_PATTERNS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"interview for (?P<role>.+?) (?:at|with) (?P<company>.+)$",
+        r"interview (?:with|at) (?P<company>.+?)(?:\s+(?:for|-|–|:)\s+(?P<role>.+))?$",
+        r"^(?P<company>.+?) interview\b(?:\s*[-–:|]\s*(?P<role>.+))?",
+        r"^(?P<company>.+?)\s+[-–|:]\s+(?P<role>.+)$",
+    )
 )
 _INVITATION_METHODS = ("REQUEST", "PUBLISH", "")
 
@@ -196,7 +213,7 @@ def _zone_of(event: Event, user_tz: str) -> str:
         if candidate:
             try:
                 ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
                 continue
             return candidate
     return user_tz
@@ -219,14 +236,11 @@ def _person(address: object) -> Interviewer | None:
 
 def _company_and_role(summary: str, organizer: Interviewer | None) -> tuple[str, str]:
     """Guess the company and the role from a title like "Interview with Acme - Engineer"."""
-    patterns = (
-        r"interview for (?P<role>.+?) (?:at|with) (?P<company>.+)$",
-        r"interview (?:with|at) (?P<company>.+?)(?:\s+(?:for|-|–|:)\s+(?P<role>.+))?$",
-        r"^(?P<company>.+?) interview\b(?:\s*[-–:|]\s*(?P<role>.+))?",
-        r"^(?P<company>.+?)\s+[-–|:]\s+(?P<role>.+)$",
-    )
-    for pattern in patterns:
-        match = re.search(pattern, summary, re.IGNORECASE)
+    # The patterns backtrack (quadratic in the worst case): they only ever see a title's
+    # first MAX_TITLE characters, which no real title exceeds.
+    summary = summary[:MAX_TITLE]
+    for pattern in _TITLE_PATTERNS:
+        match = pattern.search(summary)
         if match and match.group("company").strip():
             role = (match.group("role") or "").strip() or summary
             return match.group("company").strip(), role
@@ -237,10 +251,25 @@ def _company_and_role(summary: str, organizer: Interviewer | None) -> tuple[str,
     return summary or "Unknown company", summary or "Interview"
 
 
+def meeting_link(text: str) -> str:
+    """The first video-meeting link (see MEETING_HOSTS) in `text`, or "".
+
+    A link is a word (a run of characters other than white space, <, > and ") from its first
+    "https://" on, when one of the hosts comes after it in the same word: linear in `text`.
+    """
+    for found in _WORD.finditer(text):
+        word = found.group(0)
+        lower = word.translate(_ASCII_LOWER)
+        start = lower.find("https://")
+        if start >= 0 and max(lower.rfind(host) for host in MEETING_HOSTS) >= start + 8:
+            return word[start:]
+    return ""
+
+
 def invitation(event: Event, method: str, user_tz: str) -> tuple[Interview | None, str]:
     """An interview from an employer's invitation, or (None, why it was skipped)."""
     summary = str(event.get("SUMMARY", "")).strip()
-    label = f"the event {summary or event.get('UID', '(no UID)')!r}"
+    label = f"the event {shown(summary or str(event.get('UID', '(no UID)')))!r}"
     if method not in _INVITATION_METHODS:
         return None, f"{label}: a {method} message is not an invitation"
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -268,9 +297,9 @@ def invitation(event: Event, method: str, user_tz: str) -> tuple[Interview | Non
         people = [Interviewer(name="Hiring team")]
     location = str(event.get("LOCATION", "")).strip()
     description = str(event.get("DESCRIPTION", ""))
-    link = _MEETING_LINK.search(" ".join([str(event.get("URL", "")), location, description]))
+    link = meeting_link(" ".join([str(event.get("URL", "")), location, description]))
     if link and not location:
-        location = link.group(0)
+        location = link
     channel = Channel.VIDEO if link else (Channel.IN_PERSON if location else Channel.PHONE)
     company, role = _company_and_role(summary, organizer)
     try:
