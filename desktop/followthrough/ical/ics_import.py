@@ -24,6 +24,7 @@ from followthrough.core.model import (
     ValidationError,
 )
 from followthrough.core.text import shown
+from followthrough.files import FileReadError, read_capped
 from followthrough.ical.mapping import (
     ImportedInterview,
     MappingError,
@@ -189,18 +190,11 @@ def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
 
 
 def read_ics_file(path: Path, user_tz: str) -> IcsContent:
-    label = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IcsImportError(
-                f"{label} is {size / 1_048_576:.0f} MB; an iCalendar file to import must be "
-                f"under {MAX_BYTES // 1_048_576} MB."
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise IcsImportError(f"{label} cannot be read: {error.strerror}.") from None
-    return read_ics(data, label, user_tz)
+        data = read_capped(path, MAX_BYTES, "an iCalendar file to import")
+    except FileReadError as error:
+        raise IcsImportError(str(error)) from None
+    return read_ics(data, str(path), user_tz)
 
 
 def _zone_of(event: Event, user_tz: str) -> str:
