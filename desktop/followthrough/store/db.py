@@ -38,11 +38,15 @@ from followthrough.core.playbooks import Playbook, PlaybookLibrary
 from followthrough.core.settings import Settings, system_timezone
 from followthrough.core.workdays import WorkCalendar
 from followthrough.store.records import (
+    BUSY_MESSAGE,
+    BUSY_WAIT,
     DB_NAME,
+    StoreBusy,
     StoredInterview,
     StoredStep,
     StoreError,
     default_data_dir,
+    make_private,
     parse_utc,
     utc_text,
 )
@@ -99,18 +103,22 @@ class Store:
     ) -> Store:
         """Open (creating or upgrading) the store in `data_dir`."""
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(
                 f"Cannot create the data folder {data_dir}: {error.strerror}."
             ) from None
         path = data_dir / DB_NAME
+        make_private(data_dir, path)
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                path, timeout=BUSY_WAIT, isolation_level=None, check_same_thread=False
+            )
+            # The wait comes first: switching to WAL needs a lock another process may hold.
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=5000")
             migrate(conn, path, migrations)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"Cannot open the store {path}: {error}.") from None
@@ -121,8 +129,17 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One user action: all of it is written, or none of it."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One user action: all of it is written, or none of it.
+
+        Waits up to BUSY_WAIT seconds while another process (a second window, a command, a
+        sync) is saving; after that, StoreBusy says so in one sentence and nothing is written.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreBusy(BUSY_MESSAGE) from None
+            raise
         try:
             yield self.conn
         except BaseException:

@@ -1,9 +1,11 @@
-"""What the store hands out and how it writes instants: the records, the store's error, and
-the data folder's place. Imported by every module of the store, so it imports none of them."""
+"""What the store hands out and how it writes instants: the records, the store's errors, and
+the data folder's place and privacy. Imported by every module of the store, so it imports none
+of them."""
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +17,19 @@ DB_NAME = "followthrough.db"
 
 class StoreError(Exception):
     """The store cannot be opened or written; the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another process kept the store busy for longer than BUSY_WAIT; nothing was written."""
+
+
+# Seconds a change waits for another process's to be saved. Changes are short (an import's
+# longest is about a second per thousand events), so a longer wait means something is stuck.
+BUSY_WAIT = 8.0
+BUSY_MESSAGE = (
+    "Another Followthrough (a window, a command or a sync) is saving to the same data; "
+    "nothing was changed: try again in a moment."
+)
 
 
 @dataclass(frozen=True)
@@ -55,3 +70,27 @@ def utc_text(moment: datetime) -> str:
 def parse_utc(text: str) -> datetime:
     """An instant as `utc_text` wrote it (fromisoformat: some fifty times faster than strptime)."""
     return datetime.fromisoformat(text)
+
+
+def make_private(data_dir: Path, path: Path) -> None:
+    """Only the user may read the data folder and the database: they hold contacts, notes and
+    the feed's secret token. Tightens what an earlier version left open (POSIX only)."""
+    if os.name != "posix":
+        return
+    try:
+        if not path.exists():  # SQLite gives its -wal and -shm files the database's mode
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        for item, private in (
+            (data_dir, 0o700),
+            (path, 0o600),
+            (path.with_name(path.name + "-wal"), 0o600),
+            (path.with_name(path.name + "-shm"), 0o600),
+        ):
+            if not item.exists():
+                continue
+            info = item.stat()
+            mode = stat.S_IMODE(info.st_mode)
+            if info.st_uid == os.getuid() and mode & ~private:
+                item.chmod(mode & private)
+    except OSError:
+        return  # a file system without permissions (a FAT stick): nothing to tighten

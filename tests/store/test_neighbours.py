@@ -1,0 +1,154 @@
+"""Several processes on one data folder, and other users of the computer.
+
+Commands, windows and syncs may save at the same moment: each waits for the other's short
+transaction, and a wait that runs out is one sentence with nothing changed. The folder and the
+database are the user's alone.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar, Event
+
+import followthrough.store.db as db
+from followthrough.core.model import Interview, Interviewer
+from followthrough.store import DB_NAME, open_store
+from followthrough.store.records import BUSY_MESSAGE, StoreBusy
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+WRITERS = 20
+INVITATIONS = 2000
+
+
+def _interview(company: str) -> Interview:
+    start = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    return Interview(
+        id="", company=company, role="Engineer",
+        interviewers=(Interviewer(name="Ana Diaz", email="ana@acme.example"),),
+        start=start, end=start + timedelta(hours=1), tz="Africa/Johannesburg",
+    )
+
+
+def _invitations(path: Path, count: int) -> None:
+    calendar = Calendar()
+    calendar.add("PRODID", "-//Test//Invitations//EN")
+    calendar.add("VERSION", "2.0")
+    calendar.add("METHOD", "REQUEST")
+    for i in range(count):
+        event = Event()
+        event.add("UID", f"invitation-{i}@example.com")
+        event.add("SUMMARY", f"Interview with Company{i} - Engineer")
+        start = datetime(2026, 11, 2, 9, tzinfo=UTC) + timedelta(hours=i)
+        event.add("DTSTART", start)
+        event.add("DTEND", start + timedelta(hours=1))
+        event.add("ORGANIZER", f"mailto:hr@company{i}.example", parameters={"CN": "Hiring"})
+        calendar.add_component(event)
+    path.write_bytes(calendar.to_ical())
+
+
+def _command(data_dir: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "FOLLOWTHROUGH_DATA_DIR": str(data_dir)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "followthrough", *args], env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def test_twenty_writers_and_an_import_all_succeed(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    store, _ = open_store(data_dir)
+    try:
+        store.set_setting("timezone", "Africa/Johannesburg")
+        ids = [store.add_interview(_interview(f"Company {n}")).id for n in range(WRITERS)]
+        first_steps = [store.steps(i)[0].step.id for i in ids]
+    finally:
+        store.close()
+    invitations = tmp_path / "many.ics"
+    _invitations(invitations, INVITATIONS)
+
+    importer = _command(data_dir, "import", str(invitations))
+    writers = [_command(data_dir, "step", "done", step, "--how", "email") for step in first_steps]
+    for process in [importer, *writers]:
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0 and "Traceback" not in err, err
+
+    store, _ = open_store(data_dir)
+    try:
+        assert all(store.step(step).step.status.value == "done" for step in first_steps)
+        assert len(store.interviews()) == WRITERS + INVITATIONS
+    finally:
+        store.close()
+
+
+def test_a_wait_that_runs_out_is_one_sentence_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "BUSY_WAIT", 0.2)
+    store, _ = open_store(tmp_path)
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process in the middle of saving
+        with pytest.raises(StoreBusy) as caught:
+            store.add_interview(_interview("Acme"))
+        assert str(caught.value) == BUSY_MESSAGE
+        holder.execute("ROLLBACK")
+        assert store.interviews() == []
+        store.add_interview(_interview("Acme"))  # and once it is done, saving works again
+        assert len(store.interviews()) == 1
+    finally:
+        holder.close()
+        store.close()
+
+
+def test_the_command_line_says_the_sentence(tmp_path: Path) -> None:
+    open_store(tmp_path)[0].close()
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    env = {**os.environ, "FOLLOWTHROUGH_DATA_DIR": str(tmp_path)}
+    script = (
+        "import followthrough.store.db as db, sys\n"
+        "db.BUSY_WAIT = 0.2\n"
+        "from followthrough.cli import main\n"
+        "sys.exit(main(['config', 'set', 'timezone', 'Europe/Paris']))\n"
+    )
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                                text=True, timeout=60, check=False)
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr == f"followthrough: {BUSY_MESSAGE}\n"
+
+
+@posix_only
+def test_the_data_is_the_users_alone(tmp_path: Path) -> None:
+    data_dir = tmp_path / "new"
+    store, _ = open_store(data_dir)
+    try:
+        store.add_interview(_interview("Acme"))
+        files = [p for p in data_dir.iterdir() if p.name.startswith(DB_NAME)]
+        assert {p.name for p in files} >= {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    finally:
+        store.close()
+
+
+@posix_only
+def test_an_open_folder_from_an_earlier_version_is_tightened(tmp_path: Path) -> None:
+    data_dir = tmp_path / "old"
+    open_store(data_dir)[0].close()
+    data_dir.chmod(0o755)
+    (data_dir / DB_NAME).chmod(0o644)
+    open_store(data_dir)[0].close()
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / DB_NAME).stat().st_mode) == 0o600
