@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from followthrough.core.model import (
     Activity,
@@ -25,6 +25,7 @@ from followthrough.core.model import (
 )
 from followthrough.core.text import shown
 from followthrough.files import FileReadError, read_capped
+from followthrough.ical.bounds import UnboundedCalendar, check_bounded, parse
 from followthrough.ical.mapping import (
     ImportedInterview,
     MappingError,
@@ -154,13 +155,18 @@ def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
     """Parse and sort a file's events; raises IcsImportError for anything we cannot trust."""
     text = check_ics(data, label)
     try:
-        calendars = Calendar.from_ical(text, multiple=True)
+        calendars = parse(text)
     except ValueError as error:
         raise IcsImportError(f"{label}: the file cannot be read as iCalendar ({error}).") from None
     content = IcsContent()
     events: list[Event] = []
     methods: dict[int, str] = {}  # id(event) -> the METHOD of the calendar it came in
     for cal in calendars:
+        try:
+            check_bounded(cal)
+        except UnboundedCalendar as error:
+            line = _line_of(text, f"TZID:{error.tzid}") if error.tzid else 1
+            raise IcsImportError(f"{label}, line {line}: {error}") from None
         method = str(cal.get("METHOD", "")).upper()
         for component in cal.subcomponents:
             if component.name == "VTIMEZONE":
