@@ -38,7 +38,9 @@ import keyring
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.ical.export import Exporter
 from followthrough.store import Store
-from followthrough.sync.accounts import Account, add_account, calendar_for, use_calendar
+from followthrough.sync.accounts import Account
+from followthrough.sync.calendars import calendar_for, use_calendar
+from followthrough.sync.connection import add_account
 from followthrough.sync.engine import sync
 from plan import arguments, bench_store, fill
 

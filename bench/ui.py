@@ -108,7 +108,7 @@ def child(data_dir: Path, runs: int) -> None:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from followthrough.store import open_store
-    from followthrough.ui.calendar_view import AGENDA, MONTH, WEEK
+    from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK
     from followthrough.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])

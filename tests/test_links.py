@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.cli import split_open_items
+from followthrough.cli.entry import split_open_items
 from followthrough.ical.mapping import compose_link, step_uid
 from followthrough.links import (
     MAX_LENGTH,

@@ -714,7 +714,7 @@ def test_the_data_folder_option_expands_the_home_folder(
 
 
 def test_help_lists_the_commands_and_window_options_need_no_command_parsers(run: Run) -> None:
-    from followthrough.cli import _names_a_command
+    from followthrough.cli.entry import _names_a_command
 
     shown = run("--help")
     assert shown.code == 0

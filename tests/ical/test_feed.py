@@ -33,18 +33,14 @@ import keyring.backends.fail
 import pytest
 from icalendar import Calendar
 
-import followthrough.ical.feed as feed
+import followthrough.ical.feed.server as feed
 from followthrough.cli import main
 from followthrough.core.model import Activity, ActivityKind, Interview, Interviewer
 from followthrough.ical.export import Exporter
-from followthrough.ical.feed import (
-    WEBDAV_SERVICE,
-    FeedError,
-    FeedServer,
-    WebDavTarget,
-    is_loopback,
-    publish_command,
-)
+from followthrough.ical.feed.content import FeedError
+from followthrough.ical.feed.hosts import is_loopback
+from followthrough.ical.feed.server import FeedServer
+from followthrough.ical.feed.webdav import WEBDAV_SERVICE, WebDavTarget, publish_command
 from followthrough.store import Store, open_store
 
 JHB = ZoneInfo("Africa/Johannesburg")

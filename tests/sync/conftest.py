@@ -286,7 +286,8 @@ def caldav_account(
     radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
 ) -> Account:
     """An account "radicale" of a new Radicale user, syncing with a new, empty calendar."""
-    from followthrough.sync.accounts import add_account, use_calendar
+    from followthrough.sync.calendars import use_calendar
+    from followthrough.sync.connection import add_account
 
     user, password = radicale.new_user()
     add_account(store, Account("radicale", radicale.url, user), password, timeout=5)

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from followthrough.core.model import Interview, Interviewer
 from followthrough.store import Store
-from followthrough.sync.accounts import Account, calendar_for
+from followthrough.sync.accounts import Account
+from followthrough.sync.calendars import calendar_for
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar

@@ -19,20 +19,18 @@ import pytest
 
 from followthrough import cli
 from followthrough.store import Store, open_store
-from followthrough.sync import accounts
+from followthrough.sync import calendars, connection, presets, trust
 from followthrough.sync.accounts import (
     SERVICE,
     Account,
-    AccountError,
     BearerToken,
-    add_account,
-    client_for,
-    discover_calendars,
     list_accounts,
     new_account,
     remove_account,
-    use_calendar,
 )
+from followthrough.sync.calendars import discover_calendars, use_calendar
+from followthrough.sync.connection import add_account, client_for
+from followthrough.sync.errors import AccountError
 
 if TYPE_CHECKING:
     from conftest import MemoryKeyring, RadicaleServer
@@ -292,7 +290,7 @@ def test_calendars_are_discovered_created_and_chosen(
     with pytest.raises(AccountError, match="has no calendar '/nowhere/'"):
         use_calendar(store, "home", path="/nowhere/", timeout=TIMEOUT)
 
-    calendar = accounts.calendar_for(store, "home", timeout=TIMEOUT)
+    calendar = calendars.calendar_for(store, "home", timeout=TIMEOUT)
     try:
         assert calendar.get_display_name() == "Interview follow-ups"
     finally:
@@ -302,7 +300,7 @@ def test_calendars_are_discovered_created_and_chosen(
 def test_the_sync_tests_start_from_an_account_with_an_empty_calendar(
     caldav_account: Account, store: Store
 ) -> None:
-    calendar = accounts.calendar_for(store, caldav_account, timeout=TIMEOUT)
+    calendar = calendars.calendar_for(store, caldav_account, timeout=TIMEOUT)
     try:
         assert calendar.get_display_name() == "Interview follow-ups"
         assert calendar.get_events() == []
@@ -343,7 +341,7 @@ def test_a_missing_keyring_secret_is_explained(
     with pytest.raises(AccountError, match="No password of the account home is in the system"):
         client_for(store, "home")
     with pytest.raises(AccountError, match="has no calendar yet"):
-        accounts.calendar_for(store, "home")
+        calendars.calendar_for(store, "home")
 
 
 # -- TLS -------------------------------------------------------------------------------------
@@ -358,7 +356,7 @@ def test_a_self_signed_server_needs_its_fingerprint_trusted(
         add_account(store, account_on(server), server.password, timeout=TIMEOUT)
     message = str(caught.value)
     assert "could not be verified (self-signed certificate)" in message
-    assert accounts.show_fingerprint(fingerprint) in message
+    assert trust.show_fingerprint(fingerprint) in message
     assert f"--trust-fingerprint {fingerprint}." in message
     nothing_stored(store, memory_keyring)
 
@@ -369,7 +367,7 @@ def test_a_self_signed_server_needs_its_fingerprint_trusted(
     nothing_stored(store, memory_keyring)
 
     trusted = Account(
-        "home", server.url, server.user, trusted_fingerprint=accounts.show_fingerprint(fingerprint)
+        "home", server.url, server.user, trusted_fingerprint=trust.show_fingerprint(fingerprint)
     )
     added = add_account(store, trusted, server.password, timeout=TIMEOUT)
     assert added.trusted_fingerprint == fingerprint
@@ -414,14 +412,14 @@ def test_presets_fill_in_the_address(
 ) -> None:
     account = new_account("a", username=user, url=url, preset_id=preset)
     assert (account.url, account.auth, account.preset) == (expected, auth, preset)
-    assert accounts.PRESETS[preset].note
+    assert presets.PRESETS[preset].note
 
 
-@pytest.mark.parametrize("preset", sorted(accounts.PRESETS))
+@pytest.mark.parametrize("preset", sorted(presets.PRESETS))
 def test_each_preset_makes_a_client(preset: str) -> None:
     """caldav knows each preset's compatibility profile (connect sends nothing)."""
     account = Account("a", "https://dav.example.org/", "ann", preset=preset).validated()
-    client = accounts.connect(account, "secret", timeout=TIMEOUT)
+    client = connection.connect(account, "secret", timeout=TIMEOUT)
     try:
         assert client.ssl_verify_cert is True
         assert client.auth is not None  # credentials go with the first request
@@ -458,10 +456,10 @@ def test_account_details_are_checked(kwargs: dict[str, str], expected: str) -> N
 
 def test_fingerprints_are_read_in_the_usual_spellings() -> None:
     hexa = "c4021a007d9a317040d084811fc74a6f1f1d65c0ef29b164173340b36f6d44ac"
-    shown = accounts.show_fingerprint(hexa)
+    shown = trust.show_fingerprint(hexa)
     assert shown.startswith("C4:02:1A:")
     for spelling in (hexa, hexa.upper(), shown, f"SHA256:{shown}", f"sha256 Fingerprint={shown}"):
-        assert accounts.normalize_fingerprint(spelling) == hexa
+        assert trust.normalize_fingerprint(spelling) == hexa
 
 
 def test_a_bearer_token_keeps_room_for_a_refresh(
@@ -469,7 +467,7 @@ def test_a_bearer_token_keeps_room_for_a_refresh(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    monkeypatch.setattr(accounts, "verify", lambda client, account: None)  # no Google here
+    monkeypatch.setattr(connection, "verify", lambda client, account: None)  # no Google here
     account = new_account("g", username="ann@gmail.com", preset_id="google")
     expired = BearerToken("old", refresh_token="r1", expires_at=datetime.now(UTC) - timedelta(1))
     add_account(store, account, expired)

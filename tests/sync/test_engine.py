@@ -15,15 +15,10 @@ from followthrough.ical.export import Exporter
 from followthrough.ical.mapping import interview_uid
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
-from followthrough.sync.engine import (
-    SyncItem,
-    _record,
-    bases,
-    content_key,
-    ensure_table,
-    push,
-    sync_items,
-)
+from followthrough.sync.events import content_key
+from followthrough.sync.push import push
+from followthrough.sync.records import SyncItem, bases, ensure_table, sync_items
+from followthrough.sync.records import record as _record
 
 if TYPE_CHECKING:
     pass
@@ -172,7 +167,7 @@ def test_changed_on_server_is_a_conflict_not_overwritten(
 def test_another_calendar_gets_every_event(
     store: Store, caldav_account: Account, two: list[Interview]
 ) -> None:
-    from followthrough.sync.accounts import use_calendar
+    from followthrough.sync.calendars import use_calendar
 
     first = push(store, caldav_account, timeout=5)
     other = use_calendar(store, caldav_account.name, create="Elsewhere", timeout=5).account

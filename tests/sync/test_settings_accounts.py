@@ -8,7 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.store import Store
 from followthrough.sync.accounts import list_accounts
-from followthrough.ui.settings_dialog import NewAccount, SettingsDialog
+from followthrough.ui.settings.account_form import NewAccount
+from followthrough.ui.settings.dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from conftest import MemoryKeyring, RadicaleServer

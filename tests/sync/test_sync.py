@@ -21,16 +21,13 @@ from followthrough.core.model import (
 from followthrough.ical.export import Exporter
 from followthrough.ical.mapping import interview_uid, step_uid
 from followthrough.store import Store, open_store
-from followthrough.sync.accounts import Account, add_account, use_calendar
-from followthrough.sync.engine import (
-    MassDeleteError,
-    PushReport,
-    SyncError,
-    SyncReport,
-    push,
-    sync,
-    sync_items,
-)
+from followthrough.sync.accounts import Account
+from followthrough.sync.calendars import use_calendar
+from followthrough.sync.connection import add_account
+from followthrough.sync.engine import SyncReport, sync
+from followthrough.sync.errors import MassDeleteError, SyncError
+from followthrough.sync.push import PushReport, push
+from followthrough.sync.records import sync_items
 
 if TYPE_CHECKING:
     from conftest import MemoryKeyring, RadicaleServer

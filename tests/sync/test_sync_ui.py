@@ -12,7 +12,7 @@ from followthrough.core.model import Interview
 from followthrough.ical.export import Exporter
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
-from followthrough.sync.engine import sync_items
+from followthrough.sync.records import sync_items
 from followthrough.ui.sync_controller import SyncController
 from one_interview import add_acme
 

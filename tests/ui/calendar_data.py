@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from followthrough.core.model import Interview, Interviewer
 from followthrough.store import Store, open_store
-from followthrough.ui.calendar_model import EventCache
+from followthrough.ui.calendar.event_cache import EventCache
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=PARIS)  # a Wednesday

@@ -14,20 +14,13 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Activity, ActivityKind, Outcome, StepStatus
 from followthrough.store import Store
-from followthrough.ui.calendar_model import (
-    KIND_COLOURS,
-    AgendaModel,
-    CalendarModel,
-    EventStatus,
-    PipelineModel,
-    PipelineState,
-    Roles,
-    TodayModel,
-    _PipelineTask,
-    display_status,
-    kind_colour,
-    read_step_mime,
-)
+from followthrough.ui.calendar.day_models import AgendaModel, CalendarModel
+from followthrough.ui.calendar.events import KIND_COLOURS, EventStatus, display_status, kind_colour
+from followthrough.ui.calendar.item_model import Roles
+from followthrough.ui.calendar.pipeline import PipelineState
+from followthrough.ui.calendar.pipeline_model import PipelineModel, _PipelineTask
+from followthrough.ui.calendar.step_drag import read_step_mime
+from followthrough.ui.calendar.today_model import TodayModel
 
 
 @pytest.fixture

@@ -18,18 +18,14 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.store import Store
-from followthrough.ui.calendar_model import STEP_MIME, AgendaModel, EventCache
-from followthrough.ui.calendar_view import (
-    AGENDA,
-    MONTH,
-    WEEK,
-    CalendarWidget,
-    MonthGrid,
-    WeekView,
-    _luminance,
-    month_grid_start,
-    week_start,
-)
+from followthrough.ui.calendar.day_models import AgendaModel
+from followthrough.ui.calendar.event_cache import EventCache
+from followthrough.ui.calendar.month import MonthGrid
+from followthrough.ui.calendar.painting import _luminance
+from followthrough.ui.calendar.periods import month_grid_start, week_start
+from followthrough.ui.calendar.step_drag import STEP_MIME
+from followthrough.ui.calendar.week import WeekView
+from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK, CalendarWidget
 
 
 @pytest.fixture

@@ -47,7 +47,9 @@ from followthrough.ical.mapping import compose_link, step_uid
 from followthrough.store import DB_NAME, Store, open_store
 from followthrough.store.drafts import load_draft, save_draft
 from followthrough.ui.banner import Banner
-from followthrough.ui.editor import AUTOSAVE_MS, MARKERS, MessageEditor
+from followthrough.ui.editor.draft import AUTOSAVE_MS
+from followthrough.ui.editor.placeholders import MARKERS
+from followthrough.ui.editor.window import MessageEditor
 from followthrough.ui.main_window import MainWindow
 from smtp_server import NO_TLS_AUTH_WARNING, PASSWORD, Authority, MemoryKeyring, StartServer
 
@@ -533,7 +535,8 @@ CRASHER = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
     from PySide6.QtTest import QTest
     from followthrough.store import open_store
-    from followthrough.ui.editor import AUTOSAVE_MAX_MS, MessageEditor
+    from followthrough.ui.editor.draft import AUTOSAVE_MAX_MS
+    from followthrough.ui.editor.window import MessageEditor
 
     app = QApplication([])
     store, _ = open_store(Path(sys.argv[1]))

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import ActivityKind, Interview, Interviewer, StepStatus
 from followthrough.store import Store, open_store
-from followthrough.ui.calendar_view import AGENDA, MONTH, WEEK
+from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK
 from followthrough.ui.detail_panel import DelayDialog, OutcomeDialog
 from followthrough.ui.interview_dialog import InterviewDialog
 from followthrough.ui.main_window import MainWindow
@@ -87,7 +87,7 @@ def test_the_calendar_is_the_window(qtbot: QtBot, store: Store) -> None:
 
 
 def test_enter_on_a_step_opens_its_editor(qtbot: QtBot, store: Store) -> None:
-    from followthrough.ui.editor import MessageEditor
+    from followthrough.ui.editor.window import MessageEditor
 
     add_interview(store)
     window = _window(qtbot, store)
@@ -266,7 +266,7 @@ def test_export_runs_off_the_ui_thread(qtbot: QtBot, store: Store, tmp_path: Pat
 
 
 def test_today_click_opens_the_editor_and_selection_follows(qtbot: QtBot, store: Store) -> None:
-    from followthrough.ui.editor import MessageEditor
+    from followthrough.ui.editor.window import MessageEditor
 
     add_interview(store)
     window = _window(qtbot, store)

@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Activity, ActivityKind, Outcome
 from followthrough.store import Store
-from followthrough.ui.calendar_model import EventCache, Roles
+from followthrough.ui.calendar.event_cache import EventCache
+from followthrough.ui.calendar.item_model import Roles
 from followthrough.ui.detail_panel import DelayDialog, DetailPanel, OutcomeDialog
 from followthrough.ui.side_panel import SidePanel
 

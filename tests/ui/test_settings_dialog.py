@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QTimeEd
 from pytestqt.qtbot import QtBot
 
 from followthrough.store import Store, open_store
-from followthrough.ui.settings_dialog import SettingsDialog
+from followthrough.ui.settings.dialog import SettingsDialog
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_the_window_gets_a_settings_action(
 ) -> None:
     from PySide6.QtWidgets import QMainWindow
 
-    from followthrough.ui.settings_action import attach
+    from followthrough.ui.settings.action import attach
 
     window = QMainWindow()
     qtbot.addWidget(window)

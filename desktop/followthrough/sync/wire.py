@@ -1,7 +1,8 @@
 """The WebDAV/CalDAV requests a sync sends, counted, with every answer checked (no Qt).
 
-`DavSession` wraps one account's calendar: it counts requests (the benchmark prints them),
-turns transport and HTTP errors into one sentence, and speaks the three listings a sync needs:
+`DavSession` wraps one account's calendar (`open_session` opens a saved account's): it counts
+requests (the benchmark prints them), turns transport and HTTP errors into one sentence, and
+speaks the three listings a sync needs:
 
 * RFC 6578 sync-collection with a stored token (what changed since) or an empty one (all);
 * PROPFIND Depth 1 of ETags, for servers without sync-collection;
@@ -12,21 +13,26 @@ here: a token the server no longer knows is refused with DAV:valid-sync-token an
 Xandikos, 409 on some, or 500 without the precondition); each of these starts a full listing.
 A server that answers a stale token with everything (Stalwart) or with more than changed
 ("fragile") costs only bandwidth: ETags decide what is fetched. Servers that forget to report
-deletions (older Nextcloud) are caught by a full listing once a day (see engine.FULL_EVERY).
+deletions (older Nextcloud) are caught by a full listing once a day (see pull.FULL_EVERY).
 """
 
 from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
-from followthrough.sync.accounts import Account, AccountError, explain
+from followthrough.store import Store
+from followthrough.sync.accounts import Account, get_account
+from followthrough.sync.calendars import calendar_for
+from followthrough.sync.connection import explain
+from followthrough.sync.errors import SyncError
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar
@@ -38,10 +44,6 @@ _DAV = "{DAV:}"
 _CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 _XML = '<?xml version="1.0" encoding="utf-8"?>\n'
 MULTIGET_BATCH = 250  # hrefs per calendar-multiget: big enough for speed, small for servers
-
-
-class SyncError(AccountError):
-    """A sync could not finish; what was confirmed by the server before is kept."""
 
 
 @dataclass
@@ -288,6 +290,17 @@ class DavSession:
                 if " 200 " in f"{propstat.findtext(f'{_DAV}status') or ''} ":
                     props = propstat.find(f"{_DAV}prop")
             yield (path if member else None), status, props
+
+
+@contextmanager
+def open_session(store: Store, account: Account | str, timeout: float) -> Iterator[DavSession]:
+    """The account's calendar, ready to talk to (no traffic yet); closed when the block ends."""
+    stored = get_account(store, account.name if isinstance(account, Account) else account)
+    session = DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def _xml_headers(depth: str) -> dict[str, str]:

@@ -114,7 +114,7 @@ def run_gui(
         return 1
     window = MainWindow(store, warnings)
     instance.received.connect(window.open_handed_over)
-    from followthrough.ui.settings_action import attach as attach_settings
+    from followthrough.ui.settings.action import attach as attach_settings
     from followthrough.ui.sync_controller import SyncController, attach
 
     syncer = SyncController(store, window)

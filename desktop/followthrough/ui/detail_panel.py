@@ -34,13 +34,8 @@ from followthrough.core.model import (
     ValidationError,
     local_datetime,
 )
-from followthrough.ui.calendar_model import (
-    INTERVIEW_KIND,
-    CalendarEvent,
-    EventCache,
-    EventStatus,
-    kind_label,
-)
+from followthrough.ui.calendar.event_cache import EventCache
+from followthrough.ui.calendar.events import INTERVIEW_KIND, CalendarEvent, EventStatus, kind_label
 
 
 def _plain(parent: QWidget) -> QLabel:

@@ -1,35 +1,23 @@
 """The main window: the calendar in the middle, today and the pipeline beside it, details on
-the right. It composes the widgets and applies what they ask through the store.
+the right. It composes the widgets and applies what they ask through the store; what the user
+records about follow-ups and interviews, and the calendar files in and out, are mixed in from
+follow_up_actions, interview_actions and import_export.
 """
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QMetaMethod,
-    QModelIndex,
-    QObject,
-    QPoint,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
-    QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
-    QPushButton,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -37,80 +25,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.core.model import Activity, ActivityKind, ValidationError
+from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoredInterview, StoreError
-from followthrough.ui.calendar_model import EventCache
-from followthrough.ui.calendar_view import CalendarWidget
-from followthrough.ui.detail_panel import DelayDialog, DetailPanel, MoveDialog, OutcomeDialog
+from followthrough.ui.calendar.event_cache import EventCache
+from followthrough.ui.calendar.widget import CalendarWidget
+from followthrough.ui.detail_panel import DetailPanel
+from followthrough.ui.empty_state import EmptyState
+from followthrough.ui.follow_up_actions import FollowUpActions
+from followthrough.ui.import_export import ImportExport
+from followthrough.ui.interview_actions import InterviewActions
 from followthrough.ui.models import PlanModel
 from followthrough.ui.side_panel import SidePanel
 
 if TYPE_CHECKING:
     from followthrough.ui.banner import Banner
-    from followthrough.ui.editor import MessageEditor
+    from followthrough.ui.editor.window import MessageEditor
 
 LIST = "list"
 # Below this many steps the full list is read with every change; above, when it is shown.
 EAGER_LIST_STEPS = 2000
 
 
-def _is_ics(path: str) -> bool:
-    return path.lower().endswith((".ics", ".ical", ".ifb", ".icalendar"))
-
-
-class _ExportSignals(QObject):
-    finished = Signal(str, str)  # the file written, "" or the sentence that says why not
-
-
-class _EmptyState(QWidget):
-    """What the window shows before the first interview: what to do, and a way to try it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName(self.tr("Getting started"))
-        heading = QLabel(self.tr("Follow up on every interview, on time"), self)
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
-        self.text = QLabel(
-            self.tr(
-                "Add an interview you had (or are about to have). Followthrough plans the "
-                "thank-you and the follow-ups after it, puts them on this calendar and drafts "
-                "each message. You can also drop an employer's invitation (.ics) onto this "
-                "window, or import one."
-            ),
-            self,
-        )
-        self.text.setWordWrap(True)
-        self.text.setMaximumWidth(self.fontMetrics().averageCharWidth() * 72)  # readable lines
-        self.add_button = QPushButton(self.tr("Add an interview…"), self)
-        self.add_button.setDefault(True)
-        self.import_button = QPushButton(self.tr("Import an invitation…"), self)
-        self.sample_button = QPushButton(self.tr("Add a sample interview"), self)
-        self.sample_button.setToolTip(
-            self.tr("A made-up interview with its follow-ups, to explore; delete it later")
-        )
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.add_button, self.import_button, self.sample_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(heading, 0, Qt.AlignmentFlag.AlignHCenter)
-        # Centred by stretches, not by alignment: a wrapped label needs its width to size.
-        middle = QHBoxLayout()
-        middle.addStretch(1)
-        middle.addWidget(self.text, 4)
-        middle.addStretch(1)
-        layout.addLayout(middle)
-        layout.addSpacing(12)
-        layout.addLayout(buttons)
-        layout.addStretch(2)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
     compose_requested = Signal(str)
     """A link asked for the message editor of a step; carries the step's UID.
 
@@ -148,7 +84,7 @@ class MainWindow(QMainWindow):
         self.plan_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.plan_view.customContextMenuRequested.connect(self._show_plan_menu)
         self.list_action = self.calendar.add_page(LIST, self.tr("List"), self.plan_view, "Ctrl+4")
-        self.empty_state = _EmptyState(self)
+        self.empty_state = EmptyState(self)
         self.empty_label = self.empty_state.text
         self.central = QStackedWidget(self)
         self.central.addWidget(self.calendar)
@@ -413,7 +349,7 @@ class MainWindow(QMainWindow):
 
         Opening only shows the message: nothing is sent or recorded until the user says so.
         """
-        from followthrough.ui.editor import MessageEditor
+        from followthrough.ui.editor.window import MessageEditor
 
         try:
             editor = MessageEditor.open(self.store, step_id, self)
@@ -459,7 +395,7 @@ class MainWindow(QMainWindow):
     def mark_done(self, step_id: str) -> None:
         """Record a step as done (through its editor when one is open) and re-plan."""
         from followthrough.store.drafts import finish_step
-        from followthrough.ui.editor import MessageEditor
+        from followthrough.ui.editor.window import MessageEditor
 
         for editor in MessageEditor.open_editors():
             if editor.store is self.store and editor.step.id == step_id:
@@ -472,286 +408,7 @@ class MainWindow(QMainWindow):
             return
         self.reload()
 
-    # -- what the user does to a step or an interview ------------------------------------------
-
-    def _now(self) -> datetime:
-        """When something is recorded: the wall clock, as the editor records it too."""
-        return datetime.now(self.cache.tz).replace(microsecond=0)
-
-    def _record(self, interview_id: str, activity: Activity, done: str) -> bool:
-        """Log what happened, re-plan, show it; a problem is told, not raised."""
-        try:
-            self.store.record(interview_id, activity)
-        except (ValidationError, StoreError) as error:
-            self._warn(self.tr("That change was not saved"), str(error))
-            return False
-        self.reload()
-        self.statusBar().showMessage(done, 8000)
-        return True
-
-    def _step(self, step_id: str) -> Any:
-        try:
-            return self.store.step(step_id).step
-        except ValidationError as error:
-            self._warn(self.tr("Follow-up not found"), str(error))
-            return None
-
-    def skip_step(self, step_id: str) -> None:
-        step = self._step(step_id)
-        if step is not None:
-            self._record(step.interview_id, Activity(ActivityKind.SKIP, self._now(), step=step.key),
-                         self.tr("Skipped: {title}.").format(title=step.title))
-
-    def reopen_step(self, step_id: str) -> None:
-        step = self._step(step_id)
-        if step is not None:
-            self._record(step.interview_id,
-                         Activity(ActivityKind.REOPEN, self._now(), step=step.key),
-                         self.tr("Reopened: {title}.").format(title=step.title))
-
-    def move_step(self, step_id: str, start: datetime) -> None:
-        """The user dragged a step (or moved it with Alt+arrows): its time is theirs now."""
-        step = self._step(step_id)
-        if step is None:
-            return
-        local = start.astimezone(self.cache.tz)
-        if self._record(
-            step.interview_id,
-            Activity(ActivityKind.MOVE, self._now(), step=step.key, to=start),
-            self.tr("Moved {title} to {when}.").format(
-                title=step.title, when=local.strftime("%a %d %b %H:%M")
-            ),
-        ):
-            self._selected = ("step", step_id)
-            self.calendar.select_event("step", step_id)
-            self.detail_panel.show_item("step", step_id)
-
-    def ask_move(self, step_id: str) -> None:
-        """Move a step by typing its new time (the keyboard's way besides Alt+arrows)."""
-        step = self._step(step_id)
-        if step is None:
-            return
-        dialog = MoveDialog(step.start.astimezone(self.cache.tz), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.move_step(step_id, dialog.start())
-
-    def log_reply(self, interview_id: str) -> None:
-        if not interview_id:
-            return
-        before = self.cache.open_steps(interview_id)
-        if self._record(interview_id, Activity(ActivityKind.REPLY, self._now()),
-                        self.tr("Reply logged.")):
-            cancelled = before - self.cache.open_steps(interview_id)
-            if cancelled > 0:
-                self.statusBar().showMessage(
-                    self.tr("Reply logged: {n} follow-ups no longer needed.").format(n=cancelled),
-                    8000,
-                )
-
-    def log_delay(self, interview_id: str) -> None:
-        if not interview_id:
-            return
-        interview = self.store.interview(interview_id)
-        earliest = max(self.cache.today(), interview.start.astimezone(self.cache.tz).date())
-        dialog = DelayDialog(earliest, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            activity = dialog.activity(self._now())
-            self._record(interview_id, activity, self.tr("Delay logged: decision by {day}.").format(
-                day=activity.until.isoformat() if activity.until else ""
-            ))
-
-    def log_outcome(self, interview_id: str) -> None:
-        if not interview_id:
-            return
-        dialog = OutcomeDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._record(interview_id, dialog.activity(self._now()), self.tr("Outcome logged."))
-
-    # -- interviews -----------------------------------------------------------------------------
-
-    def new_interview(self) -> None:
-        from followthrough.ui.interview_dialog import InterviewDialog
-
-        dialog = InterviewDialog.for_store(self.store, None, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self._add_interview(dialog.interview())
-
-    def _add_interview(self, interview: Any) -> None:
-        try:
-            added = self.store.add_interview(interview)
-        except (ValidationError, StoreError) as error:
-            self._warn(self.tr("The interview was not added"), str(error))
-            return
-        self._show_added(added)
-
-    def _show_added(self, interview: Any) -> None:
-        self._selected = ("interview", interview.id)
-        self.reload()
-        self.calendar.select_event("interview", interview.id)
-        self.side_panel.select_interview(interview.id)
-        self.statusBar().showMessage(
-            self.tr("Added the interview at {company} and its follow-ups.").format(
-                company=interview.company
-            ),
-            8000,
-        )
-
-    def add_sample(self) -> None:
-        from followthrough.ui.samples import add_sample_interview
-
-        self._show_added(add_sample_interview(self.store, self.cache.now()))
-
-    def edit_interview(self, interview_id: str) -> None:
-        from followthrough.ui.interview_dialog import InterviewDialog
-
-        if not interview_id:
-            return
-        try:
-            interview = self.store.interview(interview_id)
-        except ValidationError as error:
-            self._warn(self.tr("Interview not found"), str(error))
-            return
-        dialog = InterviewDialog.for_store(self.store, interview, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            self.store.update_interview(dialog.interview())
-        except (ValidationError, StoreError) as error:
-            self._warn(self.tr("The interview was not saved"), str(error))
-            return
-        self.reload()
-        self.statusBar().showMessage(self.tr("Saved; its follow-ups were planned again."), 8000)
-
-    def delete_interview(self, interview_id: str) -> None:
-        """Delete an interview and its plan; Undo (Ctrl+Z) brings both back."""
-        if not interview_id:
-            return
-        try:
-            (kept,) = self.store.stored_interviews([interview_id])
-            self.store.delete_interview(interview_id)
-        except (ValueError, ValidationError, StoreError) as error:
-            self._warn(self.tr("The interview was not deleted"), str(error))
-            return
-        self._deleted = kept
-        self._selected = ("", "")
-        self.reload()
-        text = self.tr("Deleted the interview at {company}.").format(
-            company=kept.interview.company
-        )
-        self.statusBar().showMessage(text)
-        self.undo_button.setText(self.tr("Undo"))
-        self.undo_button.setAccessibleName(self.tr("Undo delete"))
-        self.undo_button.show()
-        self.undo_action.setEnabled(True)
-
-    def undo_delete(self) -> None:
-        kept, self._deleted = self._deleted, None
-        self.undo_button.hide()
-        self.undo_action.setEnabled(False)
-        if kept is None:
-            return
-        try:
-            self.store.merge_interviews(
-                [(kept.interview, kept.activities, kept.sequence + 1)]
-            )
-        except (ValidationError, StoreError) as error:
-            self._warn(self.tr("The interview could not be brought back"), str(error))
-            return
-        self._selected = ("interview", kept.interview.id)
-        self.reload()
-        self.calendar.select_event("interview", kept.interview.id)
-        self.statusBar().showMessage(
-            self.tr("The interview at {company} is back.").format(company=kept.interview.company),
-            8000,
-        )
-
-    # -- files ----------------------------------------------------------------------------------
-
-    def import_dialog(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Import an invitation or a calendar"), str(Path.home()),
-            self.tr("iCalendar files (*.ics *.ical);;All files (*)"),
-        )
-        if name:
-            self._import_file(Path(name))
-
-    def export_dialog(self, feed: bool = False) -> None:
-        title = self.tr("Write the subscription feed") if feed else self.tr("Export to a file")
-        default = "followthrough-feed.ics" if feed else "followthrough.ics"
-        name, _filter = QFileDialog.getSaveFileName(
-            self, title, str(Path.home() / default), self.tr("iCalendar files (*.ics)")
-        )
-        if name:
-            self.export_to(Path(name), feed=feed)
-
-    def export_to(self, path: Path, *, feed: bool = False) -> _ExportSignals:
-        """Write every interview and follow-up (or the feed) to `path`, off the UI thread."""
-        from followthrough.files import write_atomically
-        from followthrough.ical.export import Exporter, Selection
-
-        signals = _ExportSignals(self)
-        signals.finished.connect(self._export_finished)
-
-        def job(store: Store) -> None:
-            exporter = Exporter(store)
-            write_atomically(path, exporter.feed() if feed else exporter.ics(Selection()))
-
-        def tell(problem: str) -> None:
-            # The window may be gone: the file is written (or not) all the same.
-            with contextlib.suppress(RuntimeError):
-                signals.finished.emit(str(path), problem)
-
-        if not self.exports.run(job, lambda _none: tell(""), tell):
-            busy = self.tr("Another file is being written; try again in a moment.")
-            QTimer.singleShot(0, lambda: tell(busy))
-            return signals
-        self.progress.show()
-        self.export_action.setEnabled(False)
-        self.feed_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Writing {name}…").format(name=path.name))
-        return signals
-
-    def _export_finished(self, path: str, problem: str) -> None:
-        self.progress.setVisible(not self.imports_idle())
-        self.export_action.setEnabled(True)
-        self.feed_action.setEnabled(True)
-        if problem:
-            self.statusBar().clearMessage()
-            self._warn(self.tr("The file was not written"), problem)
-        else:
-            self.statusBar().showMessage(self.tr("Wrote {path}.").format(path=path), 8000)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_files(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: Any) -> None:
-        if self._dropped_files(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._dropped_files(event)
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        for path in paths:
-            self._import_file(path)
-
-    @staticmethod
-    def _dropped_files(event: Any) -> list[Path]:
-        mime = event.mimeData()
-        if mime is None or not mime.hasUrls():
-            return []
-        return [
-            Path(url.toLocalFile()) for url in mime.urls()
-            if url.isLocalFile() and _is_ics(url.toLocalFile())
-        ]
+    # -- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: Any) -> None:
         self.exports.wait()  # an export half written is never left behind
@@ -818,49 +475,6 @@ class MainWindow(QMainWindow):
             return self.store.interview(interview_id).company
         except ValidationError:
             return ""
-
-    def _import_file(self, path: Path) -> None:
-        """Import an .ics file off the UI thread (files dropped together, one after another)."""
-        self._pending_imports.append(path)
-        self._next_import()
-
-    def _next_import(self) -> None:
-        from followthrough.ical.ics_import import import_file
-
-        if self.imports.busy or not self._pending_imports:
-            return
-        path = self._pending_imports.pop(0)
-        self.progress.show()
-        self.statusBar().showMessage(self.tr("Importing {name}…").format(name=path.name))
-
-        def failed(problem: str) -> None:  # IcsImportError, bad content, a locked store
-            self._import_done()
-            self.statusBar().clearMessage()
-            self._warn(self.tr("The file cannot be imported"), problem)
-
-        def done(report: Any) -> None:
-            self._import_done()
-            self._imported(path, report)
-
-        self.imports.run(lambda store: import_file(store, path), done, failed)
-
-    def imports_idle(self) -> bool:
-        """No import running nor waiting (tests wait for this)."""
-        return not self.imports.busy and not self._pending_imports
-
-    def _import_done(self) -> None:
-        self.progress.setVisible(self.exports.busy)
-        QTimer.singleShot(0, self._next_import)
-
-    def _imported(self, path: Path, report: Any) -> None:
-        self.reload()
-        added, updated = len(report.added), len(report.updated)
-        self.statusBar().showMessage(
-            self.tr("Imported {name}: {added} added, {updated} updated, {same} unchanged.").format(
-                name=path.name, added=added, updated=updated, same=len(report.unchanged)
-            )
-            + (self.tr(" {n} skipped.").format(n=len(report.skipped)) if report.skipped else "")
-        )
 
     def _warn(self, title: str, text: str, details: str = "") -> None:
         """A warning across the top of the window, which it never blocks (a link may come

@@ -17,7 +17,7 @@ SIZE = (1440, 860)
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from followthrough.ui.calendar_view import AGENDA, MONTH, WEEK
+    from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK
     from followthrough.ui.main_window import MainWindow
 
     out = Path(argv[1] if len(argv) > 1 else "docs/screenshots")

@@ -18,14 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.ui.calendar_model import (
-    EventCache,
-    PipelineModel,
-    PipelineState,
-    Roles,
-    TodayModel,
-)
-from followthrough.ui.calendar_view import EnterList, EnterTree
+from followthrough.ui.calendar.event_cache import EventCache
+from followthrough.ui.calendar.item_model import Roles
+from followthrough.ui.calendar.item_views import EnterList, EnterTree
+from followthrough.ui.calendar.pipeline import PipelineState
+from followthrough.ui.calendar.pipeline_model import PipelineModel
+from followthrough.ui.calendar.today_model import TodayModel
 
 
 def _heading(text: str, parent: QWidget) -> QLabel:

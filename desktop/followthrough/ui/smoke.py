@@ -221,7 +221,7 @@ def _with_store(smoke: SmokeTest, store: Store, warnings: list[str]) -> int:
         link = compose_link(uid)
         shown.open_request(link)
         QApplication.processEvents()
-        from followthrough.ui.editor import MessageEditor
+        from followthrough.ui.editor.window import MessageEditor
 
         editors = [e for e in MessageEditor.open_editors() if e.step.id == step.id]
         if not editors or not editors[0].isVisible():

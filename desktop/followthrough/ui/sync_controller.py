@@ -115,7 +115,8 @@ class SyncController(QObject):
         """Every account with a calendar, in turn; the report's lines."""
         from followthrough.ical.export import Exporter
         from followthrough.sync import accounts
-        from followthrough.sync.engine import MassDeleteError, sync
+        from followthrough.sync.engine import sync
+        from followthrough.sync.errors import MassDeleteError
 
         if self._exporter is None or self._exporter.store is not store:
             self._exporter = Exporter(store)

@@ -18,7 +18,7 @@ def attach(window: Any, store: Store, on_saved: Any) -> QAction:
     action.setMenuRole(QAction.MenuRole.PreferencesRole)
 
     def show() -> None:
-        from followthrough.ui.settings_dialog import SettingsDialog
+        from followthrough.ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(store, window)
         dialog.saved.connect(on_saved)

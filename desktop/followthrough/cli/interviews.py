@@ -1,0 +1,356 @@
+"""`followthrough interview`, `plan`, `reply`, `delay`, `outcome` and `step`: the interviews,
+their plan of follow-ups, and what happened since (a reply, a delay, the outcome, a step done,
+skipped or moved)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from followthrough.cli.output import emit
+from followthrough.core.codec import interview_to_dict, step_to_dict
+from followthrough.core.model import (
+    Activity,
+    ActivityKind,
+    Channel,
+    Interview,
+    Interviewer,
+    Outcome,
+    Pace,
+    ValidationError,
+    check_phone,
+    next_interviewer_key,
+    parse_date,
+    parse_instant,
+    zone,
+)
+from followthrough.store import Store
+
+# -- parsers ---------------------------------------------------------------------------------
+
+
+def _choices(enum: Any) -> list[str]:
+    return [member.value for member in enum]
+
+
+def _interview_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--company", required=required)
+    parser.add_argument("--role", required=required)
+    parser.add_argument("--start", required=required, help="ISO 8601, e.g. 2026-11-23T14:00")
+    parser.add_argument("--end", required=required, help="ISO 8601, e.g. 2026-11-23T15:00")
+    parser.add_argument("--tz", required=required, help="IANA time zone, e.g. Europe/Paris")
+    parser.add_argument(
+        "--interviewer",
+        action="append",
+        required=required,
+        help='"Name", "Name <email>" or "Name (Title) <email>"; repeatable',
+    )
+    parser.add_argument("--phone", help="phone number of the first interviewer")
+    parser.add_argument("--channel", choices=_choices(Channel))
+    parser.add_argument("--decision-date", help="YYYY-MM-DD (an empty value clears it)")
+    parser.add_argument("--pace", choices=_choices(Pace))
+    parser.add_argument("--playbook")
+    parser.add_argument("--topic", action="append", help="a topic discussed; repeatable")
+    parser.add_argument("--clarify", action="append", help="a point to clarify; repeatable")
+    parser.add_argument("--round", type=int)
+    parser.add_argument("--notes")
+    parser.add_argument("--location")
+
+
+def add_parsers(commands: Any) -> None:
+    """The parsers of `interview`, `plan`, `reply`, `delay`, `outcome` and `step`."""
+    interview = commands.add_parser("interview", help="add, list, show, edit or delete interviews")
+    iv_commands = interview.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = iv_commands.add_parser("add", help="record an interview; prints its id")
+    _interview_options(add, required=True)
+    listing = iv_commands.add_parser("list", help="list interviews")
+    listing.add_argument("--json", action="store_true")
+    show = iv_commands.add_parser("show", help="show one interview and its plan")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    edit = iv_commands.add_parser("edit", help="change an interview (only the options given)")
+    edit.add_argument("id")
+    _interview_options(edit, required=False)
+    delete = iv_commands.add_parser("delete", help="delete an interview and its plan")
+    delete.add_argument("id")
+
+    plan = commands.add_parser("plan", help="the follow-up steps")
+    plan.add_argument("--interview")
+    plan.add_argument("--json", action="store_true")
+    plan.add_argument("--all", action="store_true", help="include cancelled steps")
+
+    reply = commands.add_parser("reply", help="log that the employer replied")
+    reply.add_argument("id")
+    reply.add_argument("--at", help="when (ISO 8601; default now)")
+    reply.add_argument("--note", default="")
+
+    delay = commands.add_parser("delay", help="log a delay: the decision now comes by a date")
+    delay.add_argument("id")
+    delay.add_argument("--until", required=True, help="the new decision date, YYYY-MM-DD")
+    delay.add_argument("--at", help="when they told you (default now)")
+
+    outcome = commands.add_parser("outcome", help="log the outcome: offer, rejected or withdrawn")
+    outcome.add_argument("id")
+    outcome.add_argument("result", choices=_choices(Outcome))
+    outcome.add_argument("--at", help="when (default now)")
+
+    step = commands.add_parser("step", help="mark a step done or skipped, or move it")
+    step_commands = step.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, text in (
+        ("done", "mark a step done"),
+        ("skip", "skip a step"),
+        ("reopen", "undo done or skip"),
+    ):
+        sub = step_commands.add_parser(name, help=text)
+        sub.add_argument("step")
+        sub.add_argument("--at", help="when (default now)")
+        if name == "done":
+            sub.add_argument("--how", default="", help="how it went, e.g. 'voicemail'")
+    move = step_commands.add_parser("move", help="move a step to another time")
+    move.add_argument("step")
+    move.add_argument("--to", required=True, help="ISO 8601; without an offset, in your zone")
+
+
+# -- reading the options ---------------------------------------------------------------------
+
+
+def _moment(store: Store, text: str | None, what: str) -> datetime:
+    if not text:
+        return datetime.now(UTC).astimezone(store.settings().zone).replace(microsecond=0)
+    return parse_instant(text, store.settings().zone, what)
+
+
+def _people(
+    specs: list[str], phone: str | None, previous: tuple[Interviewer, ...] = ()
+) -> tuple[Interviewer, ...]:
+    """Interviewers from the command line, keeping the keys of people already recorded."""
+    people: list[Interviewer] = []
+    for spec in specs:
+        person = Interviewer.parse(spec)
+        match = next(
+            (
+                p
+                for p in previous
+                if (person.email and p.email.lower() == person.email.lower())
+                or p.name.casefold() == person.name.casefold()
+            ),
+            None,
+        )
+        key = (
+            match.key
+            if match and match.key not in {q.key for q in people}
+            else next_interviewer_key([*previous, *people])
+        )
+        people.append(replace(person, key=key, phone=match.phone if match else ""))
+    if phone is not None and people:
+        people[0] = replace(people[0], phone=check_phone(phone))
+    return tuple(people)
+
+
+def _interview_from_args(
+    args: argparse.Namespace, store: Store, base: Interview | None = None
+) -> Interview:
+    tz_name = args.tz or (base.tz if base else store.settings().timezone)
+    tz = zone(tz_name)
+    if base is None:
+        start = parse_instant(args.start, tz, "start")
+        end = parse_instant(args.end, tz, "end")
+        people = _people(args.interviewer, args.phone)
+        fields: dict[str, Any] = {}
+    else:
+        start = parse_instant(args.start, tz, "start") if args.start else base.start.astimezone(tz)
+        end = parse_instant(args.end, tz, "end") if args.end else base.end.astimezone(tz)
+        people = (
+            _people(args.interviewer, args.phone, base.interviewers)
+            if args.interviewer
+            else base.interviewers
+        )
+        if args.phone is not None and not args.interviewer:
+            people = (replace(people[0], phone=check_phone(args.phone)), *people[1:])
+        fields = {}
+    for name in ("company", "role", "notes", "location", "playbook"):
+        value = getattr(args, name)
+        if value is not None:
+            fields[name] = value
+    if args.channel:
+        fields["channel"] = Channel(args.channel)
+    if args.pace:
+        fields["pace"] = Pace(args.pace)
+    if args.round is not None:
+        fields["round"] = args.round
+    if args.topic is not None:
+        fields["topics"] = tuple(args.topic)
+    if args.clarify is not None:
+        fields["clarify"] = tuple(args.clarify)
+    if args.decision_date is not None:
+        fields["decision_date"] = (
+            parse_date(args.decision_date, "decision date") if args.decision_date.strip() else None
+        )
+    if base is None:
+        return Interview(
+            id="",
+            company=fields.pop("company"),
+            role=fields.pop("role"),
+            interviewers=people,
+            start=start,
+            end=end,
+            tz=tz.key,
+            **fields,
+        ).validated()
+    return replace(base, interviewers=people, start=start, end=end, tz=tz.key, **fields).validated()
+
+
+# -- what is printed -------------------------------------------------------------------------
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _activity_text(activity: Activity, tz: ZoneInfo) -> str:
+    """One line of an interview's history, as `interview show` prints it."""
+    kind, step = activity.kind, f" {activity.step}" if activity.step else ""
+    if kind is ActivityKind.CONFLICT:
+        return f"sync conflict: {activity.note}"
+    if kind is ActivityKind.DELAY and activity.until is not None:
+        text = f"delay: decision by {activity.until.isoformat()}"
+    elif kind is ActivityKind.OUTCOME and activity.outcome is not None:
+        text = f"outcome: {activity.outcome.value}"
+    elif kind is ActivityKind.MOVE and activity.to is not None:
+        text = f"moved{step} to {_local(activity.to, tz)}"
+    else:
+        text = f"{kind.value}{step}" + (f" ({activity.how})" if activity.how else "")
+    return f"{text} — {activity.note}" if activity.note else text
+
+
+def _plan_rows(store: Store, interview_id: str | None, include_all: bool) -> list[dict[str, Any]]:
+    if interview_id:
+        store.interview(interview_id)
+    rows = [step_to_dict(s.step) for s in store.steps(interview_id)]
+    tz = store.settings().zone
+    for row, stored in zip(rows, store.steps(interview_id), strict=True):
+        row["start"] = stored.step.start.astimezone(tz).isoformat()
+        row["end"] = stored.step.end.astimezone(tz).isoformat()
+        row["deadline"] = stored.step.deadline.astimezone(tz).isoformat()
+        row["sequence"] = stored.sequence
+    if not include_all:
+        rows = [r for r in rows if r["status"] != "cancelled"]
+    return rows
+
+
+def _print_plan(rows: list[dict[str, Any]], tz: ZoneInfo) -> None:
+    if not rows:
+        emit("No follow-up steps.")
+        return
+    for row in rows:
+        start = _local(datetime.fromisoformat(row["start"]), tz)
+        emit(f"{start}  {row['status']:<9}  {row['channel']:<7}  {row['title']}  [{row['id']}]")
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, store: Store) -> int:
+    """Runs `interview`, `plan`, `reply`, `delay`, `outcome` or `step`."""
+    tz = store.settings().zone
+    if args.command == "interview":
+        _run_interview(args, store, tz)
+    elif args.command == "plan":
+        rows = _plan_rows(store, args.interview, args.all)
+        if args.json:
+            emit(json.dumps(rows, indent=2))
+        else:
+            _print_plan(rows, tz)
+    elif args.command == "step":
+        _run_step(args, store, tz)
+    else:
+        _log_news(args, store, tz)
+    return 0
+
+
+def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:
+    if args.action == "add":
+        interview = store.add_interview(_interview_from_args(args, store))
+        emit(interview.id)
+    elif args.action == "list":
+        interviews = store.interviews()
+        if args.json:
+            emit(json.dumps([interview_to_dict(iv) for iv in interviews], indent=2))
+        elif not interviews:
+            emit("No interviews yet. Add one with: followthrough interview add ...")
+        for iv in [] if args.json else interviews:
+            emit(f"{iv.id}  {_local(iv.start, tz)}  {iv.company} — {iv.role}")
+    elif args.action == "show":
+        iv = store.interview(args.id)
+        if args.json:
+            data = interview_to_dict(iv)
+            data["plan"] = _plan_rows(store, iv.id, include_all=True)
+            emit(json.dumps(data, indent=2))
+        else:
+            emit(f"{iv.company} — {iv.role} (round {iv.round})  [{iv.id}]")
+            emit(
+                f"{_local(iv.start, ZoneInfo(iv.tz))} to {iv.end.strftime('%H:%M')} "
+                f"{iv.tz}, {iv.channel.value}, pace {iv.pace.value}, "
+                f"playbook {store.playbook_for(iv).name}"
+            )
+            for person in iv.interviewers:
+                title = f" ({person.title})" if person.title else ""
+                phone = f", {person.phone}" if person.phone else ""
+                emit(f"  with {person.address}{title}{phone}")
+            if iv.decision_date:
+                emit(f"Decision expected by {iv.decision_date.isoformat()}")
+            _print_plan(_plan_rows(store, iv.id, include_all=False), tz)
+            history = store.activities(iv.id)
+            if history:
+                emit("History:")
+            for activity in history:
+                emit(f"  {_local(activity.at, tz)}  {_activity_text(activity, tz)}")
+    elif args.action == "edit":
+        store.update_interview(_interview_from_args(args, store, store.interview(args.id)))
+    elif args.action == "delete":
+        store.delete_interview(args.id)
+
+
+def _log_news(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:
+    """`reply`, `delay` or `outcome`: what the employer said, in the interview's history."""
+    interview = store.interview(args.id)
+    at = _moment(store, args.at, "time")
+    if at < interview.start:
+        raise ValidationError("That time is before the interview started.")
+    if args.command == "reply":
+        activity = Activity(ActivityKind.REPLY, at, note=args.note)
+    elif args.command == "delay":
+        until = parse_date(args.until, "new decision date")
+        if until < at.astimezone(tz).date():
+            raise ValidationError("The new decision date is before the day they told you.")
+        activity = Activity(ActivityKind.DELAY, at, until=until)
+    else:
+        activity = Activity(ActivityKind.OUTCOME, at, outcome=Outcome(args.result))
+    store.record(interview.id, activity)
+
+
+def _run_step(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:
+    stored = store.step(args.step)
+    interview = store.interview(stored.step.interview_id)
+    if args.action == "move":
+        to = parse_instant(args.to, tz, "new time")
+        if to < interview.start:
+            raise ValidationError("A follow-up cannot move before the interview.")
+        activity = Activity(
+            ActivityKind.MOVE, _moment(store, None, "time"), step=stored.step.key, to=to
+        )
+    else:
+        at = _moment(store, args.at, "time")
+        if at < interview.start:
+            raise ValidationError("That time is before the interview started.")
+        kind = {
+            "done": ActivityKind.DONE,
+            "skip": ActivityKind.SKIP,
+            "reopen": ActivityKind.REOPEN,
+        }[args.action]
+        activity = Activity(kind, at, step=stored.step.key, how=getattr(args, "how", ""))
+    store.record(interview.id, activity)

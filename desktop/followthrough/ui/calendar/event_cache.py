@@ -1,0 +1,358 @@
+"""The store's steps and interviews as calendar events, read per date range and kept.
+
+`EventCache` asks the store for the index rows (id, SEQUENCE, status, start) of the range on
+screen and loads full steps and interviews only for those, keeping them while their SEQUENCE
+is unchanged: switching month re-reads nothing that was already seen. The Qt models of the
+package are plain views of what the cache returns.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from followthrough.core.model import Interview, StepStatus, ValidationError, local_datetime
+from followthrough.store import Store, StoredInterview, StoredStep, utc_text
+from followthrough.ui.calendar.events import (
+    INTERVIEW_KIND,
+    CalendarEvent,
+    EventStatus,
+    display_status,
+    tr,
+)
+from followthrough.ui.calendar.pipeline import (
+    PipelineEntry,
+    PipelineState,
+    pipeline_entries,
+    pipeline_state,
+)
+
+
+class EventCache:
+    """The store's steps and interviews as calendar events, read per range and kept while unchanged.
+
+    No Qt: the models ask it for the events of the days they show. `refresh()` after any
+    change re-reads the interviews' index; entries whose SEQUENCE moved are re-read on their
+    next use.
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._tz = ZoneInfo("UTC")
+        self._step_count = 0
+        self._interview_rows: list[tuple[str, int, str, str]] = []
+        self._interview_starts: list[str] = []
+        self._interview_key: dict[str, tuple[int, str]] = {}
+        self._steps: dict[str, tuple[int, StoredStep]] = {}
+        self._interviews: dict[str, tuple[tuple[int, str], StoredInterview]] = {}
+        self._drafts: dict[str, tuple[object, str]] = {}
+        self._built: dict[str, tuple[object, CalendarEvent]] = {}
+        self._built_interviews: dict[str, tuple[object, CalendarEvent]] = {}
+        self._templates: Any = None
+        self.refresh()
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def tz(self) -> ZoneInfo:
+        return self._tz
+
+    def now(self) -> datetime:
+        return self._clock().astimezone(self._tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def refresh(self) -> None:
+        """Re-read what tells a change (after any change to the store).
+
+        Steps are read per range, each with its SEQUENCE, so only the interviews' index is
+        read whole here (a thousand short rows); kept steps are checked on their next use.
+        """
+        self._tz = self.store.settings().zone
+        self._step_count = self.store.step_count()
+        self._interview_rows = self.store.interview_index()
+        self._interview_starts = [row[3] for row in self._interview_rows]
+        self._interview_key = {row[0]: (row[1], row[2]) for row in self._interview_rows}
+        for iid in [i for i in self._interviews if i not in self._interview_key]:
+            del self._interviews[iid]
+            self._built_interviews.pop(iid, None)
+        if len(self._steps) > 2 * self._step_count + 1000:  # after many deletions: start over
+            self._steps.clear()
+            self._built.clear()
+
+    @property
+    def interview_count(self) -> int:
+        return len(self._interview_rows)
+
+    @property
+    def step_count(self) -> int:
+        return self._step_count
+
+    def _bounds(self, first: date, last: date) -> tuple[str, str]:
+        start = local_datetime(first, 0, 0, self._tz)
+        end = local_datetime(last + timedelta(days=1), 0, 0, self._tz)
+        return utc_text(start), utc_text(end)
+
+    def stored_steps(self, ids: Iterable[str]) -> dict[str, StoredStep]:
+        """These steps as stored now (those that still exist)."""
+        ids = list(ids)
+        return self._stored_steps(self.store.step_sequences(ids), ids)
+
+    def _stored_steps(self, sequences: dict[str, int], ids: Iterable[str]) -> dict[str, StoredStep]:
+        """The steps of `ids` whose current SEQUENCE is in `sequences`, read when not kept."""
+        stale = [
+            sid
+            for sid, seq in sequences.items()
+            if sid not in self._steps or self._steps[sid][0] != seq
+        ]
+        if stale:
+            for sid, stored in self.store.stored_steps(stale).items():
+                self._steps[sid] = (stored.sequence, stored)
+        return {
+            sid: self._steps[sid][1] for sid in ids if sid in sequences and sid in self._steps
+        }
+
+    def stored_interviews(self, ids: Iterable[str]) -> dict[str, StoredInterview]:
+        ids = list(dict.fromkeys(ids))
+        stale = [
+            iid
+            for iid in ids
+            if iid not in self._interviews
+            or self._interviews[iid][0] != self._interview_key.get(iid)
+        ]
+        if stale:
+            for stored in self.store.stored_interviews(stale):
+                iid = stored.interview.id
+                key = self._interview_key.get(iid, (stored.sequence, ""))
+                self._interviews[iid] = (key, stored)
+        return {iid: self._interviews[iid][1] for iid in ids if iid in self._interviews}
+
+    def adopt_steps(self, stored: dict[str, StoredStep]) -> None:
+        """Keep steps read elsewhere (by the pipeline's thread); each is checked against its
+        SEQUENCE in the index when it is shown, and read again if it moved on."""
+        for sid, step in stored.items():
+            if sid not in self._steps:
+                self._steps[sid] = (step.sequence, step)
+
+    def adopt_interviews(self, stored: Iterable[StoredInterview]) -> None:
+        """Keep interviews read elsewhere (by the pipeline's thread) that are as the index
+        says they are now; any other is read again when it is needed."""
+        for each in stored:
+            iid = each.interview.id
+            key = self._interview_key.get(iid)
+            if key == (each.sequence, utc_text(each.modified)) and iid not in self._interviews:
+                self._interviews[iid] = (key, each)
+
+    def stored_interview(self, interview_id: str) -> StoredInterview:
+        found = self.stored_interviews([interview_id])
+        if interview_id not in found:
+            raise ValidationError(f"There is no interview with id '{interview_id}'.")
+        return found[interview_id]
+
+    def events(
+        self, first: date, last: date, *, cancelled: bool = False, interviews: bool = True
+    ) -> list[CalendarEvent]:
+        """The events from `first` to `last` (inclusive, the user's days), in time order."""
+        low, high = self._bounds(first, last)
+        rows = self.store.step_index(low=low, high=high)
+        if not cancelled:
+            rows = [r for r in rows if r[4] != StepStatus.CANCELLED.value]
+        interview_rows = (
+            self._interview_rows[
+                bisect_left(self._interview_starts, low) : bisect_left(self._interview_starts, high)
+            ]
+            if interviews
+            else []
+        )
+        today = self.today()
+        events = self._step_events(rows, today)
+        if interview_rows:
+            parents = self.stored_interviews(r[0] for r in interview_rows)
+            events.extend(
+                self._interview_event(parents[r[0]].interview, today)
+                for r in interview_rows
+                if r[0] in parents
+            )
+        events.sort(key=lambda e: (e.start, e.kind != INTERVIEW_KIND, e.id))
+        return events
+
+    def prefetch(self, first: date, last: date) -> None:
+        """Read the events of a range the user may show next, so showing it costs nothing."""
+        self.events(first, last)
+
+    def _step_events(
+        self, rows: Sequence[tuple[str, str, int, str, str, str]], today: date
+    ) -> list[CalendarEvent]:
+        """The events of the steps in index `rows`, built once per SEQUENCE and day."""
+        events: list[CalendarEvent] = []
+        missing: list[tuple[str, str]] = []
+        for sid, iid, seq, *_rest in rows:
+            cached = self._built.get(sid)
+            if cached is not None and cached[0] == (seq, self._interview_key.get(iid), today):
+                events.append(cached[1])
+            else:
+                missing.append((sid, iid))
+        if missing:
+            sequences = {row[0]: row[2] for row in rows}
+            steps = self._stored_steps(sequences, (sid for sid, _iid in missing))
+            parents = self.stored_interviews(iid for _sid, iid in missing)
+            for sid, iid in missing:
+                stored, parent = steps.get(sid), parents.get(iid)
+                if stored is not None and parent is not None:
+                    events.append(self._step_event(stored, parent.interview, today))
+        return events
+
+    def due_count(self) -> int:
+        """How many planned steps are due today or overdue."""
+        _low, high = self._bounds(self.today(), self.today())
+        return self.store.step_count(status=StepStatus.PLANNED.value, high=high)
+
+    def due_rows(
+        self, start: int = 0, limit: int | None = None
+    ) -> list[tuple[str, str, int, str, str, str]]:
+        """Index rows of the planned steps of today (in time order), then of past days (the
+        latest first): from the `start`-th, at most `limit` (a long backlog is read a page at
+        a time, not whole)."""
+        low, high = self._bounds(self.today(), self.today())
+        planned = StepStatus.PLANNED.value
+        today = self.store.step_index(status=planned, low=low, high=high)
+        rows = today[start:] if limit is None else today[start : start + limit]
+        wanted = None if limit is None else limit - len(rows)
+        if wanted is not None and wanted <= 0:
+            return rows
+        return rows + self.store.step_index(
+            status=planned, high=low, newest_first=True, limit=wanted,
+            offset=max(0, start - len(today)),
+        )
+
+    def step_events(
+        self, rows: Sequence[tuple[str, str, int, str, str, str]]
+    ) -> list[CalendarEvent]:
+        """The events of some index rows, in the rows' order."""
+        order = {row[0]: n for n, row in enumerate(rows)}
+        events = self._step_events(rows, self.today())
+        events.sort(key=lambda e: order[e.id])
+        return events
+
+    def event(self, kind: str, ident: str) -> CalendarEvent:
+        """One event by kind ("step" or "interview") and id."""
+        if kind == "step":
+            found = self.stored_steps([ident])
+            if ident not in found:
+                raise ValidationError(f"There is no step with id '{ident}'.")
+            stored = found[ident]
+            parent = self.stored_interview(stored.step.interview_id)
+            return self._step_event(stored, parent.interview, self.today())
+        return self._interview_event(self.stored_interview(ident).interview, self.today())
+
+    def pipeline(self) -> list[PipelineEntry]:
+        """Every interview with its state and its next planned step."""
+        stored = self.stored_interviews(r[0] for r in self._interview_rows)
+        return pipeline_entries(
+            [stored[r[0]] for r in self._interview_rows if r[0] in stored],
+            self.store.step_index(),
+            self._tz,
+        )
+
+    def state_of(self, interview_id: str) -> PipelineState:
+        """Where one interview stands (as the pipeline groups it)."""
+        stored = self.stored_interview(interview_id)
+        return pipeline_state(stored.activities, self.open_steps(interview_id))
+
+    def open_steps(self, interview_id: str) -> int:
+        """How many of an interview's steps are still planned."""
+        return self.store.step_count(interview_id, status=StepStatus.PLANNED.value)
+
+    def draft_line(self, event: CalendarEvent) -> str:
+        """The first line of the step's drafted message (its subject when it has one)."""
+        if not event.is_step:
+            return event.role
+        if not event.status.open:
+            return event.status.label
+        stored = self.stored_steps([event.id]).get(event.id)
+        if stored is None:
+            return ""
+        parent = self.stored_interview(event.interview_id)
+        settings = self.store.settings()
+        key = (stored.sequence, self._interview_key.get(event.interview_id), settings)
+        cached = self._drafts.get(event.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        line = self._render_first_line(stored, parent, settings)
+        self._drafts[event.id] = (key, line)
+        return line
+
+    def _render_first_line(self, stored: StoredStep, parent: StoredInterview, settings: Any) -> str:
+        from followthrough.core.cadence import decision_dates
+        from followthrough.core.messages import TemplateLibrary, render
+        from followthrough.resources import resource_path
+
+        if self._templates is None:
+            self._templates = TemplateLibrary.load(
+                resource_path("templates"), self.store.path.parent / "templates"
+            )
+        stated = dict(decision_dates(parent.interview, parent.activities))
+        try:
+            draft = render(
+                stored.step, parent.interview, settings, self._templates,
+                decision_date=stated.get(stored.step.key),
+            )
+        except ValidationError as error:  # a broken or missing template: say so in the line
+            return str(error)
+        if draft.subject:
+            return draft.subject
+        return next((line.strip() for line in draft.body.splitlines() if line.strip()), "")
+
+    # -- building events ------------------------------------------------------------------
+    def _step_event(self, stored: StoredStep, interview: Interview, today: date) -> CalendarEvent:
+        step = stored.step
+        start = step.start.astimezone(self._tz)
+        event = CalendarEvent(
+            kind="step",
+            id=step.id,
+            interview_id=step.interview_id,
+            title=step.title,
+            company=interview.company,
+            role=interview.role,
+            step_kind=step.kind,
+            channel=step.channel.value,
+            start=start,
+            end=step.end.astimezone(self._tz),
+            status=display_status(step.status, start, today),
+            why=step.why,
+            status_reason=step.status_reason,
+            manual=step.manual,
+            optional=step.optional,
+            to=step.to,
+        )
+        self._built[step.id] = ((stored.sequence, self._interview_key.get(interview.id), today),
+                                event)
+        return event
+
+    def _interview_event(self, interview: Interview, today: date) -> CalendarEvent:
+        key = (self._interview_key.get(interview.id), today, self.now() > interview.end)
+        cached = self._built_interviews.get(interview.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        start = interview.start.astimezone(self._tz)
+        end = interview.end.astimezone(self._tz)
+        event = CalendarEvent(
+            kind=INTERVIEW_KIND,
+            id=interview.id,
+            interview_id=interview.id,
+            title=tr("Interview: {company}").format(company=interview.company),
+            company=interview.company,
+            role=interview.role,
+            step_kind=INTERVIEW_KIND,
+            channel=interview.channel.value,
+            start=start,
+            end=end,
+            status=EventStatus.DONE if end < self.now() else EventStatus.PLANNED,
+            why=interview.location,
+        )
+        self._built_interviews[interview.id] = (key, event)
+        return event

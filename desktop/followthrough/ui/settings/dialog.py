@@ -1,0 +1,183 @@
+"""The Settings dialog: who you are, when you work (holidays, hours, time zone), your default
+playbook, your CalDAV calendars and how to send email; one tab per page module.
+
+Every value is checked by the same code as `followthrough config set` (core.settings), so the
+dialog and the command line accept and refuse the same things; a refused value is named in the
+dialog and nothing is saved. Accounts and passwords go through sync.accounts and compose.smtp,
+on a background thread (they talk to servers); passwords only ever reach the keyring.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from followthrough.core.model import ValidationError
+from followthrough.core.settings import Settings
+from followthrough.store import Store
+from followthrough.ui.background import Background
+from followthrough.ui.settings.calendar_accounts import CalendarAccountsPage
+from followthrough.ui.settings.email_sending import EmailSendingPage
+from followthrough.ui.settings.working_time import WorkingTimePage
+from followthrough.ui.settings.you import YouPage
+
+
+class SettingsDialog(YouPage, WorkingTimePage, CalendarAccountsPage, EmailSendingPage, QDialog):
+    """The settings, in tabs; OK and Apply save what changed, after checking all of it."""
+
+    saved = Signal()  # settings were written (the window re-reads and re-plans)
+    accounts_changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.smtp_context: Any = None  # an ssl.SSLContext to verify the mail server with
+        self.background = Background(store.path.parent, self)
+        self.setWindowTitle(self.tr("Settings"))
+        self.resize(620, 480)
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs)
+        self.fields: dict[str, QWidget] = {}
+        self._you_tab()
+        self._work_tab()
+        self._calendar_tab()
+        self._email_tab()
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Problem"))
+        self.message.setStyleSheet("color: palette(highlighted-text); background: #b3261e;")
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply,
+            self,
+        )
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        apply_button.clicked.connect(self.apply)
+        layout.addWidget(self.buttons)
+        self.background.busy_changed.connect(self._busy)
+        self.load()
+
+    # -- the pages' fields ------------------------------------------------------------------
+
+    def _line(self, key: str, form: QFormLayout, label: str, hint: str = "") -> QLineEdit:
+        field = QLineEdit(self)
+        field.setAccessibleName(label)
+        if hint:
+            field.setPlaceholderText(hint)
+        form.addRow(label, field)
+        self.fields[key] = field
+        return field
+
+    # -- values ----------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Show the stored settings and accounts."""
+        settings = self.store.settings()
+        for key, widget in self.fields.items():
+            text = settings.get(key)
+            if isinstance(widget, QLineEdit):
+                widget.setText(text)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(text == "yes")
+            elif isinstance(widget, QTimeEdit):
+                widget.setTime(QTime.fromString(text, "HH:mm"))
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(text or 0))
+            elif isinstance(widget, QComboBox):
+                if key == "country":
+                    if text and widget.findData(text) < 0:
+                        widget.addItem(text, text)  # an alias the list does not show (USA)
+                    widget.setCurrentIndex(max(widget.findData(text), 0))
+                    self._fill_regions()
+                elif widget.isEditable():
+                    index = widget.findText(text, Qt.MatchFlag.MatchExactly)
+                    if index >= 0:
+                        widget.setCurrentIndex(index)
+                    else:
+                        widget.setEditText(text)
+                else:
+                    widget.setCurrentIndex(max(widget.findData(text), 0))
+        self.load_accounts()
+
+    def values(self) -> dict[str, str]:
+        """Each setting's text, as `config set` takes it."""
+        out: dict[str, str] = {}
+        for key, widget in self.fields.items():
+            if isinstance(widget, QLineEdit):
+                out[key] = widget.text()
+            elif isinstance(widget, QCheckBox):
+                out[key] = "yes" if widget.isChecked() else "no"
+            elif isinstance(widget, QTimeEdit):
+                clock: time = widget.time().toPython()  # type: ignore[assignment]
+                out[key] = clock.strftime("%H:%M")
+            elif isinstance(widget, QSpinBox):
+                out[key] = "" if key == "smtp-port" and widget.value() == 0 else str(widget.value())
+            elif isinstance(widget, QComboBox):
+                out[key] = (
+                    widget.currentText()
+                    if widget.isEditable()
+                    else str(widget.currentData() or "")
+                )
+        return out
+
+    def apply(self) -> bool:
+        """Check every changed value, then save them all; False (nothing saved) on a problem."""
+        current = self.store.settings()
+        wanted = self.values()
+        changed = [k for k in Settings.names() if k in wanted and wanted[k] != current.get(k)]
+        if not changed:
+            self._problem("")
+            return True
+        checked = current
+        try:
+            for key in changed:
+                checked = checked.with_value(key, wanted[key])
+        except ValidationError as error:
+            self._problem(str(error))
+            return False
+        for key in changed:
+            self.store.set_setting(key, wanted[key])
+        self._problem("")
+        self.saved.emit()
+        return True
+
+    def _ok(self) -> None:
+        if self.apply():
+            self.accept()
+
+    def _problem(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _busy(self, busy: bool) -> None:
+        for button in (self.add_button, self.choose_button, self.remove_button):
+            button.setEnabled(not busy)
+        self.smtp_password_button.setEnabled(not busy)
+        if busy:
+            self._problem("")
+
+    def done(self, result: int) -> None:
+        self.background.wait()
+        super().done(result)
