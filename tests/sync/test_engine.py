@@ -17,7 +17,7 @@ from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.events import content_key
 from followthrough.sync.push import push
-from followthrough.sync.records import SyncItem, bases, ensure_table, sync_items
+from followthrough.sync.records import SyncItem, bases, sync_items
 from followthrough.sync.records import record as _record
 
 if TYPE_CHECKING:
@@ -203,7 +203,6 @@ def test_etag_is_fetched_when_put_gives_none(
 
 
 def test_bases_reads_the_asked_uids_of_one_account(store: Store) -> None:
-    ensure_table(store)
     for account, uid, base in (
         ("work", "a@followthrough", b"BEGIN:VCALENDAR a"),
         ("work", "b@followthrough", b"BEGIN:VCALENDAR b"),

@@ -22,7 +22,6 @@ import contextlib
 import json
 import secrets as random_tokens
 import urllib.parse
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -191,32 +190,12 @@ class BearerToken:
 TokenRefresher = Callable[[Account, BearerToken], BearerToken]
 
 
-# -- the table -------------------------------------------------------------------------------
+# -- the table (made by store.schema) ---------------------------------------------------------
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS accounts (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    url TEXT NOT NULL,
-    username TEXT NOT NULL,
-    auth TEXT NOT NULL,
-    preset TEXT NOT NULL DEFAULT '',
-    calendar_url TEXT NOT NULL DEFAULT '',
-    calendar_name TEXT NOT NULL DEFAULT '',
-    trusted_fingerprint TEXT NOT NULL DEFAULT '',
-    keyring_account TEXT NOT NULL,
-    added TEXT NOT NULL
-)"""
 _COLUMNS = (
     "name, url, username, auth, preset, calendar_url, calendar_name, trusted_fingerprint, "
     "keyring_account"
 )
-_ready: weakref.WeakSet[Store] = weakref.WeakSet()
-
-
-def _table(store: Store) -> None:
-    if store not in _ready:
-        with store.transaction() as conn:
-            conn.execute(_SCHEMA)
-        _ready.add(store)
 
 
 def _account(row: tuple[Any, ...]) -> tuple[Account, str]:
@@ -235,7 +214,6 @@ def _account(row: tuple[Any, ...]) -> tuple[Account, str]:
 
 
 def _rows(store: Store, name: str | None = None) -> Iterator[tuple[Account, str]]:
-    _table(store)
     if name is None:
         cursor = store.conn.execute(f"SELECT {_COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE")
     else:

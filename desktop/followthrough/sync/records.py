@@ -16,24 +16,6 @@ from datetime import UTC, datetime
 
 from followthrough.store import Store
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS sync_items (
-        account TEXT NOT NULL,
-        uid TEXT NOT NULL,
-        href TEXT NOT NULL,
-        etag TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        PRIMARY KEY (account, uid)
-    )""",
-    """CREATE TABLE IF NOT EXISTS sync_state (
-        account TEXT NOT NULL,
-        calendar TEXT NOT NULL,
-        token TEXT NOT NULL,
-        full_at TEXT NOT NULL,
-        PRIMARY KEY (account, calendar)
-    )""",
-)
-
 
 @dataclass(frozen=True)
 class SyncItem:
@@ -50,18 +32,8 @@ class SyncItem:
     base: bytes = b""  # the event as last synced
 
 
-def ensure_table(store: Store) -> None:
-    with store.transaction() as conn:
-        for statement in _SCHEMA:
-            conn.execute(statement)
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(sync_items)")}
-        if "base" not in columns:
-            conn.execute("ALTER TABLE sync_items ADD COLUMN base BLOB NOT NULL DEFAULT x''")
-
-
 def sync_items(store: Store, account: str) -> dict[str, SyncItem]:
     """The recorded events of an account, by UID (without their bases: see `bases`)."""
-    ensure_table(store)
     rows = store.conn.execute(
         "SELECT uid, href, etag, hash FROM sync_items WHERE account = ?", (account,)
     ).fetchall()

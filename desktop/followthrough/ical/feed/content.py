@@ -25,7 +25,6 @@ def feed_token(store: Store, *, renew: bool = False) -> str:
     With `renew`, a new token replaces the old one: every URL given out so far stops working.
     """
     with store.transaction() as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS feed (token TEXT NOT NULL)")
         row = None if renew else conn.execute("SELECT token FROM feed LIMIT 1").fetchone()
         if row is not None and row[0]:
             return str(row[0])
