@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -728,3 +729,49 @@ def test_help_lists_the_commands_and_window_options_need_no_command_parsers(run:
     wrong = run("--exit-when-redy")
     assert wrong.code == 2 and "unrecognized arguments: --exit-when-redy" in wrong.err.lower()
     assert "Traceback" not in wrong.err
+
+
+# -- the terminal: outside text never drives it --------------------------------------------
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("reply", "{iv}", "--note", "thanks" + ESCAPES), "The note contains a control"),
+        (("step", "done", "{iv}.thank-you.p1", "--how", "email\x1b[2J"),
+         "The way it was done contains a control"),
+        (add(company="Acme\u202efdp.exe"), "reverses the direction of text"),
+        (add(role="Engineer\u2066"), "reverses the direction of text"),
+        (add(interviewer="Ana \u202eDiaz <ana@acme.example>"), "reverses the direction"),
+        (("interview", "edit", "{iv}", "--notes", "line\x9bone"), "contains a control"),
+    ],
+    ids=["reply-note", "done-how", "company-rlo", "role-isolate", "interviewer-rlo", "c1-csi"],
+)
+def test_control_and_reordering_characters_are_refused(
+    run: Run, iv: str, args: tuple[str, ...], words: str
+) -> None:
+    before = run("interview", "show", iv, "--json").out
+    result = run(*(a.replace("{iv}", iv) for a in args))
+    assert result.code == 1 and words in result.err, result
+    assert "\x1b" not in result.err and "\x9b" not in result.err
+    assert run("interview", "show", iv, "--json").out == before
+
+
+def test_text_already_in_the_store_is_printed_harmless(ok: Run, iv: str, data_dir: Path) -> None:
+    """A store written by an earlier version may hold escapes: they print as '?'."""
+    raw = sqlite3.connect(data_dir / DB_NAME)
+    try:
+        (data,) = raw.execute("SELECT data FROM interviews WHERE id = ?", (iv,)).fetchone()
+        changed = json.loads(data)
+        changed["company"] = "Acme" + ESCAPES
+        raw.execute("UPDATE interviews SET data = ? WHERE id = ?", (json.dumps(changed), iv))
+        raw.commit()
+    finally:
+        raw.close()
+    for args in (("interview", "list"), ("interview", "show", iv), ("plan",)):
+        out = ok(*args).out
+        assert not any(c in out for c in "\x1b\x07\x9b"), args
+    shown = ok("interview", "show", iv).out
+    assert "Acme?]0;pwned??[2J?31m" in shown

@@ -10,6 +10,7 @@ from typing import Any
 
 from followthrough.cli.output import CliError, emit
 from followthrough.core.model import ValidationError
+from followthrough.core.text import printable
 from followthrough.store import Store
 
 
@@ -98,7 +99,7 @@ def run_compose(args: argparse.Namespace, store: Store) -> int:
         return run_gui(args.data_dir, open_items=[compose_link(step_uid(step.id))])
     subject, body, draft = message_text(store, step)
     if args.print_text:
-        sys.stdout.write(f"Subject: {subject}\n\n{body}" if subject else body)
+        sys.stdout.write(printable(f"Subject: {subject}\n\n{body}" if subject else body))
         return 0
     if step.channel is not StepChannel.EMAIL:
         raise CliError(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from followthrough import __version__
-from followthrough.cli.output import CliError
+from followthrough.cli.output import CliError, complain
 from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoreError, open_store
 
@@ -172,10 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         store, warnings = open_store(args.data_dir)
     except StoreError as error:
-        sys.stderr.write(f"followthrough: {error}\n")
+        complain(f"followthrough: {error}")
         return 1
     for warning in warnings:
-        sys.stderr.write(f"followthrough: warning: {warning}\n")
+        complain(f"followthrough: warning: {warning}")
     try:
         return _run(args, store)
     except BrokenPipeError:
@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except (ValidationError, CliError, StoreError) as error:
-        sys.stderr.write(f"followthrough: {error}\n")
+        complain(f"followthrough: {error}")
         return 1
     finally:
         store.close()

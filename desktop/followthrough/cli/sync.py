@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from followthrough.cli.output import CliError, emit
+from followthrough.cli.output import CliError, complain, emit
 from followthrough.core.model import ValidationError
 from followthrough.store import Store
 
@@ -138,8 +138,8 @@ def run_sync(args: argparse.Namespace, store: Store) -> int:
             except MassDeleteError as error:
                 if allow or not sys.stdin.isatty():
                     raise
-                sys.stderr.write(f"followthrough: {error}\n")
-                sys.stderr.write(f"Delete {error.count} events and go on? [y/N] ")
+                complain(f"followthrough: {error}")
+                complain(f"Delete {error.count} events and go on? [y/N] ", end="")
                 sys.stderr.flush()
                 if sys.stdin.readline().strip().lower() not in ("y", "yes"):
                     raise CliError("Nothing was deleted; the sync stopped.") from None
@@ -181,7 +181,7 @@ def run_account(args: argparse.Namespace, store: Store) -> int:
         accounts.require_keyring(account.auth)  # before asking for a secret it could not keep
         chosen = presets.PRESETS.get(account.preset)
         if chosen and not (args.password_stdin or args.token_stdin) and sys.stdin.isatty():
-            sys.stderr.write(f"followthrough: {chosen.note}\n")
+            complain(f"followthrough: {chosen.note}")
         secret = _account_secret(args, account.name, account.username, account.origin, account.auth)
         added = connection.add_account(store, account, secret)
         emit(f"Added the account {added.name}: {added.username} at {added.url}.")
@@ -217,7 +217,7 @@ def run_account(args: argparse.Namespace, store: Store) -> int:
     if args.action == "remove":
         name = accounts.get_account(store, args.name).name
         for note in accounts.remove_account(store, args.name):
-            sys.stderr.write(f"followthrough: warning: {note}\n")
+            complain(f"followthrough: warning: {note}")
         emit(f"Removed the account {name}.")
         return 0
     if args.action == "calendars":

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from followthrough.core.text import shown
+from followthrough.core.text import reorders, shown
 
 
 class ValidationError(ValueError):
@@ -70,8 +70,26 @@ _EMAIL_RE = re.compile(
     r"^[^@\s<>(),;:\"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-/]{2,30}$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SINGLE_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 controls (an 8-bit CSI drives some terminals as ESC [ does), line breaks aside.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SINGLE_LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+_ID_RE = re.compile(r"^[0-9a-z]{1,64}$")
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9.\-]{0,99}$")
+
+
+def is_id(value: object) -> bool:
+    """Whether `value` has the shape of our ids (new_id's, or an earlier version's)."""
+    return isinstance(value, str) and _ID_RE.match(value) is not None
+
+
+def derived_id(*parts: str) -> str:
+    """An id of new_id's shape made from `parts`: the same parts always give the same id, so
+    an id re-keyed on import is re-keyed the same way when the file is imported again."""
+    import hashlib
+
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
 
 
 def new_id() -> str:
@@ -91,6 +109,11 @@ def check_text(
     pattern = _CONTROL_RE if multiline else _SINGLE_LINE_CONTROL_RE
     if pattern.search(value):
         raise ValidationError(f"The {what} contains a control character.")
+    if not multiline and reorders(value):
+        raise ValidationError(
+            f"The {what} contains a mark that reverses the direction of text (such as a "
+            "right-to-left override); remove it."
+        )
     return value
 
 
@@ -149,6 +172,15 @@ def check_year(day: date, what: str) -> None:
         raise ValidationError(
             f"The {what} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
         )
+
+
+def check_instant(moment: datetime, what: str) -> None:
+    """Refuse a time without a zone, or one a calendar cannot sensibly hold."""
+    if not isinstance(moment, datetime):
+        raise ValidationError(f"The {what} is not a date and time.")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(f"The {what} has no time zone.")
+    check_year(moment, what)
 
 
 def parse_instant(text: str, tz: ZoneInfo, what: str) -> datetime:
@@ -325,6 +357,34 @@ class Activity:
     note: str = ""
     seq: int = 0  # order of recording, to break ties between equal times
     id: str = field(default_factory=new_id)
+
+    def validated(self) -> Activity:
+        """The activity with its texts stripped, or a ValidationError naming the field: the
+        same rules whether it was typed, read from a file or from a server."""
+        if not isinstance(self.kind, ActivityKind):
+            raise ValidationError(f"'{shown(str(self.kind))}' is not a kind of activity.")
+        check_instant(self.at, "time of the activity")
+        if self.to is not None:
+            check_instant(self.to, "new time of the step")
+        if self.until is not None:
+            if not isinstance(self.until, date) or isinstance(self.until, datetime):
+                raise ValidationError("The new decision date is not a date.")
+            check_year(self.until, "new decision date")
+        if self.outcome is not None and not isinstance(self.outcome, Outcome):
+            raise ValidationError(f"'{shown(str(self.outcome))}' is not an outcome.")
+        if not isinstance(self.step, str) or (self.step and not _KEY_RE.match(self.step)):
+            raise ValidationError(f"'{shown(str(self.step))}' is not the key of a step.")
+        if not is_id(self.id):
+            raise ValidationError(f"'{shown(str(self.id))}' is not an activity id.")
+        if not isinstance(self.seq, int) or isinstance(self.seq, bool) or self.seq < 0:
+            raise ValidationError("The activity's number is not a whole number.")
+        if not isinstance(self.how, str) or not isinstance(self.note, str):
+            raise ValidationError("The activity's note is not text.")
+        return replace(
+            self,
+            how=check_text(self.how, "way it was done", limit=200),
+            note=check_text(self.note, "note", multiline=True, limit=10_000),
+        )
 
 
 @dataclass(frozen=True)

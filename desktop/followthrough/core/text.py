@@ -15,6 +15,9 @@ import unicodedata
 HIDING = frozenset(
     "\u2028\u2029\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+# The marks that embed, override or isolate a direction: text after one can read backwards
+# (a name ending in "fdp.exe" shown as "exe.pdf"). Refused in names, titles and companies.
+REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SHOWN_LIMIT = 80  # characters of outside text an error message repeats
 
 
@@ -23,9 +26,9 @@ def is_control(char: str) -> bool:
     return char in HIDING or unicodedata.category(char) in ("Cc", "Cs")
 
 
-def has_hiding(text: str) -> bool:
-    """Whether `text` holds a character that reorders or hides text (an RTL override, say)."""
-    return not HIDING.isdisjoint(text)
+def reorders(text: str) -> bool:
+    """Whether `text` holds a mark that overrides or isolates its direction (see REORDERING)."""
+    return not REORDERING.isdisjoint(text)
 
 
 def shown(text: str, limit: int = SHOWN_LIMIT) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -35,6 +35,8 @@ from followthrough.core.model import (
     Step,
     StepChannel,
     StepStatus,
+    derived_id,
+    is_id,
 )
 from followthrough.store import StoredInterview, StoredStep
 
@@ -309,12 +311,25 @@ def read_interview(event: Event) -> ImportedInterview:
             created=_created(event),
             source_uid=_text(event, X + "SOURCE-UID"),
         ).validated()
-        activities = [activity_from_dict(json.loads(t)) for t in _texts(event, X + "ACTIVITY")]
+        activities = [
+            _foreign_activity(json.loads(t), interview_id) for t in _texts(event, X + "ACTIVITY")
+        ]
     except MappingError:
         raise
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
         raise MappingError(f"The interview event {uid} cannot be read: {error}") from None
     return ImportedInterview(interview, activities, int(event.get("SEQUENCE", 0)))
+
+
+def _foreign_activity(data: object, interview_id: str) -> Activity:
+    """An activity from a calendar, checked as the CLI checks one; an id not of our shape is
+    re-keyed (the same way each time, so importing the file again finds it)."""
+    if not isinstance(data, dict):
+        raise TypeError("an activity is not a JSON object")
+    activity = activity_from_dict(data)
+    if not is_id(activity.id):
+        activity = replace(activity, id=derived_id(interview_id, repr(activity.id)))
+    return activity.validated()
 
 
 def _created(event: Event) -> datetime | None:

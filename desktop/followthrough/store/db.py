@@ -32,6 +32,7 @@ from followthrough.core.model import (
     Step,
     StepStatus,
     ValidationError,
+    derived_id,
     new_id,
 )
 from followthrough.core.playbooks import Playbook, PlaybookLibrary
@@ -413,7 +414,8 @@ class Store:
                 "SELECT id FROM activities WHERE interview_id = ?", (interview.id,)
             )
         }
-        fresh = [a for a in activities if a.id not in known]
+        owned = (self._own_id(conn, interview.id, a) for a in activities)
+        fresh = [a for a in owned if a.id not in known]
         if row is None:
             self._write_interview(conn, interview, insert=True)
             outcome = "added"
@@ -433,9 +435,20 @@ class Store:
         self._replan(conn, interview)
         return interview, outcome
 
+    @staticmethod
+    def _own_id(conn: sqlite3.Connection, interview_id: str, activity: Activity) -> Activity:
+        """`activity` with an id no other interview uses (a file's ids are not trusted)."""
+        row = conn.execute(
+            "SELECT interview_id FROM activities WHERE id = ?", (activity.id,)
+        ).fetchone()
+        if row is None or row[0] == interview_id:
+            return activity
+        return replace(activity, id=derived_id(interview_id, activity.id))
+
     def _insert_activity(
         self, conn: sqlite3.Connection, interview_id: str, activity: Activity
     ) -> Activity:
+        activity = activity.validated()
         (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM activities").fetchone()
         activity = replace(activity, seq=seq)
         conn.execute(
