@@ -8,8 +8,6 @@ they are. Linear in the text's length; no regular expression.
 
 from __future__ import annotations
 
-import unicodedata
-
 # Characters that can hide or reorder what a text says (bidirectional marks, overrides and
 # isolates) or break a line where none is shown.
 HIDING = frozenset(
@@ -22,8 +20,13 @@ SHOWN_LIMIT = 80  # characters of outside text an error message repeats
 
 
 def is_control(char: str) -> bool:
-    """Whether `char` must not reach a screen as it is (see the module's docstring)."""
-    return char in HIDING or unicodedata.category(char) in ("Cc", "Cs")
+    """Whether `char` must not reach a screen as it is (see the module's docstring).
+
+    Unicode's categories Cc (C0, DEL, C1) and Cs (surrogates) by their ranges: importing
+    unicodedata would cost the window's start-up some 9 ms.
+    """
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or char in HIDING
 
 
 def reorders(text: str) -> bool:
