@@ -9,6 +9,7 @@ authority would be.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -420,10 +421,17 @@ def test_hostile_values_from_the_interview_stay_on_one_line(
     store: Store, open_editor: Open, opened_urls: list[QUrl], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    # Characters the interview's own checks let through but that end a line for some readers.
+    # Characters an earlier version's checks let through (its store may still hold them; the
+    # checks refuse them now) but that end a line for some readers.
     company = "Evil\x85Bcc: x@evil.example\u2028Co"
-    person = Interviewer(name="Eve\u2029Cc: y@evil.example", email="eve@evil.example")
-    store.add_interview(_interview(company, interviewers=(person,)))
+    person = Interviewer(name="Eve Cc: y@evil.example", email="eve@evil.example")
+    added = store.add_interview(_interview("Evil", interviewers=(person,)))
+    with store.transaction() as conn:
+        (data,) = conn.execute("SELECT data FROM interviews WHERE id = ?", (added.id,)).fetchone()
+        written = json.loads(data)
+        written["company"] = company
+        written["interviewers"][0]["name"] = "Eve\u2029Cc: y@evil.example"
+        conn.execute("UPDATE interviews SET data = ? WHERE id = ?", (json.dumps(written), added.id))
     editor = open_editor(step_of(store, "thank-you", company).id)
     fill_in_topic(editor)
     editor.mail_app_button.click()

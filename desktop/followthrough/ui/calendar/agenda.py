@@ -20,8 +20,7 @@ from followthrough.ui.calendar.events import (
 )
 from followthrough.ui.calendar.item_model import Roles
 from followthrough.ui.calendar.item_views import EnterTree
-
-AGENDA_DAYS = 14
+from followthrough.ui.calendar.periods import AGENDA_DAYS
 
 
 class AgendaView(QWidget):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+AGENDA_DAYS = 14  # days the agenda shows at a time
+
 
 def week_start(day: date, first_weekday: int) -> date:
     """The first day of the week holding `day`; weekdays count 1 (Monday) to 7 (Sunday)."""

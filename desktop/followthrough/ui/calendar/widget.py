@@ -25,12 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.ui.calendar.agenda import AGENDA_DAYS, AgendaView
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import CalendarEvent
 from followthrough.ui.calendar.month import MonthGrid
-from followthrough.ui.calendar.periods import add_months
-from followthrough.ui.calendar.week import WeekView
+from followthrough.ui.calendar.periods import AGENDA_DAYS, add_months
 from followthrough.ui.icons import icon
 
 MONTH, WEEK, AGENDA = "month", "week", "agenda"
@@ -62,11 +60,10 @@ class CalendarWidget(QWidget):
         self.cache = cache
         self.current_date = cache.today()
         self.month_view = MonthGrid(cache, first_weekday)
-        self.week_view = WeekView(cache, first_weekday)
-        self.agenda_view = AgendaView(cache)
-        self.views: dict[str, Any] = {
-            MONTH: self.month_view, WEEK: self.week_view, AGENDA: self.agenda_view
-        }
+        self.first_weekday = first_weekday
+        # The week and the agenda are built when first shown (or asked for): start-up builds
+        # only the month it paints. `views` holds what is built, and the window's pages.
+        self.views: dict[str, Any] = {MONTH: self.month_view}
         self._stale = {MONTH: True, WEEK: True, AGENDA: True}
         # Building reads nothing: the window refreshes once it is built, or showing reads.
         self._reading_waits = True
@@ -76,16 +73,9 @@ class CalendarWidget(QWidget):
         self._prefetch_timer.setInterval(800)
         self._prefetch_timer.timeout.connect(self._prefetch)
         self.stack = QStackedWidget(self)
-        for view in self.views.values():
-            self.stack.addWidget(view)
+        self.stack.addWidget(self.month_view)
         self.current_view = MONTH
-
-        for view in (self.month_view, self.week_view.grid, self.agenda_view):
-            view.step_activated.connect(self.step_activated)
-            view.interview_activated.connect(self.interview_activated)
-            view.selection_changed.connect(self.selection_changed)
-            view.step_moved.connect(self.step_moved)
-            view.current_date_changed.connect(self._view_date_changed)
+        self._connect(self.month_view)
         self.month_view.day_activated.connect(self._show_day)
 
         # -- navigation bar ----------------------------------------------------------------
@@ -201,7 +191,15 @@ class CalendarWidget(QWidget):
 
     # -- what the window calls -------------------------------------------------------------
     def view(self, name: str | None = None) -> Any:
-        return self.views[name or self.current_view]
+        return self._view(name or self.current_view)
+
+    @property
+    def week_view(self) -> Any:
+        return self._view(WEEK)
+
+    @property
+    def agenda_view(self) -> Any:
+        return self._view(AGENDA)
 
     def add_page(self, name: str, label: str, widget: QWidget, shortcut: str = "") -> QAction:
         """Add a page that is not a view of dates (a list, say) to the view switcher.
@@ -227,7 +225,7 @@ class CalendarWidget(QWidget):
         """Show the month, week or agenda view of the current date (or an added page)."""
         had_focus = self.stack.currentWidget() is not None and self.stack.currentWidget().hasFocus()
         self.current_view = name
-        view = self.views[name]
+        view = self._view(name)
         self.stack.setCurrentWidget(view)
         self.setFocusProxy(view)
         for button in self.view_buttons.buttons():
@@ -284,15 +282,13 @@ class CalendarWidget(QWidget):
         self.date_changed.emit(event.day)
         if self.current_view in self.pages:
             return
-        view = self.views[self.current_view]
-        target = view.grid if view is self.week_view else view
+        target = self._dated(self.current_view)
         target.select_event(ident)
 
     def current_event(self) -> CalendarEvent | None:
         if self.current_view in self.pages:
             return None
-        view = self.views[self.current_view]
-        target = view.grid if view is self.week_view else view
+        target = self._dated(self.current_view)
         return target.current_event()
 
     def period_text(self) -> str:
@@ -310,18 +306,51 @@ class CalendarWidget(QWidget):
         return f"{locale.toString(QDate(first), fmt)} – {last_text}"
 
     # -- inside -----------------------------------------------------------------------------
+    def _view(self, name: str) -> Any:
+        """The view (or page) called `name`, built and added the first time it is asked for."""
+        built = self.views.get(name)
+        if built is not None:
+            return built
+        if name == WEEK:
+            from followthrough.ui.calendar.week import WeekView
+
+            built = WeekView(self.cache, self.first_weekday)
+            self._connect(built.grid)
+        elif name == AGENDA:
+            from followthrough.ui.calendar.agenda import AgendaView
+
+            built = AgendaView(self.cache)
+            self._connect(built)
+        else:
+            raise KeyError(name)
+        self.views[name] = built
+        self.stack.addWidget(built)
+        return built
+
+    def _dated(self, name: str) -> Any:
+        """The widget that shows dates in the view `name` (the week's grid, not its frame)."""
+        view = self._view(name)
+        return view.grid if name == WEEK else view
+
+    def _connect(self, view: Any) -> None:
+        view.step_activated.connect(self.step_activated)
+        view.interview_activated.connect(self.interview_activated)
+        view.selection_changed.connect(self.selection_changed)
+        view.step_moved.connect(self.step_moved)
+        view.current_date_changed.connect(self._view_date_changed)
+
     def _show(self, day: date) -> None:
         self.current_date = day
         if self.current_view in self.pages:
             self.period_label.setText(self.pages[self.current_view])
             return
-        view = self.views[self.current_view]
-        target = view.grid if view is self.week_view else view
+        target = self._dated(self.current_view)
         if not self._reading_waits:
             target.set_date(day, reload=self._stale[self.current_view])
             self._stale[self.current_view] = False
         self.period_label.setText(self.period_text())
-        self.week_view.header.update()
+        if WEEK in self.views:
+            self.views[WEEK].header.update()
         if self.mini_month.selectedDate().toPython() != day:
             self.mini_month.blockSignals(True)
             self.mini_month.setSelectedDate(QDate(day))
@@ -343,8 +372,7 @@ class CalendarWidget(QWidget):
         """Read the periods before and after the one shown, so the next step is instant."""
         if self.current_view in self.pages or not self.isVisible():
             return
-        view = self.views[self.current_view]
-        target = view.grid if view is self.week_view else view
+        target = self._dated(self.current_view)
         day = self.current_date
         if self.current_view == MONTH:
             neighbours = [add_months(day, -1), add_months(day, 1)]
