@@ -19,6 +19,11 @@ with Qt on the offscreen platform:
    is painted (the events the action posted handled, no forced repaint). Target: under
    50 ms each;
 3. memory: that process's resident set size after the switches (target: under 250 MB).
+
+`--compare-with DIR` also times the start-up of another checkout's app (its `desktop/`
+folder, for example a `git worktree` of an earlier commit) in the same turns, on a store that
+checkout fills itself, so that a change's cost to start-up is measured against the code
+before it on the machine as it is at that moment.
 """
 
 from __future__ import annotations
@@ -93,9 +98,20 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run_ms(command: list[str]) -> float:
+# Fills a data folder with the code on PYTHONPATH (another checkout's, for --compare-with).
+FILL = (
+    "import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path; "
+    "from plan import USER_ZONE, fill; from followthrough.store import open_store; "
+    "store, _ = open_store(Path(sys.argv[1])); store.set_setting('timezone', USER_ZONE); "
+    "store.set_setting('country', 'US'); fill(store, int(sys.argv[3]), int(sys.argv[4])); "
+    "store.close()"
+)
+
+
+def run_ms(command: list[str], extra: dict[str, str] | None = None) -> float:
     done = subprocess.run(
-        command, capture_output=True, text=True, env=environment(), timeout=300, check=True
+        command, capture_output=True, text=True, env={**environment(), **(extra or {})},
+        timeout=300, check=True,
     )
     return float(done.stdout.strip().splitlines()[-1])
 
@@ -192,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interviews", type=int, default=1000, metavar="N")
     parser.add_argument("--runs", type=int, default=5, metavar="R")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--compare-with", type=Path, metavar="DIR",
+                        help="another checkout whose start-up is timed in the same turns")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
@@ -213,14 +231,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"set-up: {args.interviews} interviews, {events} events")
 
         app = [sys.executable, "-m", "followthrough", "--data-dir", str(data_dir)]
+        other: dict[str, str] = {}
+        other_app: list[str] = []
+        if args.compare_with is not None:
+            other = {"PYTHONPATH": str(args.compare_with.resolve() / "desktop")}
+            other_dir = Path(folder) / "compared"
+            subprocess.run(
+                [sys.executable, "-c", FILL, str(other_dir), str(Path(__file__).parent),
+                 str(args.interviews), str(args.seed)],
+                env={**environment(), **other}, check=True, timeout=600,
+            )
+            other_app = [sys.executable, "-m", "followthrough", "--data-dir", str(other_dir)]
+            run_ms([*other_app, "--exit-when-ready"], other)
         run_ms([*app, "--exit-when-ready"])  # warm the disk cache and Python's bytecode
         run_ms([sys.executable, "-c", BARE])
-        # One of each in turn, so that both see the machine as it is at that moment.
+        # One of each in turn, so that all see the machine as it is at that moment.
         ours: list[float] = []
         bare: list[float] = []
+        theirs: list[float] = []
         for _ in range(args.runs):
             ours.append(run_ms([*app, "--exit-when-ready"]))
             bare.append(run_ms([sys.executable, "-c", BARE]))
+            if other_app:
+                theirs.append(run_ms([*other_app, "--exit-when-ready"], other))
         ratio = statistics.median(ours) / statistics.median(bare)
         print(
             f"start-up to a responsive window: median {statistics.median(ours):.0f} ms, "
@@ -229,6 +262,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  runs: {', '.join(f'{t:.0f}' for t in ours)} ms")
         print(f"  baseline, a bare QMainWindow: median {statistics.median(bare):.0f} ms")
         print(f"  runs: {', '.join(f'{t:.0f}' for t in bare)} ms")
+        if theirs:
+            print(
+                f"  {args.compare_with}: median {statistics.median(theirs):.0f} ms, "
+                f"{statistics.median(theirs) / statistics.median(bare):.2f}x the bare "
+                f"QMainWindow; this checkout {statistics.mean(ours) - statistics.mean(theirs):+.1f}"
+                " ms on average"
+            )
+            print(f"  runs: {', '.join(f'{t:.0f}' for t in theirs)} ms")
 
         done = subprocess.run(
             [sys.executable, __file__, "--child", str(data_dir), "--runs", str(args.runs)],
