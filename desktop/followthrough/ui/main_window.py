@@ -13,13 +13,11 @@ from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,13 +26,13 @@ from PySide6.QtWidgets import (
 from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoredInterview, StoreError
 from followthrough.ui.calendar.event_cache import EventCache
+from followthrough.ui.calendar.plan_list import PlanList
 from followthrough.ui.calendar.widget import CalendarWidget
 from followthrough.ui.detail_panel import DetailPanel
 from followthrough.ui.empty_state import EmptyState
 from followthrough.ui.follow_up_actions import FollowUpActions
 from followthrough.ui.import_export import ImportExport
 from followthrough.ui.interview_actions import InterviewActions
-from followthrough.ui.models import PlanModel
 from followthrough.ui.side_panel import SidePanel
 
 if TYPE_CHECKING:
@@ -72,13 +70,8 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
 
         # -- the calendar, or what to do first ------------------------------------------
         self.calendar = CalendarWidget(self.cache, self, mini_month_inside=False)
-        self.plan_model = PlanModel(self)
-        self.plan_view = QTableView(self.calendar)
-        self.plan_view.setModel(self.plan_model)
-        self.plan_view.setAccessibleName(self.tr("Every follow-up"))
-        self.plan_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.plan_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.plan_view.verticalHeader().hide()
+        self.plan_view = PlanList(self.calendar)
+        self.plan_model = self.plan_view.plan_model
         # Double-click and Enter (and a single click where the platform says so).
         self.plan_view.activated.connect(self._plan_row_activated)
         self.plan_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

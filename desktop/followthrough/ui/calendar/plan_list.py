@@ -1,4 +1,4 @@
-"""Qt item models over the store's data."""
+"""The list view: every follow-up still to do or done, one row each, in time order."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from followthrough.core.model import Interview, Step, StepStatus
 
@@ -70,3 +71,16 @@ class PlanModel(QAbstractTableModel):
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %d %b %Y %H:%M")
+
+
+class PlanList(QTableView):
+    """The list page of the calendar: a table over a PlanModel, rows selected whole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan_model = PlanModel(self)
+        self.setModel(self.plan_model)
+        self.setAccessibleName(self.tr("Every follow-up"))
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().hide()
