@@ -490,7 +490,7 @@ def test_a_store_from_a_newer_version_is_refused(data_dir: Path) -> None:
 def test_a_file_that_is_not_a_database_is_a_store_error(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / DB_NAME).write_bytes(b"this is not SQLite " * 100)
-    with pytest.raises(StoreError, match="Cannot open the store"):
+    with pytest.raises(StoreError, match="cannot be opened"):
         open_store(data_dir)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from followthrough import __version__
 from followthrough.cli.output import CliError, complain
 from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoreError, open_store
+from followthrough.store.backups import damaged
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,6 +76,7 @@ def _add_commands(commands: Any) -> None:
     sync.add_account_parser(commands)
     compose.add_parsers(commands)  # compose, smtp
     sync.add_sync_parser(commands)
+    settings.add_restore_parser(commands)
 
 
 def _run(args: argparse.Namespace, store: Store) -> int:
@@ -169,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(
             args.data_dir, exit_when_ready=args.exit_when_ready, open_items=open_items
         )
+    if args.command == "restore-backup":
+        from followthrough.cli import settings
+
+        return settings.restore(args.data_dir)
     try:
         store, warnings = open_store(args.data_dir)
     except StoreError as error:
@@ -186,5 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValidationError, CliError, StoreError) as error:
         complain(f"followthrough: {error}")
         return 1
+    except sqlite3.DatabaseError as error:  # a page or row damaged since the store was opened
+        complain(f"followthrough: {damaged(store.path, f'is damaged ({error})')}")
+        return 1
+    except KeyboardInterrupt:  # each change is one transaction: the one under way rolled back
+        complain("followthrough: Interrupted; the change under way was not saved (run it again).")
+        return 130
     finally:
         store.close()

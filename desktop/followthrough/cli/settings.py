@@ -1,14 +1,15 @@
-"""`followthrough config` and `followthrough playbooks`: reading and changing a setting, and
-the playbooks there are to choose from."""
+"""`followthrough config`, `playbooks` and `restore-backup`: reading and changing a setting,
+the playbooks there are to choose from, and putting the store's backup copy back."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from followthrough.cli.output import emit
+from followthrough.cli.output import complain, emit
 from followthrough.core.settings import Settings
-from followthrough.store import Store
+from followthrough.store import Store, StoreError, default_data_dir
 
 
 def add_config_parser(commands: Any) -> None:
@@ -23,6 +24,26 @@ def add_config_parser(commands: Any) -> None:
 
 def add_playbooks_parser(commands: Any) -> None:
     commands.add_parser("playbooks", help="list the playbooks and any problems with them")
+
+
+def add_restore_parser(commands: Any) -> None:
+    commands.add_parser(
+        "restore-backup",
+        help="put the newest backup copy of the store back (the damaged file is kept)",
+    )
+
+
+def restore(data_dir: Path | None) -> int:
+    """Runs `restore-backup`, which works without opening the store (it may be damaged)."""
+    from followthrough.store.backups import restore_backup
+
+    try:
+        backup, kept = restore_backup(data_dir or default_data_dir())
+    except StoreError as error:
+        complain(f"followthrough: {error}")
+        return 1
+    emit(f"Restored {backup.name}; the file it replaced is kept as {kept.name}.")
+    return 0
 
 
 def run(args: argparse.Namespace, store: Store) -> int:

@@ -38,6 +38,7 @@ from followthrough.core.model import (
 from followthrough.core.playbooks import Playbook, PlaybookLibrary
 from followthrough.core.settings import Settings, system_timezone
 from followthrough.core.workdays import WorkCalendar
+from followthrough.store.backups import check_shape, damaged, newest_backup, reads
 from followthrough.store.records import (
     BUSY_MESSAGE,
     BUSY_WAIT,
@@ -52,35 +53,7 @@ from followthrough.store.records import (
     utc_text,
 )
 from followthrough.store.schema import MIGRATIONS, Migration, migrate
-
-
-def _id_filter(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
-    """A WHERE clause keeping rows whose `column` is in `ids` (all rows for None)."""
-    if ids is None:
-        return "", ()
-    ids = tuple(ids)
-    if not ids:
-        return "WHERE 0", ()
-    # json_each keeps one bound parameter however many ids there are.
-    return f"WHERE {column} IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-
-
-def _step_filter(
-    interview_id: str | None, status: str | None, low: str | None, high: str | None
-) -> tuple[str, list[str]]:
-    """A WHERE clause (with a leading space, or nothing) for the steps' index columns."""
-    clauses: list[str] = []
-    args: list[str] = []
-    for clause, value in (
-        ("interview_id = ?", interview_id),
-        ("status = ?", status),
-        ("start_utc >= ?", low),
-        ("start_utc < ?", high),
-    ):
-        if value is not None:
-            clauses.append(clause)
-            args.append(value)
-    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), args
+from followthrough.store.sql import id_filter, step_filter
 
 
 def _now() -> datetime:
@@ -110,6 +83,8 @@ class Store:
                 f"Cannot create the data folder {data_dir}: {error.strerror}."
             ) from None
         path = data_dir / DB_NAME
+        if path.is_file() and path.stat().st_size == 0 and newest_backup(path) is not None:
+            raise damaged(path, "is empty (0 bytes)")  # not a new store: it had data once
         make_private(data_dir, path)
         try:
             conn = sqlite3.connect(
@@ -121,8 +96,9 @@ class Store:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             migrate(conn, path, migrations)
+            check_shape(conn, path, len(migrations))
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"Cannot open the store {path}: {error}.") from None
+            raise damaged(path, f"cannot be opened ({error})") from None
         return cls(conn, path, library)
 
     def close(self) -> None:
@@ -244,6 +220,7 @@ class Store:
             self.interview(interview_id)
             conn.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
 
+    @reads("an interview")
     def interview(self, interview_id: str) -> Interview:
         row = self.conn.execute(
             "SELECT data FROM interviews WHERE id = ?", (interview_id,)
@@ -252,19 +229,21 @@ class Store:
             raise ValidationError(f"There is no interview with id '{interview_id}'.")
         return interview_from_dict(json.loads(row[0]))
 
+    @reads("an interview")
     def interviews(self) -> list[Interview]:
         rows = self.conn.execute("SELECT data FROM interviews ORDER BY start_utc, id").fetchall()
         return [interview_from_dict(json.loads(r[0])) for r in rows]
 
+    @reads("an interview")
     def stored_interviews(self, ids: Sequence[str] | None = None) -> list[StoredInterview]:
         """Interviews (all, or those with `ids`) with their history and calendar bookkeeping."""
-        where, args = _id_filter("interview_id", ids)
+        where, args = id_filter("interview_id", ids)
         history: dict[str, list[Activity]] = {}
         for interview_id, data in self.conn.execute(
             f"SELECT interview_id, data FROM activities {where} ORDER BY seq", args
         ):
             history.setdefault(interview_id, []).append(activity_from_dict(json.loads(data)))
-        where, args = _id_filter("id", ids)
+        where, args = id_filter("id", ids)
         rows = self.conn.execute(
             "SELECT id, data, sequence, created, updated FROM interviews "
             f"{where} ORDER BY start_utc, id",
@@ -302,7 +281,7 @@ class Store:
         in time order (or `newest_first`): all of them, or those of one interview, of one
         status, or starting from `low` and before `high` (UTC instants as `utc_text` writes
         them); from the `offset`-th, at most `limit`."""
-        where, args = _step_filter(interview_id, status, low, high)
+        where, args = step_filter(interview_id, status, low, high)
         order = "start_utc DESC, id DESC" if newest_first else "start_utc, id"
         page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
         return self.conn.execute(
@@ -321,17 +300,18 @@ class Store:
     ) -> int:
         """How many steps there are (of one interview, of one status, starting from `low` and
         before `high`)."""
-        where, args = _step_filter(interview_id, status, low, high)
+        where, args = step_filter(interview_id, status, low, high)
         (count,) = self.conn.execute(f"SELECT COUNT(*) FROM steps{where}", args).fetchone()
         return int(count)
 
     def step_sequences(self, ids: Sequence[str]) -> dict[str, int]:
         """The SEQUENCE of each of these steps that exists."""
-        where, args = _id_filter("id", ids)
+        where, args = id_filter("id", ids)
         return dict(self.conn.execute(f"SELECT id, sequence FROM steps {where}", args).fetchall())
 
+    @reads("a follow-up")
     def stored_steps(self, ids: Sequence[str]) -> dict[str, StoredStep]:
-        where, args = _id_filter("id", ids)
+        where, args = id_filter("id", ids)
         return {
             sid: StoredStep(step_from_dict(json.loads(d)), seq, datetime.fromisoformat(m))
             for sid, d, seq, m in self.conn.execute(
@@ -470,6 +450,7 @@ class Store:
             self._replan(conn, interview)
         return activity
 
+    @reads("an activity")
     def activities(self, interview_id: str) -> list[Activity]:
         rows = self.conn.execute(
             "SELECT data FROM activities WHERE interview_id = ? ORDER BY seq", (interview_id,)
@@ -477,6 +458,7 @@ class Store:
         return [activity_from_dict(json.loads(r[0])) for r in rows]
 
     # -- the plan -------------------------------------------------------------------------
+    @reads("a follow-up")
     def steps(self, interview_id: str | None = None) -> list[StoredStep]:
         """The stored plan (of one interview, or of all), in time order."""
         query = "SELECT data, sequence, modified FROM steps"
@@ -490,6 +472,7 @@ class Store:
             for d, seq, m in rows
         ]
 
+    @reads("a follow-up")
     def step(self, step_id: str) -> StoredStep:
         row = self.conn.execute(
             "SELECT data, sequence, modified FROM steps WHERE id = ?", (step_id,)

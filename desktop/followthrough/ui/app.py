@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from followthrough.store import StoreError, open_store
+from followthrough.store import Store, StoreError, open_store
 
 
 def process_age_ms() -> float:
@@ -106,12 +106,19 @@ def run_gui(
     try:
         store, warnings = open_store(data_dir)
     except StoreError as error:
-        instance.close()
-        if exit_when_ready:
-            sys.stderr.write(f"followthrough: {error}\n")
+        problem = error
+        try:
+            opened = None if exit_when_ready else _offer_backup(error, data_dir)
+        except StoreError as again:  # the copy could not be put back, or does not open
+            problem, opened = again, None
+        if opened is None:
+            instance.close()
+            if exit_when_ready:
+                sys.stderr.write(f"followthrough: {problem}\n")
+            else:
+                QMessageBox.critical(None, "Followthrough", str(problem))
             return 1
-        QMessageBox.critical(None, "Followthrough", str(error))
-        return 1
+        store, warnings = opened
     window = MainWindow(store, warnings)
     instance.received.connect(window.open_handed_over)
     from followthrough.ui.settings.action import attach as attach_settings
@@ -177,3 +184,32 @@ def _set_window_icon(app: object) -> None:
     icon = resource_path("icons", "followthrough.svg")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))  # type: ignore[attr-defined]
+
+
+def _offer_backup(error: StoreError, data_dir: Path | None) -> tuple[Store, list[str]] | None:
+    """A damaged store with a backup copy: ask whether to put the copy back, and open it.
+
+    None when there is no copy or the user says no; StoreError when the copy cannot be put
+    back or does not open either. The window never starts on an empty store in place of a
+    damaged one.
+    """
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from followthrough.store.backups import StoreDamaged, restore_backup
+
+    if not isinstance(error, StoreDamaged) or error.backup is None:
+        return None
+    tr = QApplication.translate
+    answer = QMessageBox.question(
+        None,
+        "Followthrough",
+        tr("app", "{problem}\n\nPut the backup copy back now? The damaged file is kept.").format(
+            problem=str(error).split(";")[0] + "."
+        ),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    restore_backup(error.path.parent)
+    return open_store(data_dir)
