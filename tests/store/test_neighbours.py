@@ -152,3 +152,33 @@ def test_an_open_folder_from_an_earlier_version_is_tightened(tmp_path: Path) -> 
     open_store(data_dir)[0].close()
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((data_dir / DB_NAME).stat().st_mode) == 0o600
+
+
+def test_a_large_import_saves_in_short_transactions(tmp_path: Path) -> None:
+    """Each transaction of an import holds at most MERGE_BATCH interviews, so other writers
+    wait a fraction of a second however large the file; a small file stays one transaction."""
+    from followthrough.ical.ics_import import import_file
+    from followthrough.store.merge import MERGE_BATCH
+
+    store, _ = open_store(tmp_path / "data")
+    begun: list[str] = []
+    store.conn.set_trace_callback(
+        lambda statement: begun.append(statement) if statement == "BEGIN IMMEDIATE" else None
+    )
+    try:
+        small = tmp_path / "small.ics"
+        _invitations(small, MERGE_BATCH)
+        import_file(store, small)
+        assert len(begun) == 1  # all or nothing
+        begun.clear()
+        large = tmp_path / "large.ics"
+        _invitations(large, 2 * MERGE_BATCH + 10)
+        report = import_file(store, large)
+        assert len(begun) == 3
+        assert len(report.added) == MERGE_BATCH + 10 and len(report.unchanged) == MERGE_BATCH
+        begun.clear()
+        again = import_file(store, large)  # importing it again (after a crash, say) is harmless
+        assert len(again.unchanged) == 2 * MERGE_BATCH + 10
+        assert len(store.interviews()) == 2 * MERGE_BATCH + 10
+    finally:
+        store.close()

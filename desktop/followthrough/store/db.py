@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,13 @@ from followthrough.core.model import (
     Step,
     StepStatus,
     ValidationError,
-    derived_id,
     new_id,
 )
 from followthrough.core.playbooks import Playbook, PlaybookLibrary
 from followthrough.core.settings import Settings, system_timezone
 from followthrough.core.workdays import WorkCalendar
 from followthrough.store.backups import check_shape, damaged, newest_backup, reads
+from followthrough.store.merge import Merging
 from followthrough.store.records import (
     BUSY_MESSAGE,
     BUSY_WAIT,
@@ -50,17 +51,16 @@ from followthrough.store.records import (
     default_data_dir,
     make_private,
     parse_utc,
+    utc_now,
     utc_text,
 )
 from followthrough.store.schema import MIGRATIONS, Migration, migrate
 from followthrough.store.sql import id_filter, step_filter
 
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+POLL_MS = 5  # how often a change waiting for another process's asks again
 
 
-class Store:
+class Store(Merging):
     """The user's interviews, what happened since, their plans and the settings."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, library: PlaybookLibrary) -> None:
@@ -111,12 +111,7 @@ class Store:
         Waits up to BUSY_WAIT seconds while another process (a second window, a command, a
         sync) is saving; after that, StoreBusy says so in one sentence and nothing is written.
         """
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                raise StoreBusy(BUSY_MESSAGE) from None
-            raise
+        self._begin()
         try:
             yield self.conn
         except BaseException:
@@ -124,6 +119,29 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, asking again every few milliseconds while another process writes.
+
+        SQLite's own wait backs off to 100 ms between tries, so a writer that saves in a run
+        of short transactions (an import's batches, which pause between them) would keep the
+        lock from it; asking often takes the pause.
+        """
+        deadline = time.monotonic() + BUSY_WAIT
+        self.conn.execute(f"PRAGMA busy_timeout = {POLL_MS}")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) and "busy" not in str(error):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise StoreBusy(BUSY_MESSAGE) from None
+                    time.sleep(POLL_MS / 2000)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT * 1000)}")
 
     # -- settings -------------------------------------------------------------------------
     def settings(self) -> Settings:
@@ -196,7 +214,7 @@ class Store:
     def add_interview(self, interview: Interview) -> Interview:
         """Store a new interview and its plan; returns it with its id."""
         interview = replace(
-            interview, id=interview.id or new_id(), created=interview.created or _now()
+            interview, id=interview.id or new_id(), created=interview.created or utc_now()
         ).validated()
         self.check_playbook(interview)
         with self.transaction() as conn:
@@ -319,112 +337,6 @@ class Store:
             )
         }
 
-    def merge_interviews(
-        self,
-        items: Sequence[tuple[Interview, Sequence[Activity], int]],
-        reconcile: Callable[[Interview, list[Step]], list[Activity]] | None = None,
-        *,
-        deletions: Sequence[str] = (),
-        finish: Callable[[sqlite3.Connection], None] | None = None,
-    ) -> list[tuple[Interview, str]]:
-        """Bring interviews from elsewhere (a file, another computer) in, all or nothing.
-
-        An interview with an id already here is updated when its SEQUENCE is higher, and
-        gains the activities it has that are not here yet; one without an id but with the
-        UID of an invitation already imported updates that interview's time and place.
-        `reconcile` may turn what a calendar shows of the plan into further activities.
-        The interviews with ids in `deletions` are deleted, and `finish` runs last, in the
-        same transaction (a sync records what it applied there).
-        Returns each interview with what happened to it: added, updated or unchanged.
-        """
-        results: list[tuple[Interview, str]] = []
-        with self.transaction() as conn:
-            for interview_id in deletions:
-                conn.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
-            for interview, activities, sequence in items:
-                interview, outcome = self._merge_one(conn, interview, activities, sequence)
-                if reconcile is not None:
-                    steps = [s.step for s in self.steps(interview.id)]
-                    extra = reconcile(interview, steps)
-                    for activity in extra:
-                        self._insert_activity(conn, interview.id, activity)
-                    if extra:
-                        outcome = "updated" if outcome == "unchanged" else outcome
-                        self._replan(conn, interview)
-                results.append((interview, outcome))
-            if finish is not None:
-                finish(conn)
-        return results
-
-    def _merge_one(
-        self,
-        conn: sqlite3.Connection,
-        interview: Interview,
-        activities: Sequence[Activity],
-        sequence: int,
-    ) -> tuple[Interview, str]:
-        if not interview.id and interview.source_uid:
-            row = conn.execute(
-                "SELECT id FROM interviews WHERE json_extract(data, '$.source_uid') = ?",
-                (interview.source_uid,),
-            ).fetchone()
-            if row is not None:
-                here = self.interview(row[0])
-                moved = replace(
-                    here,
-                    start=interview.start,
-                    end=interview.end,
-                    tz=interview.tz,
-                    location=interview.location or here.location,
-                )
-                if moved == here:
-                    return here, "unchanged"
-                self._write_interview(conn, moved, insert=False)
-                self._replan(conn, moved)
-                return moved, "updated"
-        interview = replace(
-            interview, id=interview.id or new_id(), created=interview.created or _now()
-        ).validated()
-        row = conn.execute(
-            "SELECT sequence FROM interviews WHERE id = ?", (interview.id,)
-        ).fetchone()
-        known = {
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM activities WHERE interview_id = ?", (interview.id,)
-            )
-        }
-        owned = (self._own_id(conn, interview.id, a) for a in activities)
-        fresh = [a for a in owned if a.id not in known]
-        if row is None:
-            self._write_interview(conn, interview, insert=True)
-            outcome = "added"
-        elif sequence > row[0]:
-            self._write_interview(conn, interview, insert=False)
-            outcome = "updated"
-        elif fresh:
-            outcome = "updated"
-        else:
-            return self.interview(interview.id), "unchanged"
-        for activity in sorted(fresh, key=lambda a: (a.seq, a.at)):
-            self._insert_activity(conn, interview.id, activity)
-        conn.execute(
-            "UPDATE interviews SET sequence = MAX(sequence, ?) WHERE id = ?",
-            (sequence, interview.id),
-        )
-        self._replan(conn, interview)
-        return interview, outcome
-
-    @staticmethod
-    def _own_id(conn: sqlite3.Connection, interview_id: str, activity: Activity) -> Activity:
-        """`activity` with an id no other interview uses (a file's ids are not trusted)."""
-        row = conn.execute(
-            "SELECT interview_id FROM activities WHERE id = ?", (activity.id,)
-        ).fetchone()
-        if row is None or row[0] == interview_id:
-            return activity
-        return replace(activity, id=derived_id(interview_id, activity.id))
-
     def _insert_activity(
         self, conn: sqlite3.Connection, interview_id: str, activity: Activity
     ) -> Activity:
@@ -437,7 +349,7 @@ class Store:
         )
         conn.execute(
             "UPDATE interviews SET sequence = sequence + 1, updated = ? WHERE id = ?",
-            (utc_text(_now()), interview_id),
+            (utc_text(utc_now()), interview_id),
         )
         return activity
 
@@ -498,7 +410,7 @@ class Store:
         self, conn: sqlite3.Connection, interview: Interview, *, insert: bool
     ) -> None:
         data = json.dumps(interview_to_dict(interview))
-        now = utc_text(_now())
+        now = utc_text(utc_now())
         if insert:
             conn.execute(
                 "INSERT INTO interviews (id, data, start_utc, created, updated) VALUES (?,?,?,?,?)",
@@ -523,7 +435,7 @@ class Store:
                 (interview.id,),
             )
         }
-        now = _now().isoformat()
+        now = utc_now().isoformat()
         for step in new_steps:
             data = step_to_dict(step)
             self._put_step(conn, step.id, interview.id, data, old.pop(step.id, None), now)

@@ -62,6 +62,11 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("Followthrough", appauthor=False, roaming=True))
 
 
+def utc_now() -> datetime:
+    """The current instant as the store keeps it: UTC, whole seconds."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def utc_text(moment: datetime) -> str:
     """How the store writes an instant: UTC, to the second, e.g. 2026-11-23T14:00:00Z."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
