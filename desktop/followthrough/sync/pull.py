@@ -10,7 +10,8 @@ applied through the one mapping (ical.mapping), in one transaction with the reco
 * what changed on both sides is settled by the three-way merge (`merge`);
 * a step deleted in the calendar becomes skipped and is not re-created; an interview
   deleted there is deleted here; but never over a change made here and not yet synced;
-* a pull that would delete more than half of the events stops with MassDeleteError.
+* a pull that would delete more than half of the events stops with MassDeleteError;
+* an event that cannot be read is left out with a warning, and asked for again next time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from followthrough.core.model import Activity, ActivityKind, Interview, Step, StepStatus
+from followthrough.core.text import shown
 from followthrough.ical.export import Exporter
 from followthrough.ical.mapping import (
     ImportedInterview,
@@ -126,7 +128,16 @@ def pull_with_session(
     remote: dict[str, RemoteEvent] = {}
     for path, (etag, body) in sorted(fetched.items()):
         event = main_event(body)
-        if event is None or not is_ours(event):
+        if event is None:
+            problem = _unreadable(body)
+            if problem:
+                name = shown(path.rsplit("/", 1)[-1])
+                report.warnings.append(
+                    f"The event {name} in the calendar could not be read ({problem}), so it "
+                    "was left out; fix or delete it in the calendar."
+                )
+            continue
+        if not is_ours(event):
             continue  # the user's own events share the calendar: not ours to read
         uid = str(event["UID"])
         remote[uid] = RemoteEvent(uid, path, etag, body, event)
@@ -137,10 +148,11 @@ def pull_with_session(
         raise MassDeleteError("in this computer's data", len(gone), live)
     if not remote and not gone:
         # Nothing of ours changed in the calendar: only the token moves on.
-        if listing.token != token or listing.full:
+        next_token = _next_token(listing, report)
+        if next_token != token or listing.full:
             with store.transaction() as conn:
                 save_sync_state(
-                    conn, account, session.base, listing.token, now if listing.full else full_at
+                    conn, account, session.base, next_token, now if listing.full else full_at
                 )
         return report
     before = {uid: digest for uid, (digest, _data) in exporter.event_files().items()}
@@ -171,7 +183,8 @@ def pull_with_session(
                 record(conn, account, SyncItem(uid, known[uid].href, "", after[uid][0]))
             else:
                 forget(conn, account, uid)
-        save_sync_state(conn, account, session.base, listing.token, now if full else full_at)
+        next_token = _next_token(listing, report)
+        save_sync_state(conn, account, session.base, next_token, now if full else full_at)
 
     try:
         results = store.merge_interviews(
@@ -188,6 +201,23 @@ def pull_with_session(
             report.updated.append(label)
     report.conflicts = merger.conflicts
     return report
+
+
+def _next_token(listing: Listing, report: PullReport) -> str:
+    """The token to keep: none after a pull that left events out (warnings), so the next
+    lists everything again and fetches them anew (ETags keep the rest from being fetched)."""
+    return "" if report.warnings else listing.token
+
+
+def _unreadable(body: bytes) -> str:
+    """Why a resource of the calendar is not iCalendar that can be read, or ''."""
+    from followthrough.ical.bounds import parse_one
+
+    try:
+        parse_one(body)
+    except ValueError as error:
+        return shown(str(error))
+    return ""
 
 
 def _removed(listing: Listing, on_server: dict[str, SyncItem]) -> set[str]:

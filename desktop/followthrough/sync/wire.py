@@ -14,20 +14,31 @@ Xandikos, 409 on some, or 500 without the precondition); each of these starts a 
 A server that answers a stale token with everything (Stalwart) or with more than changed
 ("fragile") costs only bandwidth: ETags decide what is fetched. Servers that forget to report
 deletions (older Nextcloud) are caught by a full listing once a day (see pull.FULL_EVERY).
+
+What a server sends is bounded before anything reads it: each request has one deadline (the
+account's timeout covers connecting and the whole answer: a server that drips its answer is
+cut off), an answer held in memory is at most ANSWER_LIMIT bytes, a redirect is followed only
+within the account's origin and never from https to http, and XML is read by a parser that
+refuses DTDs and entities (defusedxml). Each of these is one sentence (SyncError). A multiget
+answer that is not XML at all is asked again event by event, so one unreadable event is left
+out (the pull warns) instead of failing every sync.
 """
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
+from followthrough.core.text import shown
 from followthrough.store import Store
 from followthrough.sync.accounts import Account, get_account
 from followthrough.sync.calendars import calendar_for
@@ -44,6 +55,14 @@ _DAV = "{DAV:}"
 _CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 _XML = '<?xml version="1.0" encoding="utf-8"?>\n'
 MULTIGET_BATCH = 250  # hrefs per calendar-multiget: big enough for speed, small for servers
+ANSWER_LIMIT = 100 * 1024 * 1024  # bytes of one answer held in memory (a multiget of a batch)
+REDIRECTS = 5  # redirects followed for one request, all within the account's origin
+_CHUNK = 1 << 14  # bytes read at a time (decompressed, so a zip bomb grows by little at once)
+_REDIRECT = (301, 302, 303, 307, 308)
+
+
+class NotXML(SyncError):
+    """The server's answer is not well-formed XML."""
 
 
 @dataclass
@@ -84,6 +103,9 @@ class DavSession:
         base = str(calendar.url)
         self.base = base if base.endswith("/") else base + "/"
         self.base_path = path_of(self.base)
+        self.deadline = 0.0  # time.monotonic() by which the request under way must be done
+        self.late = False  # the deadline cut the request under way
+        self.body = b""  # the last answer's body, as read
         original: Callable[..., DAVResponse] = self.client.request
 
         def counted(*args: Any, **kwargs: Any) -> DAVResponse:
@@ -95,6 +117,12 @@ class DavSession:
                 self.waited += time.perf_counter() - began
 
         setattr(self.client, "request", counted)  # noqa: B010 - wraps the instance's method
+        forward = self.client.session.request
+
+        def bounded(method: str, url: str, **kwargs: Any) -> Any:
+            return self._bounded(forward, method, url, **kwargs)
+
+        setattr(self.client.session, "request", bounded)  # noqa: B010 - as above
 
     def href(self, uid: str) -> str:
         return urljoin(self.base, quote(uid, safe="@") + ".ics")
@@ -108,9 +136,9 @@ class DavSession:
         from caldav.lib import error as dav_errors
 
         try:
-            return self.client.request(url, method, body, dict(headers or {}))  # type: ignore[arg-type]
+            return self._call(url, method, body, headers or {})
         except (OSError, dav_errors.DAVError) as error:
-            raise SyncError(str(explain(error, self.account, self.timeout))) from error
+            raise self._failure(error) from error
 
     def fail(self, response: DAVResponse, url: str, method: str) -> SyncError:
         from caldav.lib import error as dav_errors
@@ -143,15 +171,128 @@ class DavSession:
         from caldav.lib import error as dav_errors
 
         try:
-            return self.client.request(self.base, "REPORT", body, _xml_headers(depth))  # type: ignore[arg-type]
+            return self._call(self.base, "REPORT", body, _xml_headers(depth))
         except dav_errors.AuthorizationError as error:
             if error.status == 403:
                 # caldav raises 403 as an authorization error, but with DAV:valid-sync-token
                 # it means "start over", and without it "not this report": both fall back.
                 return None
-            raise SyncError(str(explain(error, self.account, self.timeout))) from error
+            raise self._failure(error) from error
         except (OSError, dav_errors.DAVError) as error:
-            raise SyncError(str(explain(error, self.account, self.timeout))) from error
+            raise self._failure(error) from error
+
+    # -- one request: a deadline, a size limit, redirects within the origin ------------------
+
+    def _call(self, url: str, method: str, body: bytes, headers: Mapping[str, str]) -> DAVResponse:
+        """caldav's request, cut off at the deadline (see the module's description)."""
+        deadline = time.monotonic() + self.timeout
+        self.deadline, self.late = deadline, False
+        watchdog = threading.Timer(self.timeout, self._cut, (deadline,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return self.client.request(url, method, body, dict(headers))  # type: ignore[arg-type]
+        except SyntaxError as error:  # caldav parses XML answers with lxml (XMLSyntaxError)
+            self._xml(self.body)  # says why: entities refused, or where it is not XML
+            raise self._not_xml(error) from None
+        finally:
+            self.deadline = 0.0  # done: a late watchdog leaves the next request alone
+            watchdog.cancel()
+
+    def _failure(self, error: BaseException) -> SyncError:
+        if self.late:
+            error = TimeoutError()  # the deadline cut the connection: say so, not "broke off"
+        return SyncError(str(explain(error, self.account, self.timeout)))
+
+    def _cut(self, deadline: float) -> None:
+        """At the deadline: end the request under way by shutting its connections down."""
+        if self.deadline != deadline:
+            return  # that request has ended
+        self.late = True
+        for sock in _sockets(self.client.session):
+            with suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def _left(self) -> float:
+        """Seconds left for the request under way (the whole timeout outside `_call`)."""
+        if not self.deadline:
+            return self.timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.late = True
+            raise self._failure(TimeoutError())
+        return left
+
+    def _bounded(self, forward: Callable[..., Any], method: str, url: str, **kwargs: Any) -> Any:
+        """niquests' request, streamed: redirects checked, the answer read within limits."""
+        kwargs.update(stream=True, allow_redirects=False)
+        for _hop in range(REDIRECTS + 1):
+            kwargs["timeout"] = self._left()
+            response = forward(method, url, **kwargs)
+            location = response.headers.get("Location")
+            if response.status_code not in _REDIRECT or not location:
+                self.body = response._content = self._read(response, method)  # caldav's .content
+                return response
+            response.close()
+            url = self._follow(url, str(location))
+        raise SyncError(
+            f"The server at {self.account.origin} redirected more than {REDIRECTS} times; "
+            "check the account's address."
+        )
+
+    def _follow(self, url: str, location: str) -> str:
+        """The redirect's target, if it stays on the account's origin, else SyncError."""
+        target = urlsplit(urljoin(url, location))
+        origin = urlsplit(self.account.url)
+        try:
+            port = target.port or (443 if target.scheme == "https" else 80)
+        except ValueError:
+            port = -1
+        where = f"{target.scheme}://{target.hostname or ''}:{port}{target.path}"
+        if origin.scheme == "https" and target.scheme != "https":
+            why = "is not encrypted"
+        elif (target.scheme, target.hostname, port) != (
+            origin.scheme,
+            origin.hostname,
+            origin.port or (443 if origin.scheme == "https" else 80),
+        ):
+            why = "is not the account's server"
+        else:
+            return target.geturl()
+        raise SyncError(
+            f"The server at {self.account.origin} redirected to {shown(where)}, which {why}, "
+            "so Followthrough did not follow it; check the account's address."
+        )
+
+    def _read(self, response: Any, method: str) -> bytes:
+        """The answer's body, refused past ANSWER_LIMIT bytes or the deadline."""
+        declared = str(response.headers.get("Content-Length") or "").strip()
+        if method != "HEAD" and declared.isdigit() and int(declared) > ANSWER_LIMIT:
+            response.close()
+            raise self._too_big()
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > ANSWER_LIMIT:
+                response.close()
+                raise self._too_big()
+            chunks.append(chunk)
+            self._left()
+        return b"".join(chunks)
+
+    def _too_big(self) -> SyncError:
+        return SyncError(
+            f"The server at {self.account.origin} sent an answer of more than "
+            f"{ANSWER_LIMIT >> 20} MB, more than a calendar needs, so Followthrough stopped "
+            "reading it; try again later or check the calendar on the server."
+        )
+
+    def _not_xml(self, error: BaseException) -> SyncError:
+        return NotXML(
+            f"The server at {self.account.origin} sent an answer that is not valid XML "
+            f"({shown(str(error))}); try again later."
+        )
 
     # -- listings --------------------------------------------------------------------------
 
@@ -243,14 +384,18 @@ class DavSession:
             f'{_XML}<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
             f"<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
         ).encode()
-        response = self._report(body, "1")
-        if response is None or int(response.status) in (400, 405, 415, 501):
-            return None
-        status = int(response.status)
-        if status not in OK:
-            raise self.fail(response, self.base, "REPORT")
+        try:
+            response = self._report(body, "1")
+            if response is None or int(response.status) in (400, 405, 415, 501):
+                return None
+            status = int(response.status)
+            if status not in OK:
+                raise self.fail(response, self.base, "REPORT")
+            root = self._parse(response)
+        except NotXML:
+            return None  # one unreadable event spoils the answer: ask for each on its own
         found: dict[str, tuple[str, bytes]] = {}
-        for href, _status, props in self._responses(self._parse(response)):
+        for href, _status, props in self._responses(root):
             if href is None or props is None:
                 continue
             data = props.findtext(f"{_CALDAV}calendar-data")
@@ -262,18 +407,29 @@ class DavSession:
     # -- parsing -----------------------------------------------------------------------------
 
     def _parse(self, response: DAVResponse) -> ET.Element:
-        try:
-            root = ET.fromstring(body_of(response))
-        except ET.ParseError as error:
-            raise SyncError(
-                f"The server at {self.account.origin} sent an answer that is not valid XML "
-                f"({error}); try again later."
-            ) from None
+        root = self._xml(body_of(response))
         if root.tag != f"{_DAV}multistatus":
             raise SyncError(
                 f"The server at {self.account.origin} sent an unexpected answer "
-                f"({root.tag}) to a calendar listing."
+                f"({shown(root.tag)}) to a calendar listing."
             )
+        return root
+
+    def _xml(self, body: bytes) -> ET.Element:
+        """The answer's XML, read refusing DTDs and entities."""
+        from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+        from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+
+        try:
+            root: ET.Element = fromstring(body)
+        except ET.ParseError as error:
+            raise self._not_xml(error) from None
+        except DefusedXmlException:  # a DTD or entities: how an entity bomb starts
+            raise SyncError(
+                f"The server at {self.account.origin} sent XML with a DTD or entities, which "
+                "no calendar answer needs, so Followthrough refused it; check the account's "
+                "address."
+            ) from None
         return root
 
     def _responses(self, root: ET.Element) -> Iterable[tuple[str | None, str, ET.Element | None]]:
@@ -316,3 +472,15 @@ def etag_header(response: DAVResponse) -> str:
 def body_of(response: DAVResponse) -> bytes:
     raw = getattr(response, "_raw_body", b"") or response._raw
     return raw if isinstance(raw, bytes) else str(raw).encode("utf-8")
+
+
+def _sockets(session: Any) -> Iterator[socket.socket]:
+    """The sockets of a niquests session's connections, idle or in use (urllib3-future keeps
+    every connection of a pool in the pool's registry)."""
+    for adapter in list(getattr(session, "adapters", {}).values()):
+        pools = getattr(getattr(adapter, "poolmanager", None), "pools", None)
+        for pool in list(getattr(pools, "_registry", {}).values()):
+            for connection in list(getattr(getattr(pool, "pool", None), "_registry", {}).values()):
+                sock = getattr(connection, "sock", None)
+                if isinstance(sock, socket.socket):
+                    yield sock
