@@ -16,6 +16,7 @@ from followthrough.ui.calendar.events import (
     INTERVIEW_KIND,
     CalendarEvent,
     EventStatus,
+    emit_activated,
     kind_label,
 )
 from followthrough.ui.calendar.item_model import Roles
@@ -140,9 +141,5 @@ class AgendaView(QWidget):
 
     def _activate(self, index: QModelIndex) -> None:
         event = self.model.event_at(index)
-        if event is None:
-            return
-        if event.is_step:
-            self.step_activated.emit(event.id)
-        else:
-            self.interview_activated.emit(event.id)
+        if event is not None:
+            emit_activated(self, event)

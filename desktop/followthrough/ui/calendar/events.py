@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
@@ -206,3 +207,8 @@ def display_status(status: StepStatus, start: datetime, today: date) -> EventSta
             return EventStatus.DUE
         return EventStatus.PLANNED
     return EventStatus(status.value)
+
+
+def emit_activated(view: Any, event: CalendarEvent) -> None:
+    """Ask the window to open `event` from `view`: a step's message, an interview's details."""
+    (view.step_activated if event.is_step else view.interview_activated).emit(event.id)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 from followthrough.core.model import local_datetime
 from followthrough.ui.calendar.day_models import CalendarModel
 from followthrough.ui.calendar.event_cache import EventCache
-from followthrough.ui.calendar.events import CalendarEvent
+from followthrough.ui.calendar.events import CalendarEvent, emit_activated
 from followthrough.ui.calendar.painting import Chip, Colours, GridPainting, keeping_none
 from followthrough.ui.calendar.step_drag import read_step_mime, step_mime
 
@@ -175,12 +175,8 @@ class PaintedCalendar(GridPainting, QWidget):
 
     def activate_current(self) -> None:
         event = self.current_event()
-        if event is None:
-            return
-        if event.is_step:
-            self.step_activated.emit(event.id)
-        else:
-            self.interview_activated.emit(event.id)
+        if event is not None:
+            emit_activated(self, event)
 
     ALT_MOVES: ClassVar[Mapping[Qt.Key, timedelta]] = {}
     """What Alt+arrow moves the current step by (each view its own)."""
