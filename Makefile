@@ -46,7 +46,10 @@ $(STAMP): pyproject.toml | $(VPY)
 	$(VPY) -m pip install -e '.[test]'
 	@touch $@
 
+# Installs the system libraries Qt's window needs when it can (root or passwordless sudo),
+# else says in one sentence which to install (followthrough.desktop_libs).
 run: install
+	$(VPY) -m followthrough.desktop_libs --install
 	$(VPY) -m followthrough $(ARGS)
 
 lint: install

@@ -42,7 +42,15 @@ def run_gui(
     Except on Windows the first launch takes the data folder's lock at once but listens for
     later launches only after the window's first paint (Qt's network module loads then); a
     later launch that finds the lock taken waits for that (single_instance.py).
+    Without the system libraries Qt needs (desktop_libs), one sentence says which, before Qt
+    would abort.
     """
+    from followthrough.desktop_libs import check
+
+    problem = check()
+    if problem:
+        sys.stderr.write(f"followthrough: {problem}\n")
+        return 1
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 

@@ -68,6 +68,12 @@ def run_smoke_test(data_dir: Path | None, out: Callable[[str], None] | None = No
 
     # Never a window on the user's screen, whatever QT_QPA_PLATFORM said.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from followthrough.desktop_libs import check
+
+    problem = check("offscreen")
+    if problem:
+        sys.stderr.write(f"followthrough: {problem}\n")
+        return 1
     if data_dir is None:
         with tempfile.TemporaryDirectory(prefix="followthrough-smoke-") as folder:
             return _run(Path(folder), out)
