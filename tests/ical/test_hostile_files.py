@@ -192,3 +192,13 @@ def test_foreign_activity_ids_are_re_keyed_the_same_way_each_time(  # type: igno
     again = tmp_path / "again.ics"
     again.write_bytes(Exporter(target).ics())
     assert import_file(target, again).added == []
+
+
+def test_a_server_event_with_a_tzid_too_long_to_look_up_is_unreadable() -> None:
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Hostile//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:long@example.com\r\nDTSTAMP:20261101T000000Z\r\n"
+        f"DTSTART;TZID={'A' * 5000}:20261201T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    assert main_event(data) is None
+    assert not same_events(data, data)

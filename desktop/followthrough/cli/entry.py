@@ -197,7 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         complain(f"followthrough: {damaged(store.path, f'is damaged ({error})')}")
         return 1
     except KeyboardInterrupt:  # each change is one transaction: the one under way rolled back
-        complain("followthrough: Interrupted; the change under way was not saved (run it again).")
+        complain(
+            "followthrough: Interrupted (Ctrl-C); the change under way was not saved, so run "
+            "the command again to finish it."
+        )
         return 130
     finally:
         store.close()

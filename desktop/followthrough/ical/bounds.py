@@ -77,13 +77,16 @@ def _zone_cache() -> dict[str, object] | None:
 def parse(data: str | bytes) -> list[Calendar]:
     """The calendars in `data`, read with their own time zones only (none kept afterwards).
 
-    Raises ValueError as icalendar does for what it cannot parse. Call `check_bounded` on each
+    Raises ValueError as icalendar does for what it cannot parse (and for a TZID the system
+    cannot look up). Call `check_bounded` on each
     calendar before reading any time in it.
     """
     cache = _zone_cache()
     known = set(cache) if cache is not None else set()
     try:
         return Calendar.from_ical(data, multiple=True)
+    except OSError as error:  # a TZID too long for the system's zone files to look up
+        raise ValueError(f"a time zone cannot be looked up ({shown(str(error))})") from None
     finally:
         if cache is not None:
             for tzid in set(cache) - known:

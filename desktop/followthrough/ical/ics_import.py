@@ -22,10 +22,12 @@ from followthrough.core.model import (
     Interviewer,
     Step,
     ValidationError,
+    check_instant,
 )
 from followthrough.core.text import shown
 from followthrough.files import FileReadError, read_capped
 from followthrough.ical.bounds import UnboundedCalendar, check_bounded, parse
+from followthrough.ical.fields import first_uid, repeated
 from followthrough.ical.mapping import (
     ImportedInterview,
     MappingError,
@@ -62,6 +64,7 @@ _TITLE_PATTERNS = tuple(
     )
 )
 _INVITATION_METHODS = ("REQUEST", "PUBLISH", "")
+_LONG_TZID = re.compile(r"TZID=[^:;\n]{200}", re.IGNORECASE)  # bounded at each TZID: linear
 
 
 class IcsImportError(ValidationError):
@@ -78,7 +81,8 @@ class IcsContent:
 
 
 def check_ics(data: bytes, label: str) -> str:
-    """The text of a well-formed iCalendar file, or IcsImportError with the line at fault."""
+    """The text of a well-formed iCalendar file, its lines ended by LF whatever ended them
+    (CRLF, LF or CR), or IcsImportError with the line at fault."""
     if len(data) > MAX_BYTES:
         raise IcsImportError(
             f"{label} is {len(data) / 1_048_576:.0f} MB; an iCalendar file to import must be "
@@ -99,8 +103,10 @@ def check_ics(data: bytes, label: str) -> str:
     stack: list[tuple[str, int]] = []
     saw_calendar = False
     logical = ""
-    logical_start = 0
+    logical_start = zone_ids = 0
     for number, raw in enumerate([*lines, ""], start=1):
+        if len(raw) > MAX_LINE:
+            raise IcsImportError(f"{label}, line {number}: a line is too long.")
         if raw.startswith((" ", "\t")) and number <= len(lines):
             logical += raw[1:]
             if len(logical) > MAX_LINE:
@@ -108,7 +114,16 @@ def check_ics(data: bytes, label: str) -> str:
             continue
         if logical:
             _check_line(logical, logical_start, label, stack)
-            saw_calendar = saw_calendar or logical.upper() == "BEGIN:VCALENDAR"
+            upper = logical[:16].upper()
+            saw_calendar = saw_calendar or upper == "BEGIN:VCALENDAR"
+            zone_ids = 0 if upper == "BEGIN:VTIMEZONE" else zone_ids
+            if stack[-1:] and stack[-1][0] == "VTIMEZONE" and upper.startswith(("TZID:", "TZID;")):
+                zone_ids += 1
+                if zone_ids > 1:  # icalendar's parser fails on it with an AttributeError
+                    raise IcsImportError(
+                        f"{label}, line {logical_start}: a time zone gives TZID more than "
+                        "once; it has one."
+                    )
         logical, logical_start = raw, number
         if "\x00" in raw:
             raise IcsImportError(f"{label}, line {number}: the file contains binary data.")
@@ -119,19 +134,23 @@ def check_ics(data: bytes, label: str) -> str:
     if stack:
         name, opened = stack[-1]
         raise IcsImportError(
-            f"{label}, line {len(lines)}: the file ends before END:{name} "
+            f"{label}, line {len(lines)}: the file ends before END:{shown(name, 40)} "
             f"(opened on line {opened}); it may be truncated."
         )
-    return text
+    # icalendar splits lines at LF or CRLF only: a file ending its lines with CR alone (old
+    # Mac style) would be one line to it. The lines counted above are the ones it reads.
+    return "\n".join(lines)
 
 
 def _check_line(line: str, number: int, label: str, stack: list[tuple[str, int]]) -> None:
     if not stack and line.upper() != "BEGIN:VCALENDAR":
         raise IcsImportError(
-            f"{label}, line {number}: expected BEGIN:VCALENDAR, found {line[:40]!r}."
+            f"{label}, line {number}: expected BEGIN:VCALENDAR, found '{shown(line, 40)}'."
         )
     if not _CONTENT_LINE.match(line):
-        raise IcsImportError(f"{label}, line {number}: {line[:60]!r} is not an iCalendar line.")
+        raise IcsImportError(
+            f"{label}, line {number}: '{shown(line, 60)}' is not an iCalendar line."
+        )
     if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", line):
         raise IcsImportError(f"{label}, line {number}: the line contains a control character.")
     upper = line.upper()
@@ -141,8 +160,10 @@ def _check_line(line: str, number: int, label: str, stack: list[tuple[str, int]]
             raise IcsImportError(f"{label}, line {number}: components are nested too deeply.")
     elif upper.startswith("END:"):
         if not stack or stack[-1][0] != upper[4:]:
-            expected = f"END:{stack[-1][0]}" if stack else "nothing"
-            raise IcsImportError(f"{label}, line {number}: {line!r} where {expected} was due.")
+            expected = f"END:{shown(stack[-1][0], 40)}" if stack else "nothing"
+            raise IcsImportError(
+                f"{label}, line {number}: '{shown(line, 60)}' where {expected} was due."
+            )
         stack.pop()
 
 
@@ -151,13 +172,47 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
+def _event_line(text: str, uid: str, prop: str = "") -> int:
+    """The line of an event's UID, or of the second `prop` in the event holding that UID."""
+    if not uid:
+        return 1
+    found = _line_of(text, f"UID:{uid}") if f"UID:{uid}" in text else _line_of(text, uid)
+    if not prop:
+        return found
+    lines = text.split("\n")
+    begin = next(
+        (n for n in range(found - 1, -1, -1) if lines[n].upper().startswith("BEGIN:VEVENT")), 0
+    )
+    seen = 0
+    for number in range(begin, len(lines)):
+        upper = lines[number].upper()
+        if upper.startswith((f"{prop}:", f"{prop};")):
+            seen += 1
+            if seen == 2:
+                return number + 1
+        if upper.startswith("END:VEVENT"):
+            break
+    return found
+
+
 def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
     """Parse and sort a file's events; raises IcsImportError for anything we cannot trust."""
     text = check_ics(data, label)
     try:
         calendars = parse(text)
-    except ValueError as error:
-        raise IcsImportError(f"{label}: the file cannot be read as iCalendar ({error}).") from None
+    except (ValueError, RecursionError) as error:
+        detail = shown(str(error), 120).rstrip(".")
+        raise IcsImportError(f"{label}: the file cannot be read as iCalendar ({detail}).") from None
+    except (AttributeError, TypeError, KeyError, IndexError):  # icalendar's own, unforeseen
+        raise IcsImportError(
+            f"{label}: the file cannot be read as iCalendar; export it again from its calendar."
+        ) from None
+    except OSError:  # icalendar looked a TZID up as a file name, too long for one
+        found = _LONG_TZID.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise IcsImportError(
+            f"{label}, line {line}: the name of a time zone (TZID) is too long to look up."
+        ) from None
     content = IcsContent()
     events: list[Event] = []
     methods: dict[int, str] = {}  # id(event) -> the METHOD of the calendar it came in
@@ -167,25 +222,22 @@ def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
         except UnboundedCalendar as error:
             line = _line_of(text, f"TZID:{error.tzid}") if error.tzid else 1
             raise IcsImportError(f"{label}, line {line}: {error}") from None
-        method = str(cal.get("METHOD", "")).upper()
+        method = cal.get("METHOD", "")
+        method = str(method[0] if isinstance(method, list) else method).upper()
         for component in cal.subcomponents:
             if component.name == "VTIMEZONE":
                 continue
             if not isinstance(component, Event):
-                content.skipped.append(f"a {component.name} (only events are imported)")
+                kind = shown(str(component.name), 40)
+                content.skipped.append(f"a {kind} (only events are imported)")
                 continue
-            for prop, message in getattr(component, "errors", []):
-                uid = str(component.get("UID", ""))
-                raise IcsImportError(
-                    f"{label}, line {_line_of(text, uid) if uid else 1}: the property {prop} "
-                    f"of event {uid or '(no UID)'} is invalid: {message}."
-                )
+            _check_event(component, text, label)
             events.append(component)
             methods[id(component)] = method
     try:
         content.ours, foreign = interview_family(events)
     except MappingError as error:
-        raise IcsImportError(f"{label}: {error}") from None
+        raise IcsImportError(f"{label}, line {_event_line(text, error.uid)}: {error}") from None
     for event in foreign:
         interview, reason = invitation(event, methods[id(event)], user_tz)
         if interview is None:
@@ -193,6 +245,23 @@ def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
         else:
             content.invitations.append(interview)
     return content
+
+
+def _check_event(event: Event, text: str, label: str) -> None:
+    """IcsImportError when an event has a property icalendar could not read, or one given
+    twice that an event has once (icalendar would hand a list where one value is read)."""
+    uid = first_uid(event)
+    for prop, message in getattr(event, "errors", []):
+        raise IcsImportError(
+            f"{label}, line {_event_line(text, uid)}: the property {shown(str(prop), 40)} of "
+            f"event {shown(uid) or '(no UID)'} is invalid: {shown(str(message), 120).rstrip('.')}."
+        )
+    twice = repeated(event)
+    if twice:
+        raise IcsImportError(
+            f"{label}, line {_event_line(text, uid, twice)}: the event "
+            f"{shown(uid) or '(no UID)'} gives {twice} more than once; an event has one."
+        )
 
 
 def read_ics_file(path: Path, user_tz: str) -> IcsContent:
@@ -274,20 +343,10 @@ def invitation(event: Event, method: str, user_tz: str) -> tuple[Interview | Non
         return None, f"{label}: a {method} message is not an invitation"
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return None, f"{label}: it is cancelled"
-    try:
-        start = event.decoded("DTSTART")
-    except (KeyError, ValueError):
-        return None, f"{label}: it has no start time"
-    if not isinstance(start, datetime):
-        return None, f"{label}: an all-day event is not an interview"
-    try:
-        end = event.decoded("DTEND")
-    except (KeyError, ValueError):
-        end = start + (event.decoded("DURATION") if event.get("DURATION") else timedelta(hours=1))
-    tz = _zone_of(event, user_tz)
-    zone = ZoneInfo(tz)
-    if start.tzinfo is None:  # floating: the user's own wall clock
-        start, end = start.replace(tzinfo=zone), end.replace(tzinfo=zone)
+    times = _times(event, user_tz)
+    if isinstance(times, str):
+        return None, f"{label}: {times}"
+    start, end, tz = times
     organizer = _person(event.get("ORGANIZER"))
     attendees = event.get("ATTENDEE") or []
     if not isinstance(attendees, list):
@@ -308,8 +367,8 @@ def invitation(event: Event, method: str, user_tz: str) -> tuple[Interview | Non
             company=company[:200],
             role=role[:200],
             interviewers=tuple(replace(p, key=f"p{i}") for i, p in enumerate(people, start=1)),
-            start=start.astimezone(zone),
-            end=end.astimezone(zone),
+            start=start,
+            end=end,
             tz=tz,
             channel=channel,
             location=location[:2000],
@@ -317,8 +376,43 @@ def invitation(event: Event, method: str, user_tz: str) -> tuple[Interview | Non
             source_uid=str(event.get("UID", ""))[:1000],
         ).validated()
     except ValidationError as error:
-        return None, f"{label}: {error}"
+        return None, f"{label}: {str(error).rstrip('.')}"
     return interview, ""
+
+
+def _times(event: Event, user_tz: str) -> tuple[datetime, datetime, str] | str:
+    """(start, end, IANA zone) of an invitation, in that zone, or why it has none."""
+    try:
+        start = event.decoded("DTSTART")
+    except KeyError:
+        return "it has no start time"
+    except (ValueError, OverflowError, OSError):  # OSError: a TZID too long for a file name
+        return "its start time cannot be read"
+    if not isinstance(start, datetime):
+        return "an all-day event is not an interview"
+    try:
+        end = event.decoded("DTEND") if event.get("DTEND") is not None else None
+        if not isinstance(end, datetime | None):
+            return "it ends on a day, not at a time"
+        if end is None and event.get("DURATION") is not None:
+            length = event.decoded("DURATION")
+            if not isinstance(length, timedelta):
+                return "its duration cannot be read"
+            end = start + length
+        end = end or start + timedelta(hours=1)
+        tz = _zone_of(event, user_tz)
+        zone = ZoneInfo(tz)
+        if start.tzinfo is None:  # floating: the user's own wall clock
+            start = start.replace(tzinfo=zone)
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=start.tzinfo)
+        check_instant(start, "interview's start")
+        check_instant(end, "interview's end")
+        return start.astimezone(zone), end.astimezone(zone), tz
+    except ValidationError as error:
+        return str(error).rstrip(".")
+    except (ValueError, OverflowError, OSError):  # past year 9999, or a TZID unreadable
+        return "its end time cannot be read"
 
 
 @dataclass(frozen=True)
@@ -339,7 +433,9 @@ class ImportReport:
 
 
 def import_content(store: Store, content: IcsContent) -> ImportReport:
-    """Store what a file holds in one transaction: all of it, or nothing."""
+    """Store what a file holds: all of it or nothing, in one transaction up to
+    store.merge.MERGE_BATCH interviews; a larger file in transactions of that many, so that
+    other windows and commands never wait long (see Store.merge_in_batches)."""
     shown = {item.interview.id: item.steps for item in content.ours}
     now = datetime.now(UTC)
 
@@ -356,7 +452,7 @@ def import_content(store: Store, content: IcsContent) -> ImportReport:
         (item.interview, item.activities, item.sequence) for item in content.ours
     ]
     items += [(interview, (), 0) for interview in content.invitations]
-    results = store.merge_interviews(items, reconcile)
+    results = store.merge_in_batches(items, reconcile)
     report = ImportReport([], [], [], list(content.skipped))
     for interview, outcome in results:
         {"added": report.added, "updated": report.updated}.get(outcome, report.unchanged).append(

@@ -12,20 +12,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Event, vCalAddress, vText
 
 from followthrough import __version__
-from followthrough.core.codec import (
-    activity_from_dict,
-    activity_to_dict,
-    interviewer_from_dict,
-    interviewer_to_dict,
-)
+from followthrough.core.codec import activity_to_dict, interviewer_to_dict
 from followthrough.core.model import (
     Activity,
     ActivityKind,
@@ -35,8 +30,20 @@ from followthrough.core.model import (
     Step,
     StepChannel,
     StepStatus,
-    derived_id,
-    is_id,
+    ValidationError,
+    check_year,
+    zone,
+)
+from followthrough.core.text import shown
+from followthrough.ical.fields import (
+    choice,
+    day,
+    first_uid,
+    foreign_activity,
+    interviewer,
+    json_value,
+    repeated,
+    round_number,
 )
 from followthrough.store import StoredInterview, StoredStep
 
@@ -217,6 +224,20 @@ def step_event(
 class MappingError(ValueError):
     """One of our events that cannot be read back; the message names the UID and the field."""
 
+    def __init__(self, message: str, uid: str = "") -> None:
+        super().__init__(message)
+        self.uid = uid  # the event's UID as the file spells it, to find its line
+
+
+def check_single(event: Event) -> None:
+    """MappingError naming the property when `event` gives one of SINGLE twice."""
+    name = repeated(event)
+    if name:
+        uid = first_uid(event)
+        raise MappingError(
+            f"The event {shown(uid)} gives {name} more than once; an event has one.", uid
+        )
+
 
 @dataclass(frozen=True)
 class StepState:
@@ -268,42 +289,42 @@ def _text(event: Event, name: str, default: str = "") -> str:
 def _instant(event: Event, name: str, uid: str) -> datetime:
     try:
         value = event.decoded(name)
-    except (KeyError, ValueError) as error:
-        raise MappingError(f"The event {uid} has no usable {name}: {error}.") from None
+    except (KeyError, ValueError, OverflowError, OSError) as error:
+        detail = shown(str(error), 80).rstrip(".")
+        raise MappingError(f"The event {uid} has no usable {name}: {detail}.", uid) from None
     if not isinstance(value, datetime):
-        raise MappingError(f"The event {uid} has a date, not a time, as its {name}.")
+        raise MappingError(f"The event {uid} has a date, not a time, as its {name}.", uid)
     if value.tzinfo is None:
-        raise MappingError(f"The event {uid} has a floating {name} (no time zone).")
+        raise MappingError(f"The event {uid} has a floating {name} (no time zone).", uid)
     return value
 
 
 def read_interview(event: Event) -> ImportedInterview:
     """Rebuild an interview and its history from its VEVENT."""
+    check_single(event)
     uid = str(event.get("UID", ""))
     parsed = parse_uid(uid)
     if parsed is None or parsed[1]:
-        raise MappingError(f"{uid!r} is not the UID of a Followthrough interview.")
+        raise MappingError(f"'{shown(uid)}' is not the UID of a Followthrough interview.", uid)
     interview_id = parsed[0]
     try:
         tz_name = _tz_name(event, "DTSTART")
-        zone = ZoneInfo(tz_name)
-        people = tuple(
-            interviewer_from_dict(json.loads(t)) for t in _texts(event, X + "INTERVIEWER")
-        )
+        tz = zone(tz_name)
+        people = tuple(interviewer(json_value(t)) for t in _texts(event, X + "INTERVIEWER"))
         decision = _text(event, X + "DECISION-DATE")
         interview = Interview(
             id=interview_id,
             company=_text(event, X + "COMPANY"),
             role=_text(event, X + "ROLE"),
             interviewers=people,
-            start=_instant(event, "DTSTART", uid).astimezone(zone),
-            end=_instant(event, "DTEND", uid).astimezone(zone),
+            start=_instant(event, "DTSTART", uid).astimezone(tz),
+            end=_instant(event, "DTEND", uid).astimezone(tz),
             tz=tz_name,
-            channel=Channel(_text(event, X + "CHANNEL", Channel.VIDEO.value)),
-            decision_date=date.fromisoformat(decision) if decision else None,
-            pace=Pace(_text(event, X + "PACE", Pace.STANDARD.value)),
+            channel=choice(Channel, _text(event, X + "CHANNEL", Channel.VIDEO.value), "channel"),
+            decision_date=day(decision, "decision date") if decision else None,
+            pace=choice(Pace, _text(event, X + "PACE", Pace.STANDARD.value), "pace"),
             playbook=_text(event, X + "PLAYBOOK"),
-            round=int(_text(event, X + "ROUND", "1")),
+            round=round_number(_text(event, X + "ROUND", "1")),
             topics=tuple(_texts(event, X + "TOPIC")),
             clarify=tuple(_texts(event, X + "CLARIFY")),
             notes=_text(event, "DESCRIPTION"),
@@ -312,31 +333,28 @@ def read_interview(event: Event) -> ImportedInterview:
             source_uid=_text(event, X + "SOURCE-UID"),
         ).validated()
         activities = [
-            _foreign_activity(json.loads(t), interview_id) for t in _texts(event, X + "ACTIVITY")
+            foreign_activity(json_value(t), interview_id) for t in _texts(event, X + "ACTIVITY")
         ]
     except MappingError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
-        raise MappingError(f"The interview event {uid} cannot be read: {error}") from None
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, OSError) as error:
+        detail = shown(str(error), 160).rstrip(".")
+        raise MappingError(f"The interview event {uid} cannot be read: {detail}.", uid) from None
     return ImportedInterview(interview, activities, int(event.get("SEQUENCE", 0)))
 
 
-def _foreign_activity(data: object, interview_id: str) -> Activity:
-    """An activity from a calendar, checked as the CLI checks one; an id not of our shape is
-    re-keyed (the same way each time, so importing the file again finds it)."""
-    if not isinstance(data, dict):
-        raise TypeError("an activity is not a JSON object")
-    activity = activity_from_dict(data)
-    if not is_id(activity.id):
-        activity = replace(activity, id=derived_id(interview_id, repr(activity.id)))
-    return activity.validated()
-
-
 def _created(event: Event) -> datetime | None:
+    """When the interview was first written down; a CREATED no one could mean is dropped."""
     if event.get("CREATED") is None:
         return None
     value = event.decoded("CREATED")
-    return value if isinstance(value, datetime) else None
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        return None
+    try:
+        check_year(value, "creation time")
+    except ValidationError:
+        return None
+    return value
 
 
 def _tz_name(event: Event, name: str) -> str:
@@ -351,21 +369,25 @@ def _tz_name(event: Event, name: str) -> str:
         and value.utcoffset() == timedelta(0)
     ):
         return "UTC"
-    raise MappingError(f"The event {event.get('UID')} has no time zone on {name}.")
+    uid = str(event.get("UID", ""))
+    raise MappingError(f"The event {shown(uid)} has no time zone on {name}.", uid)
 
 
 def read_step(event: Event) -> tuple[str, StepState]:
     """(interview id, the step as the calendar shows it) from a step VEVENT."""
+    check_single(event)
     uid = str(event.get("UID", ""))
     parsed = parse_uid(uid)
     if parsed is None or not parsed[1]:
-        raise MappingError(f"{uid!r} is not the UID of a Followthrough step.")
+        raise MappingError(f"'{shown(uid)}' is not the UID of a Followthrough step.", uid)
     summary = _text(event, "SUMMARY")
     mark = _text(event, X + "STATUS")
     try:
         status = StepStatus(mark) if mark else StepStatus.PLANNED
     except ValueError:
-        raise MappingError(f"The step {uid} has an unknown status {mark!r}.") from None
+        raise MappingError(
+            f"The step {uid} has an unknown status '{shown(mark, 40)}'.", uid
+        ) from None
     if str(event.get("STATUS", "")).upper() == "CANCELLED" and status is StepStatus.PLANNED:
         status = StepStatus.CANCELLED
     if summary.startswith(DONE_MARK.strip()) and status is StepStatus.PLANNED:
@@ -432,7 +454,8 @@ def interview_family(events: Iterable[Event]) -> tuple[list[ImportedInterview], 
         owner = interviews.get(interview_id)
         if owner is None:
             raise MappingError(
-                f"The step {state.uid} belongs to an interview that is not in the file."
+                f"The step {state.uid} belongs to an interview that is not in the file.",
+                state.uid,
             )
         owner.steps[state.key] = state
     return list(interviews.values()), foreign

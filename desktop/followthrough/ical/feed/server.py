@@ -4,6 +4,11 @@
 feed from the store for each request (the exporter's event cache keeps that cheap) and giving
 ETag and Last-Modified so that calendar apps polling often cost next to nothing.
 
+A neighbour cannot exhaust it: at most `max_connections` connections are served at once (one
+more is answered 503 and closed), and each request's head must arrive within
+`request_timeout` seconds of the connection being ready for it, so a client that sends nothing,
+half a request line, or a byte now and then is dropped (an idle kept-alive connection too).
+
 `serve_command()` is what `followthrough feed serve` runs.
 """
 
@@ -12,6 +17,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import hmac
+import io
 import signal
 import socket
 import socketserver
@@ -35,6 +41,13 @@ from followthrough.store import Store
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 ALLOWED = "GET, HEAD"
+REQUEST_TIMEOUT = 5.0  # seconds a client has to send a whole request head, idle time included
+WRITE_TIMEOUT = 30.0  # seconds a client has to take the whole answer
+MAX_CONNECTIONS = 16  # connections served at once: a calendar app uses one or two
+BUSY_ANSWER = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\n"
+    b"Connection: close\r\n\r\n"
+)
 
 EXPOSURE_WARNING = (
     "Warning: listening on {host} serves the feed beyond this computer, so anyone on the "
@@ -72,6 +85,8 @@ class FeedServer:
         log: Callable[[str], None] | None = None,
         renew_token: bool = False,
         poll_interval: float = 0.5,
+        request_timeout: float = REQUEST_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         if not 0 <= port <= 65535:
             raise FeedError(f"The port must be between 0 and 65535, not {port}.")
@@ -82,6 +97,8 @@ class FeedServer:
         self.lock: AbstractContextManager[Any] = lock or threading.Lock()
         self._log = log
         self.poll_interval = poll_interval  # how soon stop() takes effect, in seconds
+        self.request_timeout = request_timeout
+        self.max_connections = max(1, max_connections)
         with self.lock:
             self.token = feed_token(store, renew=renew_token)
         self.path = f"/feed/{self.token}.ics"
@@ -222,7 +239,27 @@ class _HTTPServer(ThreadingHTTPServer):
     ) -> None:
         self.address_family = family
         self.feed = feed
+        self.slots = threading.BoundedSemaphore(feed.max_connections)
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection from a thread of its own, or refuse it when all are busy."""
+        if not self.slots.acquire(blocking=False):
+            self.feed.log(f"too many connections: refused one from {client_address[0]}")
+            _refuse(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request: object, client_address: Any) -> None:
         # A client that hung up mid-answer, say: one line in the log, not a traceback.
@@ -238,9 +275,56 @@ class _HTTPServer(ThreadingHTTPServer):
         self.server_port = int(port)
 
 
+def _refuse(connection: socket.socket) -> None:
+    """Answer 503 on a connection there is no thread for, without ever waiting on it."""
+    with suppress(OSError):
+        connection.setblocking(False)
+        with suppress(BlockingIOError):
+            connection.recv(65536)  # what was sent already: closing on unread bytes resets
+        connection.send(BUSY_ANSWER)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A connection's bytes for the request head, which must have come by `deadline`: each
+    wait is for the time left, so dripping a byte now and then does not extend it."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        super().__init__()
+        self.connection = connection
+        self.deadline = time.monotonic()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "Followthrough"
+    _reader: _DeadlineReader
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the socket's own file: closing the socket must really close it
+        self._reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        # The head of each request (the first, or the next on a kept-alive connection) must
+        # arrive within request_timeout; the answer then has WRITE_TIMEOUT to leave.
+        self._reader.deadline = time.monotonic() + self.server.feed.request_timeout
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        self.connection.settimeout(WRITE_TIMEOUT)
+        return parsed
 
     def version_string(self) -> str:
         return self.server_version  # no Python version for the world to see
