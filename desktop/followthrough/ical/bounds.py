@@ -33,6 +33,10 @@ class UnboundedCalendar(ValidationError):
         self.tzid = tzid
 
 
+class ZoneLookupError(ValueError):
+    """A TZID the system cannot even look up (longer than a file name may be)."""
+
+
 def _values(component: Component, name: str) -> list[object]:
     value = component.get(name)
     if value is None:
@@ -85,8 +89,8 @@ def parse(data: str | bytes) -> list[Calendar]:
     known = set(cache) if cache is not None else set()
     try:
         return Calendar.from_ical(data, multiple=True)
-    except OSError as error:  # a TZID too long for the system's zone files to look up
-        raise ValueError(f"a time zone cannot be looked up ({shown(str(error))})") from None
+    except OSError:  # a TZID too long for the system's zone files to look up
+        raise ZoneLookupError("the name of a time zone (TZID) is too long to look up") from None
     finally:
         if cache is not None:
             for tzid in set(cache) - known:

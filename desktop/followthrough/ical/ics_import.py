@@ -26,7 +26,12 @@ from followthrough.core.model import (
 )
 from followthrough.core.text import shown
 from followthrough.files import FileReadError, read_capped
-from followthrough.ical.bounds import UnboundedCalendar, check_bounded, parse
+from followthrough.ical.bounds import (
+    UnboundedCalendar,
+    ZoneLookupError,
+    check_bounded,
+    parse,
+)
 from followthrough.ical.fields import first_uid, repeated
 from followthrough.ical.mapping import (
     ImportedInterview,
@@ -200,18 +205,18 @@ def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
     text = check_ics(data, label)
     try:
         calendars = parse(text)
+    except ZoneLookupError:  # icalendar looked a TZID up as a file name, too long for one
+        found = _LONG_TZID.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise IcsImportError(
+            f"{label}, line {line}: the name of a time zone (TZID) is too long to look up."
+        ) from None
     except (ValueError, RecursionError) as error:
         detail = shown(str(error), 120).rstrip(".")
         raise IcsImportError(f"{label}: the file cannot be read as iCalendar ({detail}).") from None
     except (AttributeError, TypeError, KeyError, IndexError):  # icalendar's own, unforeseen
         raise IcsImportError(
             f"{label}: the file cannot be read as iCalendar; export it again from its calendar."
-        ) from None
-    except OSError:  # icalendar looked a TZID up as a file name, too long for one
-        found = _LONG_TZID.search(text)
-        line = text.count("\n", 0, found.start()) + 1 if found else 1
-        raise IcsImportError(
-            f"{label}, line {line}: the name of a time zone (TZID) is too long to look up."
         ) from None
     content = IcsContent()
     events: list[Event] = []

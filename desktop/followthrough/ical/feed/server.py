@@ -251,9 +251,11 @@ class _HTTPServer(ThreadingHTTPServer):
             return
         try:
             super().process_request(request, client_address)
-        except BaseException:
+        except Exception:  # no thread was started (none left): it will not release the slot
             self.slots.release()
             raise
+        # Ctrl-C here (KeyboardInterrupt) may come after the thread started: the thread
+        # releases its slot, and releasing it here too would raise in that thread.
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
