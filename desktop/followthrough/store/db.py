@@ -69,6 +69,7 @@ class Store(Merging):
         self.library = library
         self._settings: Settings | None = None
         self._data_version = -1
+        self._outside_version = -1  # for changed_elsewhere()
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -100,6 +101,14 @@ class Store(Merging):
         except sqlite3.DatabaseError as error:
             raise damaged(path, f"cannot be opened ({error})") from None
         return cls(conn, path, library)
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (a command, a sync, another window) has saved since the
+        last call (False on the first): one PRAGMA, cheap enough to ask every second."""
+        (version,) = self.conn.execute("PRAGMA data_version").fetchone()
+        changed = self._outside_version not in (-1, version)
+        self._outside_version = version
+        return bool(changed)
 
     def close(self) -> None:
         self.conn.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 LIST = "list"
 # Below this many steps the full list is read with every change; above, when it is shown.
 EAGER_LIST_STEPS = 2000
+WATCH_MS = 1000  # how often the window asks whether another process saved
 
 
 class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
@@ -124,6 +125,13 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         self.side_panel.pipeline_model.hold()
         after_first_paint(self, self.side_panel.pipeline_model.release)
         self.reload(refresh=False)  # the cache was read a moment ago
+        # What another process saves (the command line, a sync, an import) shows within
+        # WATCH_MS; asking whether anything was saved costs one PRAGMA.
+        self.store.changed_elsewhere()
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._reload_if_changed_elsewhere)
+        self._watch.start()
 
     @property
     def banner(self) -> Banner:
@@ -401,9 +409,14 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
             return
         self.reload()
 
+    def _reload_if_changed_elsewhere(self) -> None:
+        if self.store.changed_elsewhere():
+            self.reload()
+
     # -- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: Any) -> None:
+        self._watch.stop()  # the store may be closed once the window is
         self.exports.wait()  # an export half written is never left behind
         self.imports.wait()
         self.side_panel.pipeline_model.stop()
