@@ -287,8 +287,8 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         self._list_stale = False
         interviews = self.store.interviews()
         steps = [s.step for s in self.store.steps()]
-        self.plan_model.set_plan(interviews, steps, self.store.settings().zone)
-        self.plan_view.resizeColumnToContents(0)
+        zone, today = self.store.settings().zone, self.cache.today()
+        self.plan_model.set_plan(interviews, steps, zone, today)
 
     def _view_changed(self, name: str) -> None:
         if name == LIST:
