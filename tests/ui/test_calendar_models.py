@@ -123,8 +123,14 @@ def test_agenda_lists_days_with_steps_and_draft_lines(qtmodeltester, store: Stor
     model.set_range(date(2026, 11, 25), date(2026, 12, 8))
     qtmodeltester.check(model)
     days = [model.index(r, 0).data(Roles.DATE) for r in range(model.rowCount())]
-    assert days == [date(2026, 11, 26), date(2026, 11, 30), date(2026, 12, 7)]
-    first_day = model.index(0, 0)
+    # Today is 25 November: the agenda starts with what is overdue, then today on.
+    assert days == [None, date(2026, 11, 26), date(2026, 11, 30), date(2026, 12, 7)]
+    overdue = model.index(0, 0)
+    late = [model.event_at(model.index(r, 0, overdue)) for r in range(model.rowCount(overdue))]
+    assert late and overdue.data() == f"Overdue ({len(late)})"
+    assert all(e.day < date(2026, 11, 25) and e.status is EventStatus.OVERDUE for e in late)
+    assert model.in_overdue_group(overdue) and model.in_overdue_group(model.index(0, 0, overdue))
+    first_day = model.index(1, 0)
     row = model.index(0, AgendaModel.TITLE, first_day)
     assert "Status check with Acme" in row.data()
     assert model.index(0, AgendaModel.TIME, first_day).data() == "09:00"
@@ -401,3 +407,11 @@ def test_today_reads_a_long_backlog_a_page_at_a_time_in_order(store: Store) -> N
     assert [model.event_at(model.index(r)).id for r in range(model.rowCount())] == [
         r[0] for r in everything
     ]
+
+
+def test_the_agenda_shows_overdue_steps_only_when_it_starts_today(store: Store) -> None:
+    add_interview(store)
+    model = AgendaModel(make_cache(store))
+    model.set_range(date(2026, 11, 26), date(2026, 12, 9))  # from tomorrow: no group
+    assert model.index(0, 0).data(Roles.DATE) == date(2026, 11, 26)
+    assert not model.in_overdue_group(model.index(0, 0))

@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate, QLocale, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from followthrough.ui.calendar.day_models import AgendaModel
+from followthrough.ui.calendar.day_models import OVERDUE_DAY_FORMAT, AgendaModel
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import (
     INTERVIEW_KIND,
@@ -65,10 +65,13 @@ class AgendaView(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         wide = QFontMetrics(bold)
+        locale = QLocale()  # an overdue step shows its day there (the longest month counts)
+        days = (locale.toString(QDate(2026, month, 28), OVERDUE_DAY_FORMAT)
+                for month in range(1, 13))
         header.resizeSection(
             AgendaModel.TIME,
             self.view.indentation() + self.view.iconSize().width() + 4 * char
-            + wide.horizontalAdvance("00:00"),
+            + max(wide.horizontalAdvance(text) for text in ("00:00", *days)),
         )
         labels = [status.label for status in EventStatus] + [kind_label(INTERVIEW_KIND)]
         header.resizeSection(
@@ -135,6 +138,9 @@ class AgendaView(QWidget):
             self._current_id = ident
             self.selection_changed.emit(event.kind if event is not None else "", ident)
         day = current.data(Roles.DATE)
+        # A step in the overdue group is looked at where it is: the agenda stays on today.
+        if self.model.in_overdue_group(current):
+            return
         if isinstance(day, date) and day != self.current_date:
             self.current_date = day
             self.current_date_changed.emit(day)

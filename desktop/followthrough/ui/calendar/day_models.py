@@ -213,6 +213,9 @@ class CalendarModel(_DayTreeModel):
     """Every day of a range (a month grid, a week), each with its events."""
 
 
+OVERDUE_DAY_FORMAT = "d MMM"  # how an overdue step's day shows in the agenda's time column
+
+
 class AgendaModel(_DayTreeModel):
     """The days of a range that have something, each with its events and the drafts' first line.
 
@@ -226,15 +229,36 @@ class AgendaModel(_DayTreeModel):
     # serve, without a call into Python for every cell the view paints.
     flags = QAbstractItemModel.flags
 
+    # The group of planned steps left from days before today: first, when the agenda starts
+    # today. Keyed by a date no day has, so the tree's day rows serve it as they are.
+    OVERDUE = date.min
+    OVERDUE_SHOWN = 50  # the latest ones; the group's title says how many there are in all
+    _overdue_total = 0
+
     def _choose_days(
         self, by_day: dict[date, list[CalendarEvent]]
     ) -> tuple[list[date], list[list[CalendarEvent]]]:
         days = sorted(by_day)
-        return days, [by_day[day] for day in days]
+        events = [by_day[day] for day in days]
+        self._overdue_total = 0
+        if self.first == self.cache.today():
+            overdue = self.cache.step_events(self.cache.overdue_rows(self.OVERDUE_SHOWN))
+            if overdue:
+                self._overdue_total = self.cache.overdue_count()
+                days.insert(0, self.OVERDUE)
+                events.insert(0, sorted(overdue, key=lambda event: event.start))
+        return days, events
+
+    def in_overdue_group(self, index: Index) -> bool:
+        """Whether `index` is the overdue group or one of its steps."""
+        row = index.internalId() - 1 if index.internalId() else index.row()
+        return index.isValid() and 0 <= row < len(self._days) and self._days[row] == self.OVERDUE
 
     def _day_data(
         self, day: date, events: list[CalendarEvent], index: Index, role: int
     ) -> Any:
+        if day == self.OVERDUE:
+            return self._overdue_data(events, index, role)
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
             text = QLocale().toString(QDate(day), "dddd d MMMM yyyy")
             if day == self.cache.today():
@@ -246,10 +270,32 @@ class AgendaModel(_DayTreeModel):
             return font
         return super()._day_data(day, events, index, role)
 
+    def _overdue_data(self, events: list[CalendarEvent], index: Index, role: int) -> Any:
+        total = self._overdue_total
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if index.column() != 0:
+                return None
+            if total > len(events):
+                return tr("Overdue: the latest {shown} of {total}").format(
+                    shown=len(events), total=total
+                )
+            return tr("Overdue ({total})").format(total=total)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(OVERDUE_COLOUR)
+        if role == Roles.KIND:
+            return "overdue"
+        return None
+
     def _event_data(self, event: CalendarEvent, index: Index, role: int) -> Any:
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TIME:
+                if event.day < self.first:  # in the overdue group: its day says more
+                    return QLocale().toString(QDate(event.day), OVERDUE_DAY_FORMAT)
                 return event.time_text()
             if column == self.TITLE:
                 mark = event.status.mark

@@ -229,6 +229,19 @@ class EventCache:
             offset=max(0, start - len(today)),
         )
 
+    def overdue_rows(self, limit: int) -> list[tuple[str, str, int, str, str, str]]:
+        """Index rows of the planned steps of days before today, the latest `limit` of them
+        (latest first)."""
+        low, _high = self._bounds(self.today(), self.today())
+        return self.store.step_index(
+            status=StepStatus.PLANNED.value, high=low, newest_first=True, limit=limit
+        )
+
+    def overdue_count(self) -> int:
+        """How many planned steps are on days before today."""
+        low, _high = self._bounds(self.today(), self.today())
+        return self.store.step_count(status=StepStatus.PLANNED.value, high=low)
+
     def step_events(
         self, rows: Sequence[tuple[str, str, int, str, str, str]]
     ) -> list[CalendarEvent]:
