@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -461,3 +462,50 @@ def test_building_the_calendar_reads_its_month_once(qtbot: QtBot, cache: EventCa
     qtbot.waitExposed(alone)
     assert len(reads) == 2
     assert alone.month_view.model.events_on(date(2026, 11, 26))
+
+
+def test_the_week_lays_clashing_steps_side_by_side_at_their_true_times(
+    qtbot: QtBot, store: Store, cache: EventCache
+) -> None:
+    """Three interviews ending at the same time plan their thank-yous for the same minute:
+    drawn side by side, each at that minute and length, never one under the other."""
+    add_interview(store, company="Globex", person="Bo Li")
+    add_interview(store, company="Initech", person="Cy Ng")
+    cache.refresh()
+    week = _week(qtbot, cache)
+    grid = week.grid
+    grid.set_date(date(2026, 11, 25), reload=True)
+    qtbot.waitExposed(week)
+    grid.repaint()
+    thanks = [c for c in grid._chips
+              if c.event is not None and c.event.title.startswith("Thank-you")]
+    assert len(thanks) == 3
+    starts = {c.event.start for c in thanks}
+    assert len(starts) == 1  # the same minute, as planned
+    for chip in thanks:
+        assert abs(chip.rect.top() - (grid.y_of(chip.event.start) + 1)) < 0.01
+        assert chip.rect.height() >= grid.y_of(chip.event.end) - grid.y_of(chip.event.start) - 2
+    lefts = sorted(c.rect.left() for c in thanks)
+    widths = {round(c.rect.width()) for c in thanks}
+    assert len(set(lefts)) == 3 and len(widths) == 1  # three equal lanes
+    ordered = sorted(thanks, key=lambda c: c.rect.left())
+    for before, after in itertools.pairwise(ordered):
+        assert before.rect.right() <= after.rect.left()  # none covers another
+    column = grid.column_rect(thanks[0].day)
+    assert column.left() <= lefts[0] and ordered[-1].rect.right() <= column.right()
+
+
+def test_hovering_over_an_event_tells_all_of_it(qtbot: QtBot, cache: EventCache) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    for view in (_month(qtbot, cache), _week(qtbot, cache).grid):
+        view.repaint()
+        chip = next(c for c in view._chips if c.event is not None and c.event.is_step)
+        local = chip.rect.center().toPoint()
+        QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, local,
+                                                view.mapToGlobal(local)))
+        assert QToolTip.isVisible() and QToolTip.text() == chip.event.tooltip()
+        assert chip.event.title in QToolTip.text() and chip.event.company in QToolTip.text()
+        QToolTip.hideText()

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QFocusEvent,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -211,6 +212,27 @@ class PaintedCalendar(GridPainting, QWidget):
         )
 
     # -- mouse ----------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self._show_tooltip(event)  # type: ignore[arg-type]
+            return True
+        return super().event(event)
+
+    def _show_tooltip(self, event: QHelpEvent) -> None:
+        """Hovering over an event says all of it: a narrow chip shows little of its label."""
+        from PySide6.QtWidgets import QToolTip
+
+        chip = self._chip_at(QPointF(event.pos()))
+        if chip is None:
+            QToolTip.hideText()
+            event.ignore()
+            return
+        if chip.event is not None:
+            text = chip.event.tooltip()
+        else:  # "+N more": everything of that day, since the cell shows only part of it
+            text = "\n".join(f"{e.time_text()}  {e.title}" for e in self.model.events_on(chip.day))
+        QToolTip.showText(event.globalPos(), text, self, chip.rect.toAlignedRect())
+
     def _chip_at(self, pos: QPointF) -> Chip | None:
         for chip in reversed(self._chips):  # the last drawn is on top
             if chip.rect.contains(pos):

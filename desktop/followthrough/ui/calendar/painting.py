@@ -81,7 +81,6 @@ class Chip:
     day: date
     event: CalendarEvent | None  # None: the "+N more" line of `day`
     hidden: int = 0
-    shifted: bool = False  # drawn lower than its time (a clash): its label says the time
 
 
 class _ChipLook(NamedTuple):
@@ -216,15 +215,15 @@ class GridPainting:
         return look
 
     def _paint_chips(
-        self, painter: QPainter, colours: Colours, exposed: QRectF, with_time: bool | None,
+        self, painter: QPainter, colours: Colours, exposed: QRectF, with_time: bool,
         wrap: bool = False,
     ) -> None:
         """Draw the events' chips that `exposed` meets, the last one on top.
 
-        `with_time` None: a chip says its time when it is drawn lower than that time; `wrap`:
-        a label may take several lines where the chip is tall enough. The chips' shapes are
-        drawn first and their labels after, which is much faster than one chip at a time;
-        where a chip may cover one whose label is still to come, that label is drawn first.
+        `with_time`: a chip's label starts with its time; `wrap`: a label may take several
+        lines where the chip is tall enough. The chips' shapes are drawn first and their
+        labels after, which is much faster than one chip at a time; where a chip may cover
+        one whose label is still to come, that label is drawn first.
         """
         current_id, current_day = self.current_event_id, self.current_date
         focused = self.hasFocus()
@@ -245,7 +244,7 @@ class GridPainting:
                 bottoms.clear()
                 painter.setPen(_NO_PEN)
             selected = event.id == current_id and chip.day == current_day
-            timed = chip.shifted if with_time is None else with_time
+            timed = with_time
             inner = rect.adjusted(bar_width + 3, 1, -3, -1)
             key = (id(event), selected, timed, wrap, rect.width(), rect.height())
             look = looks.get(key)

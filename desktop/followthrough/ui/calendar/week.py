@@ -1,5 +1,5 @@
 """The week view: seven day columns by 24 hours under a header of day names, scrolled to the
-working day; events are blocks at their times, side by side on a clash.
+working day; events are blocks at their true times, side by side on a clash.
 """
 
 from __future__ import annotations
@@ -110,13 +110,11 @@ class WeekGrid(PaintedCalendar):
                 end = event.end if event.end.date() == day else None
                 bottom = self.y_of(end) if end is not None else self.hour_height() * 24
                 blocks.append((top, max(bottom, top + minimum), event))
-            narrowest = self.fontMetrics().averageCharWidth() * 11.0
-            for top, bottom, event, lane, lanes in _lanes(blocks, column.width() - 4, narrowest):
+            for top, bottom, event, lane, lanes in _lanes(blocks):
                 width = (column.width() - 4) / lanes
                 left = column.left() + 2 + lane * width
-                rect = QRectF(left, top + 1, width - 1, bottom - top - 2)
-                shifted = top > self.y_of(event.start) + 0.5
-                chips.append(Chip(rect, day, event, shifted=shifted))
+                rect = QRectF(left, top + 1, max(1.0, width - 1), bottom - top - 2)
+                chips.append(Chip(rect, day, event))
         return chips
 
     # -- painting -------------------------------------------------------------------------
@@ -171,7 +169,7 @@ class WeekGrid(PaintedCalendar):
         for column in range(8):
             x = gutter + column * self.column_width()
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        self._paint_chips(painter, colours, exposed, with_time=None, wrap=True)
+        self._paint_chips(painter, colours, exposed, with_time=False, wrap=True)
         now = self.cache.now()
         if self.model.first <= now.date() <= self.model.last:
             column = self.column_rect(now.date())
@@ -229,13 +227,13 @@ class WeekGrid(PaintedCalendar):
 
 
 def _lanes(
-    blocks: list[tuple[float, float, CalendarEvent]], width: float, narrowest: float
+    blocks: list[tuple[float, float, CalendarEvent]],
 ) -> list[tuple[float, float, CalendarEvent, int, int]]:
     """Where clashing blocks go: (top, bottom, event, lane, lanes in its group).
 
-    Blocks that overlap share the column's width while each keeps at least `narrowest`;
-    beyond that they stack one under the other from the first one's time (steps are
-    planned for a time of day, so their order tells more than an unreadable sliver).
+    Blocks that overlap share their column's width side by side, each at its true time and
+    length, as calendar apps draw them; a narrow one still shows its kind's colour, and its
+    tooltip says the rest.
     """
     groups: list[list[tuple[float, float, CalendarEvent]]] = []
     group_bottom = -1.0
@@ -257,18 +255,10 @@ def _lanes(
             else:
                 lane_ends[lane] = bottom
             lanes.append(lane)
-        count = len(lane_ends)
-        if count == 1 or width / count >= narrowest:
-            placed.extend(
-                (top, bottom, event, lane, count)
-                for (top, bottom, event), lane in zip(group, lanes, strict=True)
-            )
-            continue
-        floor = -1.0
-        for top, bottom, event in group:
-            shift = max(0.0, floor - top)
-            placed.append((top + shift, bottom + shift, event, 0, 1))
-            floor = bottom + shift
+        placed.extend(
+            (top, bottom, event, lane, len(lane_ends))
+            for (top, bottom, event), lane in zip(group, lanes, strict=True)
+        )
     return placed
 
 
