@@ -27,7 +27,7 @@ from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoredInterview, StoreError
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.plan_list import PlanList
-from followthrough.ui.calendar.widget import CalendarWidget
+from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK, CalendarWidget
 from followthrough.ui.detail_panel import DetailPanel
 from followthrough.ui.empty_state import EmptyState
 from followthrough.ui.follow_up_actions import FollowUpActions
@@ -132,6 +132,9 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         self._watch.setInterval(WATCH_MS)
         self._watch.timeout.connect(self._reload_if_changed_elsewhere)
         self._watch.start()
+        from followthrough.ui import window_memory
+
+        window_memory.restore(self, (MONTH, WEEK, AGENDA, LIST))
 
     @property
     def banner(self) -> Banner:
@@ -417,6 +420,9 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self._watch.stop()  # the store may be closed once the window is
+        from followthrough.ui import window_memory
+
+        window_memory.save(self)
         self.exports.wait()  # an export half written is never left behind
         self.imports.wait()
         self.side_panel.pipeline_model.stop()

@@ -1,0 +1,54 @@
+"""The window opens as it was left: size, panels, the chosen view (per data folder and per
+screen configuration)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from one_interview import add_acme
+from pytestqt.qtbot import QtBot
+from window_helpers import shown_window
+
+from followthrough.store import Store, open_store
+from followthrough.ui.calendar.widget import MONTH, WEEK
+from followthrough.ui.window_memory import FILE
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened, _ = open_store(tmp_path / "data")
+    opened.set_setting("timezone", "Europe/Paris")
+    add_acme(opened)
+    yield opened
+    opened.close()
+
+
+def test_size_panels_and_view_are_remembered(qtbot: QtBot, store: Store) -> None:
+    first = shown_window(qtbot, store)
+    assert first.calendar.current_view == MONTH and first.detail_dock.isVisible()
+    first.resize(700, 520)  # within the offscreen screen (800x600): kept on screen
+    size = (first.width(), first.height())
+    assert size != (1280, 760)
+    first.calendar.set_view(WEEK)
+    first.detail_dock.hide()
+    first.close()
+    assert (store.path.parent / FILE).is_file()
+
+    again = shown_window(qtbot, store)
+    assert (again.width(), again.height()) == size
+    assert again.calendar.current_view == WEEK
+    assert not again.detail_dock.isVisible() and again.side_dock.isVisible()
+
+
+def test_a_new_data_folder_opens_the_default_way(qtbot: QtBot, store: Store) -> None:
+    window = shown_window(qtbot, store)
+    assert window.calendar.current_view == MONTH
+    assert (window.width(), window.height()) == (1280, 760)
+
+
+def test_a_damaged_memory_is_ignored(qtbot: QtBot, store: Store) -> None:
+    (store.path.parent / FILE).write_bytes(b"\x00\xff not settings [[[ view=nonsense")
+    window = shown_window(qtbot, store)
+    assert window.calendar.current_view == MONTH
