@@ -509,3 +509,35 @@ def test_hovering_over_an_event_tells_all_of_it(qtbot: QtBot, cache: EventCache)
         assert QToolTip.isVisible() and QToolTip.text() == chip.event.tooltip()
         assert chip.event.title in QToolTip.text() and chip.event.company in QToolTip.text()
         QToolTip.hideText()
+
+
+def test_public_holidays_are_shaded_and_named_once_read(qtbot: QtBot, store: Store) -> None:
+    store.set_setting("country", "FR")
+    cache = make_cache(store)
+    assert cache.holidays(date(2026, 12, 1), date(2026, 12, 31)) == {}  # not before loading
+    month = _month(qtbot, cache)
+    month.set_date(date(2026, 12, 10))
+    christmas, ordinary = month.cell_rect(date(2026, 12, 25)), month.cell_rect(date(2026, 12, 23))
+    before = month.grab().toImage()
+    cache.load_holidays()
+    december = cache.holidays(date(2026, 12, 1), date(2026, 12, 31))
+    assert list(december) == [date(2026, 12, 25)] and december[date(2026, 12, 25)]
+    month.update()
+    after = month.grab().toImage()
+
+    def pixels(image, rect):  # type: ignore[no-untyped-def]
+        box = rect.toAlignedRect().adjusted(2, 2, -2, -2)
+        return [image.pixel(x, y) for x in range(box.left(), box.right(), 3)
+                for y in range(box.top(), box.bottom(), 3)]
+
+    assert pixels(before, christmas) != pixels(after, christmas)  # shaded and named
+    assert pixels(before, ordinary) == pixels(after, ordinary)  # a working day as it was
+    week = _week(qtbot, cache)
+    week.grid.set_date(date(2026, 12, 24))
+    column = week.grid.column_rect(date(2026, 12, 25))
+    off = week.grid.grab().toImage().pixel(int(column.center().x()), int(week.grid.y_of(
+        datetime(2026, 12, 25, 12, tzinfo=PARIS))))
+    working = week.grid.column_rect(date(2026, 12, 23))
+    on = week.grid.grab().toImage().pixel(int(working.center().x()), int(week.grid.y_of(
+        datetime(2026, 12, 23, 12, tzinfo=PARIS))))
+    assert off != on  # the holiday's working hours are shaded as a day off

@@ -7,13 +7,15 @@ from datetime import date, datetime, time, timedelta
 from followthrough.core.model import local_datetime
 from followthrough.core.settings import Settings
 
-_HOLIDAY_CACHE: dict[tuple[str, str, int], frozenset[date]] = {}
+_HOLIDAY_CACHE: dict[tuple[str, str, int], dict[date, str]] = {}
+_DAYS_CACHE: dict[tuple[str, str, int], frozenset[date]] = {}
 
 
-def public_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
-    """The public holidays of a country (and region) in a year; empty without a country."""
+def holiday_names(country: str, subdivision: str, year: int) -> dict[date, str]:
+    """The public holidays of a country (and region) in a year, with their names; empty
+    without a country, or for a code this release of the holidays package does not know."""
     if not country:
-        return frozenset()
+        return {}
     key = (country, subdivision, year)
     cached = _HOLIDAY_CACHE.get(key)
     if cached is None:
@@ -21,12 +23,21 @@ def public_holidays(country: str, subdivision: str, year: int) -> frozenset[date
 
         try:
             calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-        except NotImplementedError:  # a code this release of holidays does not know (any more)
-            cached = frozenset()
+        except NotImplementedError:
+            cached = {}
         else:
-            cached = frozenset(calendar.keys())
+            cached = dict(calendar.items())
         _HOLIDAY_CACHE[key] = cached
     return cached
+
+
+def public_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
+    """The public holidays of a country (and region) in a year; empty without a country."""
+    key = (country, subdivision, year)
+    days = _DAYS_CACHE.get(key)
+    if days is None:  # asked for every day the planner considers: kept, not rebuilt
+        days = _DAYS_CACHE[key] = frozenset(holiday_names(country, subdivision, year))
+    return days
 
 
 class WorkCalendar:

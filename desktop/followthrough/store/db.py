@@ -70,6 +70,7 @@ class Store(Merging):
         self._settings: Settings | None = None
         self._data_version = -1
         self._outside_version = -1  # for changed_elsewhere()
+        self.closed = False
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -112,6 +113,7 @@ class Store(Merging):
 
     def close(self) -> None:
         self.conn.close()
+        self.closed = True
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -43,6 +43,7 @@ LIST = "list"
 # Below this many steps the full list is read with every change; above, when it is shown.
 EAGER_LIST_STEPS = 2000
 WATCH_MS = 1000  # how often the window asks whether another process saved
+HOLIDAYS_AFTER_MS = 300  # after the first paint, when the holidays are read
 
 
 class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
@@ -124,6 +125,13 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
 
         self.side_panel.pipeline_model.hold()
         after_first_paint(self, self.side_panel.pipeline_model.release)
+        # Public holidays are shaded and named once the window is on screen (the holidays
+        # package takes a tenth of a second to load).
+        self._holidays_timer = QTimer(self)
+        self._holidays_timer.setSingleShot(True)
+        self._holidays_timer.setInterval(HOLIDAYS_AFTER_MS)
+        self._holidays_timer.timeout.connect(self.show_holidays)
+        after_first_paint(self, self._holidays_timer.start)
         self.reload(refresh=False)  # the cache was read a moment ago
         # What another process saves (the command line, a sync, an import) shows within
         # WATCH_MS; asking whether anything was saved costs one PRAGMA.
@@ -412,7 +420,20 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
             return
         self.reload()
 
+    def show_holidays(self) -> None:
+        """Shade and name the user's public holidays in the month and the week."""
+        if self.store.closed:  # the window outlived its store (closing, or in tests)
+            return
+        self.cache.load_holidays()
+        self.calendar.month_view.update()
+        if WEEK in self.calendar.views:
+            self.calendar.week_view.header.update()
+            self.calendar.week_view.grid.update()
+
     def _reload_if_changed_elsewhere(self) -> None:
+        if self.store.closed:
+            self._watch.stop()
+            return
         if self.store.changed_elsewhere():
             self.reload()
 
@@ -420,6 +441,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self._watch.stop()  # the store may be closed once the window is
+        self._holidays_timer.stop()
         from followthrough.ui import window_memory
 
         window_memory.save(self)

@@ -42,6 +42,7 @@ class EventCache:
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._holidays_loaded = False
         self._tz = ZoneInfo("UTC")
         self._step_count = 0
         self._interview_rows: list[tuple[str, int, str, str]] = []
@@ -228,6 +229,30 @@ class EventCache:
             status=planned, high=low, newest_first=True, limit=wanted,
             offset=max(0, start - len(today)),
         )
+
+    def holidays(self, first: date, last: date) -> dict[date, str]:
+        """The user's public holidays from `first` to `last`, by name; empty until
+        `load_holidays` ran (the holidays package is imported after the first paint)."""
+        if not self._holidays_loaded:
+            return {}
+        from followthrough.core.workdays import holiday_names
+
+        settings = self.store.settings()
+        names: dict[date, str] = {}
+        for year in range(first.year, last.year + 1):
+            names.update(holiday_names(settings.country, settings.subdivision, year))
+        return {day: name for day, name in names.items() if first <= day <= last}
+
+    def load_holidays(self) -> None:
+        """Read this year's and the next's holidays (importing the holidays package: a tenth
+        of a second, so not before the window's first paint)."""
+        from followthrough.core.workdays import holiday_names
+
+        settings = self.store.settings()
+        year = self.today().year
+        for each in (year - 1, year, year + 1):
+            holiday_names(settings.country, settings.subdivision, each)
+        self._holidays_loaded = True
 
     def overdue_rows(self, limit: int) -> list[tuple[str, str, int, str, str, str]]:
         """Index rows of the planned steps of days before today, the latest `limit` of them

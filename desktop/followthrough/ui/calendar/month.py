@@ -136,9 +136,13 @@ class MonthGrid(PaintedCalendar):
         line = self._line_height()
         other_month = blend(colours.window, colours.base, 0.5)
         cells = self._cells()
+        holidays = self.cache.holidays(cells[0][0], cells[-1][0]) if cells else {}
+        day_off = blend(colours.window, colours.base, 0.3)
         for day, cell in cells:  # the backgrounds first, then the numbers: faster
             if day.month != month:
                 painter.fillRect(cell, other_month)
+            elif day in holidays:
+                painter.fillRect(cell, day_off)
             if day == self.current_date and not self.current_event_id:
                 painter.fillRect(cell, blend(colours.highlight, colours.base, 0.12))
         pen: QColor | None = None
@@ -165,6 +169,15 @@ class MonthGrid(PaintedCalendar):
                     painter.setPen(colour)
                     pen = colour
                 painter.drawText(number_rect, LEFT_MIDDLE, label)
+            holiday = holidays.get(day)
+            if holiday:  # its name beside the number, as far as the cell allows
+                metrics = self.fontMetrics()
+                left = number_rect.left() + metrics.horizontalAdvance(label) + 12.0
+                room = QRectF(left, number_rect.top(), number_rect.right() - left, line)
+                painter.setPen(colours.muted)
+                pen = colours.muted
+                painter.drawText(room, LEFT_MIDDLE, metrics.elidedText(
+                    holiday, Qt.TextElideMode.ElideRight, int(room.width())))
         grid = QPen(colours.mid)
         grid.setCosmetic(True)
         painter.setPen(grid)

@@ -143,6 +143,8 @@ class WeekGrid(PaintedCalendar):
             QRectF(gutter, work_end * hour, self.width() - gutter, (24 - work_end) * hour),
             off_hours,
         )
+        for day in self.cache.holidays(self.model.first, self.model.last):
+            painter.fillRect(self.column_rect(day), off_hours)  # a public holiday: a day off
         painter.fillRect(QRectF(0, 0, gutter, self.height()), window)
         today = self.cache.today()
         if self.model.first <= today <= self.model.last:
@@ -272,7 +274,7 @@ class _WeekHeader(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:
-        return QSize(400, int(self.fontMetrics().height() * 2 + 10))
+        return QSize(400, int(self.fontMetrics().height() * 3 + 10))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         with keeping_none():
@@ -288,7 +290,10 @@ class _WeekHeader(QWidget):
         today = self.grid.cache.today()
         bold = QFont(self.font())
         bold.setBold(True)
-        for n, day in enumerate(self.grid.model.days[:7]):
+        days = self.grid.model.days[:7]
+        holidays = self.grid.cache.holidays(days[0], days[-1]) if days else {}
+        metrics = self.fontMetrics()
+        for n, day in enumerate(days):
             rect = QRectF(gutter + n * width, 0, width, self.height())
             if day == today:
                 painter.fillRect(rect.adjusted(2, 2, -2, -2),
@@ -298,8 +303,10 @@ class _WeekHeader(QWidget):
                 painter.setPen(palette.color(QPalette.ColorRole.WindowText))
             painter.setFont(bold if day == self.grid.current_date else self.font())
             weekday = locale.dayName(day.isoweekday(), QLocale.FormatType.ShortFormat)
+            holiday = holidays.get(day, "")
+            name = metrics.elidedText(holiday, Qt.TextElideMode.ElideRight, int(width) - 6)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter),
-                             f"{weekday}\n{locale.toString(QDate(day), 'd MMM')}")
+                             f"{weekday}\n{locale.toString(QDate(day), 'd MMM')}\n{name}")
         painter.end()
 
 
