@@ -16,16 +16,13 @@ from window_helpers import shown_window
 
 from followthrough.store import Store, open_store
 from followthrough.ui.main_window import WATCH_MS
-from one_interview import add_acme
+from one_interview import store_with_acme
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened, _ = open_store(tmp_path / "data")
-    opened.set_setting("timezone", "Europe/Paris")
-    add_acme(opened)
-    yield opened
-    opened.close()
+    with store_with_acme(tmp_path / "data") as opened:
+        yield opened
 
 
 def test_what_the_command_line_saves_shows_within_two_seconds(

@@ -7,22 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from one_interview import add_acme
 from pytestqt.qtbot import QtBot
 from window_helpers import shown_window
 
-from followthrough.store import Store, open_store
+from followthrough.store import Store
 from followthrough.ui.calendar.widget import MONTH, WEEK
 from followthrough.ui.window_memory import FILE
+from one_interview import store_with_acme
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened, _ = open_store(tmp_path / "data")
-    opened.set_setting("timezone", "Europe/Paris")
-    add_acme(opened)
-    yield opened
-    opened.close()
+    with store_with_acme(tmp_path / "data") as opened:
+        yield opened
 
 
 def test_size_panels_and_view_are_remembered(qtbot: QtBot, store: Store) -> None:
