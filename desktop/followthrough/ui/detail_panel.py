@@ -47,10 +47,14 @@ def _plain(parent: QWidget) -> QLabel:
     return label
 
 
-def _when_text(start: datetime, end: datetime) -> str:
+def _when_text(event: CalendarEvent) -> str:
+    """The event's day and times in the user's zone, and its start where the interview is
+    when that reads differently ("…, 19:00–19:30 · 14:00 New York")."""
     locale = QLocale()
-    day = locale.toString(QDate(start.date()), QLocale.FormatType.LongFormat)
-    return f"{day}, {start.strftime('%H:%M')}–{end.strftime('%H:%M')}"
+    day = locale.toString(QDate(event.start.date()), QLocale.FormatType.LongFormat)
+    there = event.time_there()
+    times = f"{event.start.strftime('%H:%M')}–{event.end.strftime('%H:%M')}"
+    return f"{day}, {times}" + (f" · {there}" if there else "")
 
 
 class DetailPanel(QWidget):
@@ -214,7 +218,7 @@ class DetailPanel(QWidget):
         if event.manual and event.status.open:
             status = self.tr("{status} (time set by you)").format(status=status)
         self._show_fields({
-            "when": _when_text(event.start, event.end),
+            "when": _when_text(event),
             "status": status,
             "channel": event.channel,
             "to": event.to,
@@ -246,7 +250,7 @@ class DetailPanel(QWidget):
         )
         locale = QLocale()
         self._show_fields({
-            "when": _when_text(event.start, event.end),
+            "when": _when_text(event),
             "status": state.label,
             "channel": iv.channel.value,
             "people": people,

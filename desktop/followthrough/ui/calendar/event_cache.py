@@ -366,6 +366,7 @@ class EventCache:
             manual=step.manual,
             optional=step.optional,
             to=step.to,
+            zone=interview.tz,
         )
         self._built[step.id] = ((stored.sequence, self._interview_key.get(interview.id), today),
                                 event)
@@ -391,6 +392,7 @@ class EventCache:
             end=end,
             status=EventStatus.DONE if end < self.now() else EventStatus.PLANNED,
             why=interview.location,
+            zone=interview.tz,
         )
         self._built_interviews[interview.id] = (key, event)
         return event

@@ -7,11 +7,13 @@ kind's name and colour.
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
@@ -154,6 +156,17 @@ class CalendarEvent:
     manual: bool = False
     optional: bool = False
     to: str = ""
+    zone: str = ""  # the interview's time zone (IANA), where the employer is
+
+    def time_there(self) -> str:
+        """The start's time where the interview is, when that is not the user's time:
+        "14:00 New York"; "" when both read the same."""
+        if not self.zone:
+            return ""
+        there = self.start.astimezone(_zone(self.zone))
+        if there.utcoffset() == self.start.utcoffset():
+            return ""
+        return f"{there.strftime('%H:%M')} {self.zone.rsplit('/', 1)[-1].replace('_', ' ')}"
 
     @property
     def is_step(self) -> bool:
@@ -187,15 +200,22 @@ class CalendarEvent:
 
     def tooltip(self) -> str:
         lines = [self.title, f"{self.company} — {self.role}" if self.role else self.company]
+        there = self.time_there()
         lines.append(
             f"{self.start.strftime('%a %d %b %Y %H:%M')}–{self.end.strftime('%H:%M')}"
-            f" · {self.status.label}"
+            + (f" · {there}" if there else "")
+            + f" · {self.status.label}"
         )
         if self.status_reason:
             lines.append(self.status_reason)
         elif self.why:
             lines.append(self.why)
         return "\n".join(lines)
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def display_status(status: StepStatus, start: datetime, today: date) -> EventStatus:
