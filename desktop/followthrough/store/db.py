@@ -92,8 +92,8 @@ class Store(Merging):
             conn = sqlite3.connect(
                 path, timeout=BUSY_WAIT, isolation_level=None, check_same_thread=False
             )
-            # The wait comes first: switching to WAL needs a lock another process may hold.
-            conn.execute(f"PRAGMA busy_timeout={int(BUSY_WAIT * 1000)}")
+            # connect's timeout is SQLite's busy wait, in force before the first statement:
+            # switching to WAL needs a lock another process may hold.
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")

@@ -219,16 +219,12 @@ class EventCache:
         latest first): from the `start`-th, at most `limit` (a long backlog is read a page at
         a time, not whole)."""
         low, high = self._bounds(self.today(), self.today())
-        planned = StepStatus.PLANNED.value
-        today = self.store.step_index(status=planned, low=low, high=high)
+        today = self.store.step_index(status=StepStatus.PLANNED.value, low=low, high=high)
         rows = today[start:] if limit is None else today[start : start + limit]
         wanted = None if limit is None else limit - len(rows)
         if wanted is not None and wanted <= 0:
             return rows
-        return rows + self.store.step_index(
-            status=planned, high=low, newest_first=True, limit=wanted,
-            offset=max(0, start - len(today)),
-        )
+        return rows + self.overdue_rows(wanted, offset=max(0, start - len(today)))
 
     def holidays(self, first: date, last: date) -> dict[date, str]:
         """The user's public holidays from `first` to `last`, by name; empty until
@@ -244,8 +240,8 @@ class EventCache:
         return {day: name for day, name in names.items() if first <= day <= last}
 
     def load_holidays(self) -> None:
-        """Read this year's and the next's holidays (importing the holidays package: a tenth
-        of a second, so not before the window's first paint)."""
+        """Read the holidays of last year, this year and the next (importing the holidays
+        package: a tenth of a second, so not before the window's first paint)."""
         from followthrough.core.workdays import holiday_names
 
         settings = self.store.settings()
@@ -254,12 +250,15 @@ class EventCache:
             holiday_names(settings.country, settings.subdivision, each)
         self._holidays_loaded = True
 
-    def overdue_rows(self, limit: int) -> list[tuple[str, str, int, str, str, str]]:
-        """Index rows of the planned steps of days before today, the latest `limit` of them
-        (latest first)."""
+    def overdue_rows(
+        self, limit: int | None, offset: int = 0
+    ) -> list[tuple[str, str, int, str, str, str]]:
+        """Index rows of the planned steps of days before today, latest first: from the
+        `offset`-th, at most `limit` of them."""
         low, _high = self._bounds(self.today(), self.today())
         return self.store.step_index(
-            status=StepStatus.PLANNED.value, high=low, newest_first=True, limit=limit
+            status=StepStatus.PLANNED.value, high=low, newest_first=True, limit=limit,
+            offset=offset,
         )
 
     def overdue_count(self) -> int:
