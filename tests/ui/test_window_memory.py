@@ -39,10 +39,15 @@ def test_size_panels_and_view_are_remembered(qtbot: QtBot, store: Store) -> None
     assert not again.detail_dock.isVisible() and again.side_dock.isVisible()
 
 
-def test_a_new_data_folder_opens_the_default_way(qtbot: QtBot, store: Store) -> None:
+def test_a_new_data_folder_opens_the_default_way_on_the_screen(
+    qtbot: QtBot, store: Store
+) -> None:
     window = shown_window(qtbot, store)
     assert window.calendar.current_view == MONTH
-    assert (window.width(), window.height()) == (1280, 760)
+    free = window.screen().availableGeometry()  # offscreen: 800x600, less than 1280x760
+    assert window.width() <= free.width() and window.height() <= free.height()
+    assert (window.width(), window.height()) != (1280, 760)
+    assert free.contains(window.geometry().center())
 
 
 def test_a_damaged_memory_is_ignored(qtbot: QtBot, store: Store) -> None:

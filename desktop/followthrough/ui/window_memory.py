@@ -35,13 +35,26 @@ def restore(window: Any, views: tuple[str, ...]) -> None:
     geometry = settings.value("geometry")
     state = settings.value("state")
     settings.endGroup()
-    if geometry is not None:
-        window.restoreGeometry(geometry)
+    if geometry is None or not window.restoreGeometry(geometry):
+        _fit_on_screen(window)
     if state is not None:
         window.restoreState(state)
     view = settings.value("view")
     if isinstance(view, str) and view in views and view != window.calendar.current_view:
         window.calendar.set_view(view)
+
+
+def _fit_on_screen(window: Any) -> None:
+    """The window's first size, but never larger than the screen's free area, centred on it
+    (a 1024x700 laptop screen shows all of a window made for 1280x760)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    window.resize(min(window.width(), free.width()), min(window.height(), free.height()))
+    frame = window.frameGeometry()
+    frame.moveCenter(free.center())
+    window.move(frame.topLeft())
 
 
 def save(window: Any) -> None:
