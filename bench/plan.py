@@ -146,9 +146,14 @@ def report(what: str, times: list[float], target: float) -> None:
 
 
 def arguments(
-    doc: str | None, argv: list[str] | None, size: str, runs: int
+    doc: str | None,
+    argv: list[str] | None,
+    size: str,
+    runs: int,
+    more: Callable[[argparse.ArgumentParser], object] | None = None,
 ) -> argparse.Namespace:
-    """A benchmark's command line: --<size> N (1,000), --runs R (`runs`), --seed S (2026).
+    """A benchmark's command line: --<size> N (1,000), --runs R (`runs`), --seed S (2026), and
+    what `more` adds to the parser.
 
     Then prints the Python, platform and core count the figures below were measured on.
     """
@@ -156,6 +161,8 @@ def arguments(
     parser.add_argument(f"--{size}", type=int, default=1000, metavar="N")
     parser.add_argument("--runs", type=int, default=runs, metavar="R")
     parser.add_argument("--seed", type=int, default=2026)
+    if more is not None:
+        more(parser)
     args = parser.parse_args(argv)
     if getattr(args, size) < 1 or args.runs < 1:
         parser.error(f"--{size} and --runs must be at least 1")

@@ -1,12 +1,14 @@
-"""CalDAV sync of about 1,000 events with Radicale on 127.0.0.1, against bare caldav.
+"""CalDAV sync of about 1,000 events with Radicale and sabre/dav on 127.0.0.1, against bare caldav.
 
-Run from the repo root (Radicale comes with the test extra):
+Run from the repo root (Radicale comes with the test extra; sabre/dav, in tests/servers, needs
+Debian's php-cli php-sqlite3 php-xml php-mbstring):
 
-    .venv/bin/python bench/sync.py [--events N] [--runs R] [--seed S]
+    .venv/bin/python bench/sync.py [--events N] [--runs R] [--seed S] [--server radicale|sabre|both]
 
 It fills a temporary data folder as bench/plan.py does until the store has N events
-(interviews and their steps), starts Radicale (no auth delay), and for each of R runs, on a
-new user's new calendar, prints the median over the runs of:
+(interviews and their steps), starts each server (both by default: Radicale with no auth
+delay, sabre/dav under PHP's built-in server, as the tests run them), and for each of R runs,
+on a new calendar, prints the median over the runs of:
 
 1. first sync: every event sent (`sync()`), against the baseline, the same event files sent
    as bare PUTs through caldav's HTTP client (no hashing, no records: the transport's floor;
@@ -23,6 +25,8 @@ answers (the rest is Followthrough's own work).
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -38,16 +42,23 @@ import keyring
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.ical.export import Exporter
 from followthrough.store import Store
-from followthrough.sync.accounts import Account
+from followthrough.sync.accounts import Account, stored_secret
 from followthrough.sync.calendars import calendar_for, use_calendar
 from followthrough.sync.connection import add_account
 from followthrough.sync.engine import sync
 from plan import arguments, bench_store, fill
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests" / d) for d in ("sync", "")]
-from conftest import MemoryKeyring, RadicaleServer  # noqa: E402 - the tests' own server
+from conftest import (  # noqa: E402 - the tests' own servers
+    DavServer,
+    MemoryKeyring,
+    RadicaleServer,
+    SabreServer,
+    sabre_template,
+)
 
 NOTHING_REQUESTS, NOTHING_SECONDS = 2, 0.1
+SERVERS = ("radicale", "sabre")
 
 
 class Requests:
@@ -72,10 +83,21 @@ class Requests:
         return time.perf_counter() - began, list(self.sent), result
 
 
-def new_account(store: Store, server: RadicaleServer, name: str) -> Account:
+def start_server(kind: str, root: Path) -> DavServer:
+    """A running Radicale or sabre/dav whose files are under `root`."""
+    if kind == "radicale":
+        server: DavServer = RadicaleServer(root / "radicale")
+    else:
+        server = SabreServer(root / "sabre-dav", sabre_template(root / "sabre-template"))
+    server.start()
+    return server
+
+
+def new_account(store: Store, server: DavServer, name: str) -> Account:
+    """An account of a new user (sabre/dav has one user: a new calendar, all the same)."""
     user, password = server.new_user()
     add_account(store, Account(name, server.url, user), password, timeout=30)
-    return use_calendar(store, name, create="Interview follow-ups", timeout=30).account
+    return use_calendar(store, name, create=f"Interview follow-ups {name}", timeout=30).account
 
 
 def second_computer(folder: Path, account: Account, password: str) -> Store:
@@ -100,97 +122,114 @@ def line(
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(__doc__, argv, "events", runs=3)
-    memory = MemoryKeyring()
-    keyring.set_keyring(memory)
+    def server_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--server", choices=(*SERVERS, "both"), default="both")
+
+    args = arguments(__doc__, argv, "events", runs=3, more=server_option)
+    keyring.set_keyring(MemoryKeyring())
     counter = Requests()
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
         root = Path(folder)
-        server = RadicaleServer(root / "radicale")
-        server.start()
-        try:
-            store = bench_store(root / "data")
-            interviews = 0
-            while len(Exporter(store).event_files()) < args.events:
-                fill(store, 10, args.seed + interviews)
-                interviews += 10
-            files = Exporter(store).event_files()
+        store = bench_store(root / "data")
+        interviews = 0
+        while len(Exporter(store).event_files()) < args.events:
+            fill(store, 10, args.seed + interviews)
+            interviews += 10
+        files = Exporter(store).event_files()
+        store.close()
+        print(f"set-up: {interviews} interviews, {len(files)} events")
+        for kind in SERVERS if args.server == "both" else (args.server,):
+            # Each server starts from the same data: the same interviews change in its runs.
+            shutil.copytree(root / "data", root / kind / "data")
+            store = bench_store(root / kind / "data")
             store.conn.execute("PRAGMA synchronous=FULL")
-            print(f"set-up: {interviews} interviews, {len(files)} events")
+            server = start_server(kind, root / kind)
+            try:
+                print(f"\n{server.name} at {server.url}")
+                bench(server, store, files, args.runs, counter, root / kind)
+            finally:
+                server.stop()
+                store.close()
+    return 0
 
-            first: list[float] = []
-            first_waits: list[float] = []
-            first_requests: list[int] = []
-            baseline: list[float] = []
-            nothing: list[float] = []
-            nothing_waits: list[float] = []
-            nothing_requests: list[int] = []
-            listing: list[float] = []
-            one: list[float] = []
-            one_waits: list[float] = []
-            one_requests: list[int] = []
-            one_sent: list[int] = []
-            others_sent = 0
-            pulled: list[float] = []
-            pulled_waits: list[float] = []
-            pulled_requests: list[int] = []
-            for run in range(args.runs):
-                account = new_account(store, server, f"bench{run}")
-                exporter = Exporter(store)
 
-                def once(on: Store = store, who: str = account.name, ex: Any = exporter) -> Any:
-                    return sync(on, who, exporter=ex)
+def bench(
+    server: DavServer,
+    store: Store,
+    files: dict[str, tuple[str, bytes]],
+    runs: int,
+    counter: Requests,
+    root: Path,
+) -> None:
+    """The figures of the module's description on `server`, printed."""
+    first: list[float] = []
+    first_waits: list[float] = []
+    first_requests: list[int] = []
+    baseline: list[float] = []
+    nothing: list[float] = []
+    nothing_waits: list[float] = []
+    nothing_requests: list[int] = []
+    listing: list[float] = []
+    one: list[float] = []
+    one_waits: list[float] = []
+    one_requests: list[int] = []
+    one_sent: list[int] = []
+    others_sent = 0
+    pulled: list[float] = []
+    pulled_waits: list[float] = []
+    pulled_requests: list[int] = []
+    for run in range(runs):
+        account = new_account(store, server, f"{server.name}-bench{run}")
+        exporter = Exporter(store)
 
-                spent, sent, result = counter.during(once)
-                first.append(spent)
-                first_waits.append(result.waited)
-                first_requests.append(len(sent))
-                spent, sent, result = counter.during(once)
-                nothing.append(spent)
-                nothing_waits.append(result.waited)
-                nothing_requests.append(len(sent))
+        def once(on: Store = store, who: str = account.name, ex: Any = exporter) -> Any:
+            return sync(on, who, exporter=ex)
 
-                changed = store.interviews()[run]
-                store.record(
-                    changed.id, Activity(ActivityKind.REPLY, changed.end + timedelta(days=1))
-                )
-                spent, sent, result = counter.during(once)
-                one.append(spent)
-                one_waits.append(result.waited)
-                one_requests.append(len(sent))
-                puts = [url for method, url in sent if method in ("PUT", "DELETE")]
-                one_sent.append(len(puts))
-                others_sent += sum(1 for url in puts if changed.id not in url)
+        spent, sent, result = counter.during(once)
+        first.append(spent)
+        first_waits.append(result.waited)
+        first_requests.append(len(sent))
+        spent, sent, result = counter.during(once)
+        nothing.append(spent)
+        nothing_waits.append(result.waited)
+        nothing_requests.append(len(sent))
 
-                key = next(k for k in memory.secrets if account.username in k[1])
-                other = second_computer(root / f"second{run}", account, memory.secrets[key])
-                spent, sent, result = counter.during(lambda o=other, n=account.name: sync(o, n))
-                pulled.append(spent)
-                pulled_waits.append(result.waited)
-                pulled_requests.append(len(sent))
-                other.close()
+        changed = store.interviews()[run]
+        store.record(changed.id, Activity(ActivityKind.REPLY, changed.end + timedelta(days=1)))
+        spent, sent, result = counter.during(once)
+        one.append(spent)
+        one_waits.append(result.waited)
+        one_requests.append(len(sent))
+        puts = [url for method, url in sent if method in ("PUT", "DELETE")]
+        one_sent.append(len(puts))
+        others_sent += sum(1 for url in puts if changed.id not in url)
 
-                bare = new_account(store, server, f"bare{run}")
-                calendar = calendar_for(store, bare, timeout=30)
-                assert calendar.client is not None
-                base = str(calendar.url)
-                began = time.perf_counter()
-                for uid, (_hash, data) in files.items():
-                    calendar.client.request(
-                        base + quote(uid, safe="@") + ".ics",
-                        "PUT",
-                        data,  # type: ignore[arg-type]
-                        {"Content-Type": "text/calendar; charset=utf-8", "If-None-Match": "*"},
-                    )
-                baseline.append(time.perf_counter() - began)
-                began = time.perf_counter()
-                found = calendar.events()
-                listing.append(time.perf_counter() - began)
-                assert len(found) == len(files)
-                calendar.client.close()
-            store.close()
-        finally:
-            server.stop()
+        _account, _entry, password = stored_secret(store, account.name)
+        other = second_computer(root / f"second{run}", account, password)
+        spent, sent, result = counter.during(lambda o=other, n=account.name: sync(o, n))
+        pulled.append(spent)
+        pulled_waits.append(result.waited)
+        pulled_requests.append(len(sent))
+        other.close()
+
+        bare = new_account(store, server, f"{server.name}-bare{run}")
+        calendar = calendar_for(store, bare, timeout=30)
+        assert calendar.client is not None
+        base = str(calendar.url)
+        began = time.perf_counter()
+        for uid, (_hash, data) in files.items():
+            calendar.client.request(
+                base + quote(uid, safe="@") + ".ics",
+                "PUT",
+                data,  # type: ignore[arg-type]
+                {"Content-Type": "text/calendar; charset=utf-8", "If-None-Match": "*"},
+            )
+        baseline.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        found = calendar.events()
+        listing.append(time.perf_counter() - began)
+        assert len(found) == len(files)
+        calendar.client.close()
 
     ratio = statistics.median(first) / statistics.median(baseline)
     line(
@@ -224,7 +263,6 @@ def main(argv: list[str] | None = None) -> int:
         pulled_requests,
         waits=pulled_waits,
     )
-    return 0
 
 
 if __name__ == "__main__":

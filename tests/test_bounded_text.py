@@ -23,11 +23,16 @@ from followthrough.compose.tel import tel_url
 from followthrough.core.mailto import mailto_url
 from followthrough.core.model import Interviewer, ValidationError, check_email, check_phone
 from followthrough.core.text import printable, shown
-from followthrough.ical.ics_import import IcsImportError, check_ics, invitation, meeting_link
+from followthrough.ical.ics_import import IcsImportError, check_ics
+from followthrough.ical.invitations import invitation, meeting_link
 from followthrough.links import LinkError, parse_link
+from followthrough.mail.headers import FIELDS as MAIL_FIELDS
+from followthrough.mail.headers import parse_header
+from followthrough.mail.matching import hint
 
 SIZE = 100_000
 LIMIT = 0.1  # seconds of this process's CPU time
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 # Pieces that make regular expressions backtrack when repeated: white space runs, the
 # separators and keywords the patterns look for, quotes and brackets left open.
@@ -79,6 +84,10 @@ CHECKS: dict[str, Callable[[str], object]] = {
     "link": parse_link,
     "shown in a message": shown,
     "printed": printable,
+    "mail header fields": lambda text: parse_header(
+        1, "".join(f"{name}: {text}\r\n" for name in MAIL_FIELDS).encode(), None, NOW
+    ),
+    "mail subject hint": hint,
 }
 
 

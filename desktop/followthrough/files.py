@@ -28,8 +28,16 @@ STALE_AFTER = 600.0  # seconds after which a leftover temporary file of ours is 
 _READ_CHUNK = 1 << 20
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size for a message, in whole MB of 1,048,576 bytes: "12 MB"."""
     return f"{size / 1_048_576:.0f} MB"
+
+
+def size_over(size: int, limit: int) -> str:
+    """How big `size` (over `limit`) is, for a message: "12 MB", or "over 10 MB" when it would
+    read as the limit itself ("is 10 MB; ... must be under 10 MB" says nothing)."""
+    shown = megabytes(size)
+    return f"over {shown}" if shown == megabytes(limit) else shown
 
 
 def read_capped(path: Path, limit: int, what: str) -> bytes:
@@ -44,7 +52,7 @@ def read_capped(path: Path, limit: int, what: str) -> bytes:
         handle = os.open(path, flags)
     except OSError as error:
         raise FileReadError(f"{path} cannot be read: {error.strerror}.") from None
-    too_large = f"{what} must be under {_megabytes(limit)}"
+    too_large = f"{what} must be under {megabytes(limit)}"
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
@@ -52,14 +60,14 @@ def read_capped(path: Path, limit: int, what: str) -> bytes:
                 f"{path} is not a regular file (a folder, device or pipe); choose {what}."
             )
         if info.st_size > limit:
-            raise FileReadError(f"{path} is {_megabytes(info.st_size)}; {too_large}.")
+            raise FileReadError(f"{path} is {size_over(info.st_size, limit)}; {too_large}.")
         chunks: list[bytes] = []
         total = 0
         while chunk := os.read(handle, min(_READ_CHUNK, limit + 1 - total)):
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
-                raise FileReadError(f"{path} is over {_megabytes(limit)}; {too_large}.")
+                raise FileReadError(f"{path} is over {megabytes(limit)}; {too_large}.")
     except OSError as error:
         raise FileReadError(f"{path} cannot be read: {error.strerror}.") from None
     finally:

@@ -26,7 +26,8 @@ import pytest
 
 from followthrough import __version__
 from followthrough.cli import main
-from followthrough.store import DB_NAME
+from followthrough.store import DB_NAME, open_store
+from one_interview import finish_plan
 
 JHB = ZoneInfo("Africa/Johannesburg")
 ACME = {
@@ -353,6 +354,8 @@ def test_sequence_is_in_the_json(ok: Run, run: Run, iv: str) -> None:
         ("my-name", "Sam Doe", "Sam Doe"),
         ("my-email", "sam@example.com", "sam@example.com"),
         ("my-phone", "+27 21 555 0100", "+27 21 555 0100"),
+        ("aliases", "Sam@Work.example; sam.doe@old.example  sam@work.example",
+         "Sam@Work.example, sam.doe@old.example"),
         ("optional-steps", "no", "no"),
         ("smtp-host", "SMTP.Example.com", "smtp.example.com"),
         ("smtp-port", "465", "465"),
@@ -389,13 +392,25 @@ def test_config_get_lists_every_setting(ok: Run) -> None:
         "my-name",
         "my-email",
         "my-phone",
+        "aliases",
         "optional-steps",
         "smtp-host",
         "smtp-port",
         "smtp-security",
         "smtp-username",
         "sync-interval",
+        "mail-interval",
     ]
+
+
+def test_config_aliases_are_addresses(ok: Run, run: Run) -> None:
+    ok("config", "set", "aliases", "sam@work.example")
+    result = run("config", "set", "aliases", "sam@work.example, sam at home")
+    assert result.code == 1
+    assert result.err == "followthrough: 'sam' is not a valid email address.\n"
+    many = ", ".join(f"sam{n}@work.example" for n in range(21))
+    assert "at most 20 other addresses" in run("config", "set", "aliases", many).err
+    assert ok("config", "get", "aliases").out == "sam@work.example\n"
 
 
 def test_config_sync_interval_is_minutes(run: Run) -> None:
@@ -775,3 +790,39 @@ def test_text_already_in_the_store_is_printed_harmless(ok: Run, iv: str, data_di
         assert not any(c in out for c in "\x1b\x07\x9b"), args
     shown = ok("interview", "show", iv).out
     assert "Acme?]0;pwned??[2J?31m" in shown
+
+
+# -- the feed ----------------------------------------------------------------------------------
+
+
+def test_feed_write_says_what_the_feed_leaves_out(
+    ok: Run, iv: str, data_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "feed.ics"
+    assert ok("feed", "write", str(path)).out == ""  # nothing is left out
+    old = ok(*add(company="Initech", start="2025-01-06T14:00", end="2025-01-06T15:00")).out
+    store, _ = open_store(data_dir)
+    try:
+        (interview,) = [i for i in store.interviews() if i.id == old.strip()]
+        finish_plan(store, interview)
+        steps = len(store.steps(interview.id))
+    finally:
+        store.close()
+    result = ok("feed", "write", str(path))
+    assert result.out == (
+        f"The feed leaves out 1 interview and {steps} follow-ups: those finished over 60 days "
+        "ago.\n"
+    )
+    data = path.read_bytes()
+    assert b"METHOD:PUBLISH" in data and b"Initech" not in data and b"Acme" in data
+
+
+def test_feed_help_says_who_can_subscribe_to_what(run: Run) -> None:
+    serve = " ".join(run("feed", "serve", "--help").out.split())
+    assert "only calendar apps on this computer can subscribe" in serve
+    assert "Google Calendar and Outlook on the web" in serve
+    assert "use `followthrough feed publish` for them" in serve
+    feed = " ".join(run("feed", "--help").out.split())
+    assert "Apps on this computer can subscribe to `feed serve`" in feed
+    assert "`feed publish` uploads it" in feed
+    assert "webcal://" in feed  # serve's one-line help: it prints both URLs

@@ -130,7 +130,7 @@ def test_print_uses_the_saved_draft(run: Any, steps: dict[str, str], data_dir: P
 
 
 def test_eml_writes_an_unsent_draft(
-    run: Any, steps: dict[str, str], tmp_path: Path
+    run: Any, steps: dict[str, str], tmp_path: Path, data_dir: Path
 ) -> None:
     target = tmp_path / "out" / "thank-you.eml"
     target.parent.mkdir()
@@ -146,6 +146,13 @@ def test_eml_writes_an_unsent_draft(
     assert "Ana" in parsed["Subject"]
     assert "the data pipeline" in parsed.get_content()
     assert [p.name for p in target.parent.iterdir()] == ["thank-you.eml"]  # no temporary left
+    from followthrough.mail.state import sent_ids
+
+    store, _ = open_store(data_dir)  # a reply to the draft, once sent, names its Message-ID
+    try:
+        assert list(sent_ids(store)) == [parsed["Message-ID"].strip("<>")]
+    finally:
+        store.close()
 
 
 def test_eml_of_a_call_is_refused(run: Any, steps: dict[str, str], tmp_path: Path) -> None:

@@ -156,7 +156,9 @@ def test_an_early_decision_date_keeps_the_later_chasers(
     make_interview: Make, library: PlaybookLibrary
 ) -> None:
     steps = steps_of(make_interview(decision=date(2026, 11, 24)), library)
-    assert steps["decision-check-in"].start.date() == date(2026, 11, 25)
+    # A business day after the date would be the 25th; the thank-you goes on the 24th, and a
+    # chaser waits two business days after it (issue 15).
+    assert steps["decision-check-in"].start.date() == date(2026, 11, 26)
     assert steps["status-check"].status is StepStatus.PLANNED
     assert steps["call"].status is StepStatus.PLANNED
     assert steps["status-check"].start.date() >= date(2026, 11, 28)  # 3 days after the check-in
@@ -369,14 +371,19 @@ def test_steps_fall_inside_working_hours(make_interview: Make, library: Playbook
     settings = replace(SETTINGS, work_start=time(10, 0), work_end=time(16, 0))
     steps = steps_of(make_interview(late_friday), library, settings=settings)
     thank_you = steps["thank-you.p1"]
-    assert thank_you.start == datetime(2026, 11, 30, 10, 0, tzinfo=JHB)  # Monday morning
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=JHB)
+    assert monday <= thank_you.start <= monday + timedelta(hours=3)  # spread over the morning
+    at_once = replace(settings, spread_steps=False)
+    at_once_steps = steps_of(make_interview(late_friday), library, settings=at_once)
+    assert at_once_steps["thank-you.p1"].start == monday
     cal = WorkCalendar(settings)
     for step in planned(steps).values():
         assert cal.in_working_hours(step.start, step.end), step.key
 
 
-def test_steps_follow_the_users_zone_not_the_interviews(library: PlaybookLibrary) -> None:
-    """An interview held in New York, followed up from Berlin: Berlin's working hours count."""
+def test_steps_follow_the_users_zone_and_the_interviews(library: PlaybookLibrary) -> None:
+    """An interview held in New York, followed up from Berlin: the thank-you goes when both
+    work, Berlin's afternoon (until issue 15, Berlin's 09:00: 03:00 in New York)."""
     ny = ZoneInfo("America/New_York")
     end = datetime(2026, 11, 23, 14, 0, tzinfo=ny)  # 20:00 in Berlin
     interview = Interview(
@@ -391,7 +398,8 @@ def test_steps_follow_the_users_zone_not_the_interviews(library: PlaybookLibrary
     berlin = Settings(country="DE", subdivision="BE", timezone="Europe/Berlin")
     steps = {s.key: s for s in plan(interview.validated(), [], berlin, library.get("standard"))}
     start = steps["thank-you.p1"].start.astimezone(ZoneInfo("Europe/Berlin"))
-    assert (start.date(), start.time()) == (date(2026, 11, 24), time(9, 0))
+    assert start.date() == date(2026, 11, 24)
+    assert time(15, 0) <= start.time() <= time(16, 30)  # 09:00-10:30 in New York
 
 
 # -- what the user did -------------------------------------------------------------------------

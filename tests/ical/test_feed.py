@@ -8,6 +8,7 @@ one. No test talks to anything but 127.0.0.1, and no output or file may contain 
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import io
 import shutil
@@ -42,6 +43,7 @@ from followthrough.ical.feed.hosts import is_loopback
 from followthrough.ical.feed.server import FeedServer
 from followthrough.ical.feed.webdav import WEBDAV_SERVICE, WebDavTarget, publish_command
 from followthrough.store import Store, open_store
+from one_interview import finish_plan
 
 JHB = ZoneInfo("Africa/Johannesburg")
 USER = "alice"
@@ -259,6 +261,99 @@ def test_concurrent_requests_get_the_same_feed(server: FeedServer) -> None:
     assert len({r.headers["ETag"] for r in results}) == 1
 
 
+def test_the_feed_is_built_once_per_change(
+    server: FeedServer, store: Store, data_dir: Path
+) -> None:
+    first = fetch(server.url)
+    for _ in range(5):
+        assert fetch(server.url, headers={"If-None-Match": first.headers["ETag"]}).status == 304
+        assert fetch(server.url, "HEAD").headers["ETag"] == first.headers["ETag"]
+        assert fetch(server.url).body == first.body
+    assert server.builds.made == 1
+    acme = next(iv for iv in store.interviews() if iv.company == "Acme")
+    store.record(acme.id, Activity(ActivityKind.REPLY, datetime.now(JHB), note="next week"))
+    second = fetch(server.url)  # a change through the server's own connection
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert server.builds.made == 2
+    other, _ = open_store(data_dir)  # and one through another (a command, the window)
+    try:
+        other.record(acme.id, Activity(ActivityKind.REPLY, datetime.now(JHB), note="friday"))
+    finally:
+        other.close()
+    third = fetch(server.url)
+    assert third.headers["ETag"] not in (first.headers["ETag"], second.headers["ETag"])
+    assert third.body == Exporter(store).feed()
+    assert server.builds.made == 3
+
+
+def test_gzip_for_the_clients_that_accept_it(server: FeedServer) -> None:
+    plain = fetch(server.url)
+    packed = fetch(server.url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.status == 200
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(packed.body) == plain.body
+    assert len(packed.body) < len(plain.body) / 2
+    assert int(packed.headers["Content-Length"]) == len(packed.body)
+    assert plain.headers["Vary"] == packed.headers["Vary"] == "Accept-Encoding"
+    assert packed.headers["ETag"] != plain.headers["ETag"]  # one ETag per representation
+    refused = fetch(server.url, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers and refused.body == plain.body
+    for etag in (plain.headers["ETag"], packed.headers["ETag"]):  # either one is current
+        again = fetch(server.url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+        assert again.status == 304 and again.body == b""
+        assert again.headers["ETag"] == packed.headers["ETag"]
+    head = fetch(server.url, "HEAD", headers={"Accept-Encoding": "x-gzip"})
+    assert head.headers["Content-Encoding"] == "gzip"
+    assert int(head.headers["Content-Length"]) == len(packed.body) and head.body == b""
+
+
+class Gate:
+    """The store's lock for a FeedServer, which a test can shut for the feed's build thread
+    alone: a rebuild then stays under way until the test opens it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.opened = threading.Event()
+        self.opened.set()
+        self.held = threading.Event()  # a build is waiting at the shut gate
+
+    def __enter__(self) -> None:
+        if threading.current_thread().name == "followthrough-feed-build":
+            if not self.opened.is_set():
+                self.held.set()
+            assert self.opened.wait(20)
+        self.lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def test_a_head_during_a_rebuild_gets_the_previous_build_at_once(store: Store) -> None:
+    gate = Gate()
+    with FeedServer(store, port=0, poll_interval=0.05, lock=gate, fresh_wait=30) as server:
+        before = fetch(server.url)
+        acme = next(iv for iv in store.interviews() if iv.company == "Acme")
+        store.record(acme.id, Activity(ActivityKind.REPLY, datetime.now(JHB), note="soon"))
+        gate.opened.clear()
+        after: list[Response] = []
+        waiting = threading.Thread(target=lambda: after.append(fetch(server.url)))
+        waiting.start()  # it finds the change, starts a rebuild and waits for it
+        try:
+            assert gate.held.wait(10)  # the rebuild is under way, held at the gate
+            # fetch gives up after 10 s, and the gate stays shut for 20: no waiting here.
+            head = fetch(server.url, "HEAD")
+            assert head.status == 200
+            assert head.headers["ETag"] == before.headers["ETag"]
+            assert not after  # the rebuild is still under way
+        finally:
+            gate.opened.set()
+            waiting.join(20)
+        assert after[0].status == 200
+        assert after[0].headers["ETag"] != before.headers["ETag"]
+        assert after[0].body == Exporter(store).feed()
+
+
 def test_a_busy_port_is_one_sentence(store: Store) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -314,12 +409,41 @@ def test_serve_command_prints_the_url_and_warns_off_loopback(
     monkeypatch.setattr(FeedServer, "serve_forever", interrupted)
     out, err = io.StringIO(), io.StringIO()
     assert feed.serve_command(store, host="127.0.0.1", port=0, out=out, err=err) == 0
-    url = out.getvalue().strip()
+    url, webcal = out.getvalue().splitlines()  # nothing left out; reachable from afar
     assert url.startswith("http://127.0.0.1:") and url.endswith(".ics")
+    assert webcal == "webcal://" + url.removeprefix("http://")
     warning = err.getvalue()
     assert warning.startswith("Warning: ")
     for word in ("anyone on the network", "companies", "names, email", "messages"):
         assert word in warning
+
+
+def test_serve_command_says_who_can_subscribe_and_what_is_left_out(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hour = datetime.now(JHB).replace(minute=0, second=0, microsecond=0)
+    finish_plan(store, store.add_interview(
+        interview("Initech", hour - timedelta(days=200), "Bill Lumbergh", "bill@initech.example")
+    ))
+
+    def interrupted(self: FeedServer) -> None:
+        self.start()
+        assert fetch(self.url).status == 200
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FeedServer, "serve_forever", interrupted)
+    out, err = io.StringIO(), io.StringIO()
+    assert feed.serve_command(store, host="127.0.0.1", port=0, out=out, err=err) == 0
+    url, webcal, who, left_out = out.getvalue().splitlines()
+    assert webcal == "webcal://" + url.removeprefix("http://")
+    assert who == feed.LOOPBACK_NOTE
+    assert "apps on this computer" in who and "Google Calendar" in who
+    assert "Outlook on the web" in who and "feed publish" in who
+    steps = len(store.steps(store.interviews()[0].id))
+    assert left_out == (
+        f"The feed leaves out 1 interview and {steps} follow-ups: those finished over 60 days ago."
+    )
+    assert "Warning" not in err.getvalue()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends POSIX signals")
@@ -332,10 +456,15 @@ def test_feed_serve_command_until_ctrl_c(store: Store, data_dir: Path, stop: str
         stderr=subprocess.PIPE,
         text=True,
     )
+    killer = threading.Timer(30, process.kill)  # a line that never comes fails the test
+    killer.start()
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:"), url
+        assert process.stdout.readline().strip() == "webcal://" + url.removeprefix("http://")
+        assert process.stdout.readline().strip() == feed.LOOPBACK_NOTE
+        killer.cancel()
         answer = fetch(url)
         assert answer.status == 200
         assert answer.body == Exporter(store).feed()
@@ -343,6 +472,7 @@ def test_feed_serve_command_until_ctrl_c(store: Store, data_dir: Path, stop: str
         process.send_signal(getattr(signal, stop))
         _, err = process.communicate(timeout=20)
     finally:
+        killer.cancel()
         if process.poll() is None:
             process.kill()
             process.wait()

@@ -68,6 +68,7 @@ def interviews(draw: st.DrawFn) -> Interview:
         round=draw(st.integers(1, 4)), topics=tuple(draw(st.lists(LINE, max_size=3))),
         clarify=tuple(draw(st.lists(LINE, max_size=2))), notes=draw(LONG),
         location=draw(st.one_of(st.just(""), LINE, st.just("https://meet.example/abc?x=1;y=2"))),
+        country=draw(st.sampled_from(("", "", "US", "DE", "JP"))),
     ).validated()
 
 

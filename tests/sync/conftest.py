@@ -1,41 +1,52 @@
-"""A real CalDAV server (Radicale) on 127.0.0.1 and an in-memory keyring for the sync tests.
+"""Real CalDAV servers on 127.0.0.1 and an in-memory keyring for the sync tests.
 
-`radicale` gives a running server (restarted if an earlier test stopped it) with the user
-and password of an htpasswd file; `radicale.stop()` / `radicale.start()` take it down and
-bring it back on the same port and storage, as a sync that loses its server mid-way needs.
-`radicale.new_user()` adds a user with no calendars, for a test that needs an empty account.
-`memory_keyring` installs a keyring that keeps secrets in a dict for one test, `store` opens
-a fresh store, and `caldav_account` puts both together: a saved account of a new Radicale user
-whose chosen calendar is new and empty (what a sync test starts from). `two` adds the two
-interviews the sync tests send (sync_data.py), met by `people` (a test module may ask others).
-`fault` cuts the server off (or makes it answer 500) part-way through a sync.
+`dav` gives a running CalDAV server, and every test that asks for it (or for
+`caldav_account`) runs twice: on Radicale and on sabre/dav (tests/servers/sabre-dav, the
+library of Nextcloud and Baïkal, under PHP's built-in server). Both have one interface
+(`DavServer`): url, user, password, `new_user()` (a user with no calendars), `stop()` /
+`start()` (down and back on the same port and storage, as a sync that loses its server
+mid-way needs), and where the server keeps a user's calendars (`calendar_home`).
+`radicale` is the session's Radicale alone, for tests about Radicale itself (TLS, the
+hostile proxy); `sabre` a sabre/dav of the test's own, on a copy of a database made once a
+session. `memory_keyring` installs a keyring that keeps secrets in a dict for one test,
+`store` opens a fresh store, and `caldav_account` puts them together: a saved account of a
+new user whose chosen calendar is new and empty (what a sync test starts from). `two` adds
+the two interviews the sync tests send (sync_data.py), met by `people` (a test module may
+ask others). `fault` cuts the server off (or makes it answer 500) part-way through a sync.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import importlib.util
-import ipaddress
+import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sync_data import ANA, add_two
 
+from certificates import self_signed_certificate  # shared with tests/mail
 from followthrough.core.model import Interview, Interviewer
 from followthrough.store import Store, open_store
 from followthrough.sync.accounts import Account
 from smtp_server import MemoryKeyring, installed_keyring  # one in-memory keyring for all tests
 
-START_TIMEOUT = 15.0  # seconds for Radicale to answer after it was started
+START_TIMEOUT = 15.0  # seconds for a server to answer after it was started
+SABRE_DIR = Path(__file__).resolve().parents[1] / "servers" / "sabre-dav"  # never written to
+PHP_PACKAGES = "php-cli php-sqlite3 php-xml php-mbstring"  # Debian's, as .ci/run installs
+PHP_EXTENSIONS = ("pdo_sqlite", "dom", "xmlreader", "xmlwriter", "simplexml", "mbstring")
 
 
 def free_port() -> int:
@@ -45,26 +56,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class RadicaleServer:
-    """One Radicale process: htpasswd (plain) auth, its own storage folder, no auth delay."""
+class DavServer(ABC):
+    """A CalDAV server run as a child process on 127.0.0.1 (`RadicaleServer`, `SabreServer`).
 
-    def __init__(
-        self, folder: Path, *, certificate: Path | None = None, key: Path | None = None
-    ) -> None:
+    `stop()` takes it down and `start()` brings it back on the same port and storage, as a sync
+    that loses its server mid-way needs. What differs between servers is said by attributes
+    and methods (`calendar_home`, `principal_path`), never by tests asking which server it is.
+    """
+
+    name = ""  # as tests and messages call it
+    scheme = "http"
+
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
-        self.scheme = "https" if certificate else "http"
-        self.certificate = certificate
-        self.key = key
-        self.user = "alice"
-        self.password = "s3cret-" + secrets.token_hex(6)
-        self.htpasswd = folder / "users"
-        self.htpasswd.write_text(f"{self.user}:{self.password}\n", encoding="utf-8")
-        self.storage = folder / "collections"
-        self.log = folder / "radicale.log"
+        self.log = folder / "server.log"  # the process's own output, shown when it fails
         self.process: subprocess.Popen[bytes] | None = None
-        self._users = 0
+        self.user = ""
+        self.password = ""
 
     @property
     def url(self) -> str:
@@ -79,6 +89,103 @@ class RadicaleServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @abstractmethod
+    def calendar_home(self, user: str) -> str:
+        """The path under which `user`'s calendars live."""
+
+    @abstractmethod
+    def principal_path(self, user: str) -> str:
+        """The path of `user`'s principal."""
+
+    @abstractmethod
+    def new_user(self) -> tuple[str, str]:
+        """A user with no calendars: (user, password)."""
+
+    @abstractmethod
+    def _command(self) -> tuple[list[str], Path | None, dict[str, str] | None]:
+        """(argv, working folder, environment: None for this one's) of the server process."""
+
+    def start(self) -> None:
+        if self.running:
+            return
+        command, cwd, env = self._command()
+        log = self.log.open("ab")
+        try:
+            self.process = subprocess.Popen(
+                command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        finally:
+            log.close()
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if not self.running:
+                raise RuntimeError(f"{self.name} exited at start:\n{self._log_tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(
+            f"{self.name} did not listen within {START_TIMEOUT:g} s:\n{self._log_tail()}"
+        )
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """Stop the server; its port then refuses connections until `start()`."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+class RadicaleServer(DavServer):
+    """One Radicale process: htpasswd (plain) auth, its own storage folder, no auth delay.
+
+    One serves a whole session; `new_user()` adds a user (with no calendars) for each test.
+    """
+
+    name = "Radicale"
+
+    def __init__(
+        self, folder: Path, *, certificate: Path | None = None, key: Path | None = None
+    ) -> None:
+        super().__init__(folder)
+        self.scheme = "https" if certificate else "http"
+        self.certificate = certificate
+        self.key = key
+        self.user = "alice"
+        self.password = "s3cret-" + secrets.token_hex(6)
+        self.htpasswd = folder / "users"
+        self.htpasswd.write_text(f"{self.user}:{self.password}\n", encoding="utf-8")
+        self.storage = folder / "collections"
+        self._users = 0
+
+    def calendar_home(self, user: str) -> str:
+        return f"/{user}/"
+
+    def principal_path(self, user: str) -> str:
+        return f"/{user}/"
+
     def new_user(self) -> tuple[str, str]:
         """Add a user (Radicale re-reads the file at each login); returns (user, password)."""
         self._users += 1
@@ -87,9 +194,7 @@ class RadicaleServer:
             file.write(f"{user}:{password}\n")
         return user, password
 
-    def start(self) -> None:
-        if self.running:
-            return
+    def _command(self) -> tuple[list[str], Path | None, dict[str, str] | None]:
         if importlib.util.find_spec("radicale") is None:
             raise RuntimeError(
                 "Radicale is not installed; install the test extra: pip install -e '.[test]'"
@@ -123,56 +228,82 @@ class RadicaleServer:
                 "--server-key",
                 str(self.key),
             ]
-        log = self.log.open("ab")
-        try:
-            self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-            )
-        finally:
-            log.close()
-        self._wait_until_up()
+        return command, None, None
 
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if not self.running:
-                raise RuntimeError(f"Radicale exited at start:\n{self._log_tail()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(
-            f"Radicale did not listen within {START_TIMEOUT:g} s:\n{self._log_tail()}"
-        )
+
+class SabreServer(DavServer):
+    """sabre/dav (tests/servers/sabre-dav) under PHP's built-in web server, on a database of
+    its own: a copy of `template` (see `sabre_template`) made when it is created.
+
+    Its server.php knows one user, sam, so each test has a server of its own, and `new_user()`
+    gives sam: a user with no calendars, as Radicale's `new_user()` gives.
+    """
+
+    name = "sabre/dav"
+
+    def __init__(self, folder: Path, template: Path) -> None:
+        super().__init__(folder)
+        self.user, self.password = "sam", "s3cret-pass"
+        self.database = folder / "db.sqlite"
+        self.access_log = folder / "access.log"  # one line per request (server.php)
+        shutil.copyfile(template / "db.sqlite", self.database)
+        (folder / "files").mkdir(exist_ok=True)
+
+    def calendar_home(self, user: str) -> str:
+        return f"/calendars/{user}/"
+
+    def principal_path(self, user: str) -> str:
+        return f"/principals/{user}/"
+
+    def new_user(self) -> tuple[str, str]:
+        return self.user, self.password
+
+    def _command(self) -> tuple[list[str], Path | None, dict[str, str] | None]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PHP_CLI_SERVER")}
+        env.update(SABRE_DB=str(self.database), SABRE_LOG=str(self.access_log))
+        php = need_php()
+        return [php, "-S", f"127.0.0.1:{self.port}", "server.php"], SABRE_DIR, env
 
     def _log_tail(self) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        """Stop the server; its port then refuses connections until `start()`."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+        requests = ""
+        with suppress(OSError):
+            requests = self.access_log.read_text(encoding="utf-8", errors="replace")[-1000:]
+        return super()._log_tail() + (f"\nrequests:\n{requests}" if requests else "")
 
 
-def _check_up(server: RadicaleServer) -> None:
-    """Fail early with Radicale's log when it does not answer HTTP."""
+@functools.cache
+def need_php() -> str:
+    """The php program, with the extensions sabre/dav needs, or RuntimeError (one sentence)."""
+    php = shutil.which("php")
+    loaded = " && ".join(f"extension_loaded('{name}')" for name in PHP_EXTENSIONS)
+    if php is None or subprocess.run(
+        [php, "-r", f"exit({loaded} ? 0 : 1);"],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=30, check=False,
+    ).returncode != 0:  # fmt: skip
+        raise RuntimeError(
+            "The sabre/dav tests need PHP with SQLite, XML and mbstring: install the Debian "
+            f"packages {PHP_PACKAGES}."
+        )
+    return php
+
+
+def sabre_template(folder: Path) -> Path:
+    """`folder` with a new sabre/dav database (init.sh), for `SabreServer`s to copy."""
+    need_php()
+    done = subprocess.run(
+        ["bash", str(SABRE_DIR / "init.sh"), str(folder)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"sabre/dav's init.sh failed:\n{done.stdout}{done.stderr}")
+    return folder
+
+
+Server = TypeVar("Server", bound=DavServer)
+
+
+def _check_up(server: DavServer) -> None:
+    """Fail early with the server's log when it does not answer HTTP."""
     request = urllib.request.Request(server.url, method="OPTIONS")
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
@@ -180,19 +311,27 @@ def _check_up(server: RadicaleServer) -> None:
     except urllib.error.HTTPError:
         pass  # an answer is an answer
     except OSError as error:
-        raise RuntimeError(f"Radicale does not answer: {error}\n{server._log_tail()}") from None
+        raise RuntimeError(
+            f"{server.name} does not answer: {error}\n{server._log_tail()}"
+        ) from None
+
+
+@contextmanager
+def serving(server: Server) -> Iterator[Server]:
+    """`server` started and answering HTTP, stopped when the block ends."""
+    server.start()
+    try:
+        _check_up(server)
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
 def radicale_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
     """One plain-http Radicale for the whole session."""
-    server = RadicaleServer(tmp_path_factory.mktemp("radicale"))
-    server.start()
-    _check_up(server)
-    try:
+    with serving(RadicaleServer(tmp_path_factory.mktemp("radicale"))) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -202,40 +341,28 @@ def radicale(radicale_server: RadicaleServer) -> RadicaleServer:
     return radicale_server
 
 
-def self_signed_certificate(folder: Path) -> tuple[Path, Path, str]:
-    """A certificate for 127.0.0.1 signed by itself: (cert file, key file, SHA-256 hex)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+@pytest.fixture(scope="session")
+def sabre_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with a new sabre/dav database, made once a session, copied for each server."""
+    try:
+        return sabre_template(tmp_path_factory.mktemp("sabre-template"))
+    except RuntimeError as error:
+        problem = str(error)  # failed below, outside the handler: one sentence, no chain
+    pytest.fail(problem, pytrace=False)
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=7))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_file, key_file, certificate.fingerprint(hashes.SHA256()).hex()
+
+@pytest.fixture
+def sabre(tmp_path: Path, sabre_database: Path) -> Iterator[SabreServer]:
+    """A sabre/dav server of this test's own, on a fresh copy of the database."""
+    with serving(SabreServer(tmp_path / "sabre-dav", sabre_database)) as server:
+        yield server
+
+
+@pytest.fixture(params=["radicale", "sabre"], ids=["radicale", "sabre-dav"])
+def dav(request: pytest.FixtureRequest) -> DavServer:
+    """A running CalDAV server: each test that asks for it runs on Radicale and on sabre/dav."""
+    server: DavServer = request.getfixturevalue(request.param)
+    return server
 
 
 @pytest.fixture(scope="module")
@@ -282,16 +409,15 @@ def store(isolated_data_dir: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def caldav_account(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
-) -> Account:
-    """An account "radicale" of a new Radicale user, syncing with a new, empty calendar."""
+def caldav_account(dav: DavServer, memory_keyring: MemoryKeyring, store: Store) -> Account:
+    """An account "dav" of a new user of `dav` (each server in turn), syncing with a new,
+    empty calendar."""
     from followthrough.sync.calendars import use_calendar
     from followthrough.sync.connection import add_account
 
-    user, password = radicale.new_user()
-    add_account(store, Account("radicale", radicale.url, user), password, timeout=5)
-    return use_calendar(store, "radicale", create="Interview follow-ups", timeout=5).account
+    user, password = dav.new_user()
+    add_account(store, Account("dav", dav.url, user), password, timeout=5)
+    return use_calendar(store, "dav", create="Interview follow-ups", timeout=5).account
 
 
 @pytest.fixture

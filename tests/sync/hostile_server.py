@@ -1,19 +1,22 @@
 """A CalDAV server that misbehaves on cue, for the sync tests (127.0.0.1, a free port).
 
-`HostileServer` is a small HTTP proxy in front of the tests' real Radicale: every request is
-passed on and answered as Radicale answers it, until a test queues a misdeed for the next
-request of a method, or the next one a test's predicate picks
+`HostileServer` is a small HTTP proxy in front of one of the tests' real servers (Radicale or
+sabre/dav): every request is passed on and answered as that server answers it, until a test
+queues a misdeed for the next request of a method, or the next one a test's predicate picks
 (`server.next("REPORT", flood(200 * MB), when=...)`). The misdeeds are what a broken
 or hostile server does: an answer of its own (`answer`: malformed XML, an entity bomb), an
 answer trickled one byte at a time (`drip`), an endless body (`flood`), a redirect
-(`redirect`), or Radicale's answer altered (`rewrite`). It serves https when given a
-certificate. Every request it received is kept in `seen`; `Listener` is a plain server that
-only records who came (where a redirect should never lead).
+(`redirect`), or the real answer altered (`rewrite`; `hrefs` rewrites each href of it, as
+other servers write them: `flip_at`, `absolute`, `trailing_slash`). It serves https when given
+a certificate, and runs as a `with` block. Every request it received is kept in `seen`;
+`Listener` is a plain server that only records who came (where a redirect should never lead).
+`account_at` saves an account that reaches its server through the proxy.
 """
 
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import ssl
 import threading
@@ -22,7 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import TracebackType
+from xml.sax.saxutils import escape, unescape
 
+from followthrough.store import Store
+from followthrough.sync.accounts import Account
+from followthrough.sync.calendars import use_calendar
+from followthrough.sync.connection import add_account
 from smtp_server import free_port
 
 MB = 1 << 20
@@ -105,7 +114,8 @@ class _Server(ThreadingHTTPServer):
 
 
 class HostileServer:
-    """A proxy to `upstream` (Radicale) that misbehaves on cue; see the module's description."""
+    """A proxy to `upstream` (a real server) that misbehaves on cue; see the module's
+    description."""
 
     def __init__(self, upstream: str, *, tls: tuple[Path, Path] | None = None) -> None:
         self.upstream = upstream.rstrip("/")
@@ -136,6 +146,11 @@ class HostileServer:
         with self.lock:
             self._queue.append(_Queued(method, misdeed, times, when))
 
+    def clear(self) -> None:
+        """Forget the misdeeds still queued: from now on, every answer is the real one."""
+        with self.lock:
+            self._queue.clear()
+
     def take(self, seen: Seen) -> Misdeed | None:
         for queued in self._queue:
             if queued.method == seen.method and (queued.when is None or queued.when(seen)):
@@ -146,7 +161,7 @@ class HostileServer:
         return None
 
     def forward(self, seen: Seen) -> tuple[int, dict[str, str], bytes]:
-        """Radicale's answer to `seen`: (status, headers, body)."""
+        """The real server's answer to `seen`: (status, headers, body)."""
         host, _, port = self.upstream.split("://", 1)[1].partition(":")
         connection = http.client.HTTPConnection(host, int(port), timeout=10)
         try:
@@ -180,12 +195,36 @@ class HostileServer:
             self._thread.join(timeout=10)
             self._thread = None
 
+    def __enter__(self) -> HostileServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def account_at(
+    store: Store, server: HostileServer, login: tuple[str, str], calendar: str = "", **extra: str
+) -> Account:
+    """The account "hostile" of the real server's user `login` reached through `server`, saved
+    in `store` and syncing with `calendar` (a new calendar when not given)."""
+    user, password = login
+    add_account(store, Account("hostile", server.url, user, **extra), password, timeout=5)
+    if calendar:
+        return use_calendar(store, "hostile", calendar, timeout=5).account
+    return use_calendar(store, "hostile", create="Interview follow-ups", timeout=5).account
+
 
 # -- misdeeds ------------------------------------------------------------------------------
 
 
 def answer(status: int, body: bytes, content_type: str = "application/xml") -> Misdeed:
-    """Answer with `body` instead of Radicale."""
+    """Answer with `body` instead of the real server."""
 
     def act(handler: _Handler, seen: Seen) -> None:
         handler.send(status, body, {"Content-Type": content_type})
@@ -194,13 +233,42 @@ def answer(status: int, body: bytes, content_type: str = "application/xml") -> M
 
 
 def rewrite(change: Callable[[bytes], bytes]) -> Misdeed:
-    """Radicale's answer, its body passed through `change`."""
+    """The real server's answer, its body passed through `change`."""
 
     def act(handler: _Handler, seen: Seen) -> None:
         status, headers, body = handler.server.owner.forward(seen)
         handler.send(status, change(body), headers)
 
     return act
+
+
+_HREF = re.compile(rb"<([A-Za-z][\w.-]*:)?href>([^<]*)</\1?href>")  # DAV:href, any prefix
+
+
+def hrefs(change: Callable[[str], str]) -> Misdeed:
+    """The real server's answer, with the text of each href in it passed through `change`."""
+
+    def one(match: re.Match[bytes]) -> bytes:
+        tag = (match[1] or b"") + b"href"
+        text = escape(change(unescape(match[2].decode("utf-8")))).encode("utf-8")
+        return b"<%s>%s</%s>" % (tag, text, tag)
+
+    return rewrite(lambda body: _HREF.sub(one, body))
+
+
+def flip_at(href: str) -> str:
+    """`@` written `%40`, and `%40` written `@`."""
+    return re.sub("@|%40", lambda found: "%40" if found[0] == "@" else "@", href)
+
+
+def absolute(origin: str) -> Callable[[str], str]:
+    """A path written as the absolute URL of `origin`."""
+    return lambda href: href if "://" in href else origin.rstrip("/") + href
+
+
+def trailing_slash(href: str) -> str:
+    """An event's href written with a slash at its end."""
+    return href if href.endswith("/") else href + "/"
 
 
 def redirect(location: str, status: int = 307) -> Misdeed:

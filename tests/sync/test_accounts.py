@@ -1,5 +1,6 @@
-"""CalDAV accounts against a real Radicale: the login is checked before anything is saved,
-the secret lives in the keyring only, and every failure is one sentence that says what to do.
+"""CalDAV accounts against real servers (Radicale and sabre/dav): the login is checked before
+anything is saved, the secret lives in the keyring only, and every failure is one sentence that
+says what to do.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from followthrough.sync.connection import add_account, client_for
 from followthrough.sync.errors import AccountError
 
 if TYPE_CHECKING:
-    from conftest import MemoryKeyring, RadicaleServer
+    from conftest import DavServer, MemoryKeyring, RadicaleServer
 
 TIMEOUT = 5.0
 
@@ -46,7 +47,7 @@ def one_sentence(text: str) -> None:
     assert "Traceback" not in text
 
 
-def account_on(server: RadicaleServer, name: str = "home", user: str | None = None) -> Account:
+def account_on(server: DavServer, name: str = "home", user: str | None = None) -> Account:
     return Account(name=name, url=server.url, username=user or server.user)
 
 
@@ -59,37 +60,37 @@ def nothing_stored(store: Store, keyring: MemoryKeyring) -> None:
 
 
 def test_add_with_the_right_password_keeps_the_secret_in_the_keyring_only(
-    radicale: RadicaleServer,
+    dav: DavServer,
     memory_keyring: MemoryKeyring,
     store: Store,
     data_files: Callable[[], bytes],
 ) -> None:
-    added = add_account(store, account_on(radicale), radicale.password, timeout=TIMEOUT)
+    added = add_account(store, account_on(dav), dav.password, timeout=TIMEOUT)
 
-    assert added == Account(name="home", url=radicale.url, username=radicale.user)
+    assert added == Account(name="home", url=dav.url, username=dav.user)
     assert list_accounts(store) == [added]
     assert [(service, secret) for (service, _), secret in memory_keyring.secrets.items()] == [
-        (SERVICE, radicale.password)
+        (SERVICE, dav.password)
     ]
     store.conn.execute("PRAGMA wal_checkpoint(FULL)")
-    assert radicale.password.encode() not in data_files()
-    assert radicale.url.encode() in data_files()  # the search does see the stored row
+    assert dav.password.encode() not in data_files()
+    assert dav.url.encode() in data_files()  # the search does see the stored row
     client = client_for(store, "HOME", timeout=TIMEOUT)  # names are case-insensitive
     try:
-        assert str(client.get_principal().url).endswith(f"/{radicale.user}/")
+        assert str(client.get_principal().url).endswith(dav.principal_path(dav.user))
     finally:
         client.close()
 
 
 def test_a_wrong_password_is_one_sentence_and_nothing_is_stored(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
     with pytest.raises(AccountError) as caught:
-        add_account(store, account_on(radicale), "not-the-password", timeout=TIMEOUT)
+        add_account(store, account_on(dav), "not-the-password", timeout=TIMEOUT)
 
     message = str(caught.value)
     assert message.startswith(
-        f"The server refused the user name or password for {radicale.user} (HTTP 401)"
+        f"The server refused the user name or password for {dav.user} (HTTP 401)"
     )
     one_sentence(message)
     assert "not-the-password" not in message
@@ -97,28 +98,28 @@ def test_a_wrong_password_is_one_sentence_and_nothing_is_stored(
 
 
 def test_a_preset_says_what_password_the_service_needs(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
-    account = Account("fm", radicale.url, radicale.user, preset="fastmail")
+    account = Account("fm", dav.url, dav.user, preset="fastmail")
     with pytest.raises(AccountError, match="Fastmail needs an app password"):
         add_account(store, account, "wrong", timeout=TIMEOUT)
     nothing_stored(store, memory_keyring)
 
 
 def test_a_stopped_server_is_reported_and_comes_back(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
-    radicale.stop()
+    dav.stop()
     with pytest.raises(AccountError) as caught:
-        add_account(store, account_on(radicale), radicale.password, timeout=TIMEOUT)
+        add_account(store, account_on(dav), dav.password, timeout=TIMEOUT)
     assert str(caught.value) == (
-        f"Nothing answers at http://127.0.0.1:{radicale.port}: the server is down or the "
+        f"Nothing answers at http://127.0.0.1:{dav.port}: the server is down or the "
         "address is wrong."
     )
     nothing_stored(store, memory_keyring)
 
-    radicale.start()
-    add_account(store, account_on(radicale), radicale.password, timeout=TIMEOUT)
+    dav.start()
+    add_account(store, account_on(dav), dav.password, timeout=TIMEOUT)
     assert [a.name for a in list_accounts(store)] == ["home"]
 
 
@@ -245,34 +246,34 @@ def test_without_a_keyring_nothing_is_stored(
 
 
 def test_adding_again_replaces_the_secret_and_keeps_the_calendar(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
-    user, password = radicale.new_user()
-    add_account(store, account_on(radicale, user=user), password, timeout=TIMEOUT)
+    user, password = dav.new_user()
+    add_account(store, account_on(dav, user=user), password, timeout=TIMEOUT)
     use_calendar(store, "home", create="Follow-ups", timeout=TIMEOUT)
-    again = add_account(store, account_on(radicale, user=user), password, timeout=TIMEOUT)
+    again = add_account(store, account_on(dav, user=user), password, timeout=TIMEOUT)
     assert again.calendar_name == "Follow-ups"
     assert len(memory_keyring.secrets) == 1
 
-    other = Account("home", radicale.url, radicale.user)
+    other = Account("home", dav.url, "someone-else")
     with pytest.raises(AccountError, match="An account named 'home' already exists"):
-        add_account(store, other, radicale.password, timeout=TIMEOUT)
+        add_account(store, other, "another-password", timeout=TIMEOUT)
 
 
 # -- calendars -------------------------------------------------------------------------------
 
 
 def test_calendars_are_discovered_created_and_chosen(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
-    user, password = radicale.new_user()
-    add_account(store, account_on(radicale, user=user), password, timeout=TIMEOUT)
+    user, password = dav.new_user()
+    add_account(store, account_on(dav, user=user), password, timeout=TIMEOUT)
     assert discover_calendars(store, "home", timeout=TIMEOUT) == []
 
     choice = use_calendar(store, "home", create="Interview follow-ups", timeout=TIMEOUT)
     assert choice.created
     assert choice.account.calendar_name == "Interview follow-ups"
-    assert choice.account.calendar_path.startswith(f"/{user}/")
+    assert choice.account.calendar_path.startswith(dav.calendar_home(user))
     found = discover_calendars(store, "home", timeout=TIMEOUT)
     assert [(c.url, c.name, c.supports_events) for c in found] == [
         (choice.account.calendar_url, "Interview follow-ups", True)
@@ -309,9 +310,9 @@ def test_the_sync_tests_start_from_an_account_with_an_empty_calendar(
 
 
 def test_remove_deletes_the_row_and_the_secret(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
-    add_account(store, account_on(radicale), radicale.password, timeout=TIMEOUT)
+    add_account(store, account_on(dav), dav.password, timeout=TIMEOUT)
     assert remove_account(store, "home") == []
     nothing_stored(store, memory_keyring)
     with pytest.raises(AccountError, match="There is no account named 'home'"):
@@ -319,24 +320,24 @@ def test_remove_deletes_the_row_and_the_secret(
 
 
 def test_remove_without_a_keyring_says_what_is_left(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
     import keyring
     from keyring.backends import fail
 
-    add_account(store, account_on(radicale), radicale.password, timeout=TIMEOUT)
+    add_account(store, account_on(dav), dav.password, timeout=TIMEOUT)
     keyring.set_keyring(fail.Keyring())  # the memory_keyring fixture puts the old one back
     notes = remove_account(store, "home")
     assert len(notes) == 1
     assert notes[0].startswith("No system keyring is available")
-    assert "service followthrough-caldav, account alice@http://127.0.0.1:" in notes[0]
+    assert f"service followthrough-caldav, account {dav.user}@http://127.0.0.1:" in notes[0]
     assert list_accounts(store) == []
 
 
 def test_a_missing_keyring_secret_is_explained(
-    radicale: RadicaleServer, memory_keyring: MemoryKeyring, store: Store
+    dav: DavServer, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
-    add_account(store, account_on(radicale), radicale.password, timeout=TIMEOUT)
+    add_account(store, account_on(dav), dav.password, timeout=TIMEOUT)
     memory_keyring.secrets.clear()
     with pytest.raises(AccountError, match="No password of the account home is in the system"):
         client_for(store, "home")
@@ -498,14 +499,14 @@ def run_cli(
 
 
 def test_the_account_commands(
-    radicale: RadicaleServer,
+    dav: DavServer,
     memory_keyring: MemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     isolated_data_dir: Path,
 ) -> None:
-    user, password = radicale.new_user()
-    base = ("account", "add", "work", "--url", radicale.url, "--username", user)
+    user, password = dav.new_user()
+    base = ("account", "add", "work", "--url", dav.url, "--username", user)
     outputs: list[str] = []
 
     code, out, err = run_cli(monkeypatch, capsys, *base, "--password-stdin", stdin="nope\n")
@@ -517,7 +518,7 @@ def test_the_account_commands(
 
     code, out, err = run_cli(monkeypatch, capsys, *base, "--password-stdin", stdin=password + "\n")
     assert (code, err) == (0, "")
-    assert out.startswith(f"Added the account work: {user} at {radicale.url}.")
+    assert out.startswith(f"Added the account work: {user} at {dav.url}.")
     outputs.append(out)
 
     code, out, err = run_cli(monkeypatch, capsys, "account", "calendars", "work")
@@ -532,12 +533,13 @@ def test_the_account_commands(
 
     code, out, err = run_cli(monkeypatch, capsys, "account", "calendars", "work")
     assert code == 0
-    assert re.fullmatch(rf"\* /{user}/[^ ]+/  Interview follow-ups\n", out)
+    home = re.escape(dav.calendar_home(user))
+    assert re.fullmatch(rf"\* {home}[^ ]+/  Interview follow-ups\n", out)
     outputs.append(out)
 
     code, out, err = run_cli(monkeypatch, capsys, "account", "list")
     assert code == 0
-    assert out.startswith(f"work  {user} at {radicale.url}  calendar 'Interview follow-ups' (/")
+    assert out.startswith(f"work  {user} at {dav.url}  calendar 'Interview follow-ups' (/")
     outputs.append(out)
     code, out, err = run_cli(monkeypatch, capsys, "account", "list", "--json")
     assert '"calendar_name": "Interview follow-ups"' in out

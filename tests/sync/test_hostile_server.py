@@ -16,15 +16,24 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import pytest
-from hostile_server import MB, HostileServer, Listener, Seen, answer, drip, flood, redirect, rewrite
+from hostile_server import (
+    MB,
+    HostileServer,
+    Listener,
+    Seen,
+    account_at,
+    answer,
+    drip,
+    flood,
+    redirect,
+    rewrite,
+)
 
 from followthrough.core.model import Interview
 from followthrough.core.text import is_control
 from followthrough.ical.mapping import interview_uid
 from followthrough.store import Store, open_store
 from followthrough.sync.accounts import Account
-from followthrough.sync.calendars import use_calendar
-from followthrough.sync.connection import add_account
 from followthrough.sync.engine import SyncReport, sync
 from followthrough.sync.errors import SyncError
 from followthrough.sync.records import sync_items
@@ -70,18 +79,6 @@ def listener() -> Iterator[Listener]:
         yield server
     finally:
         server.stop()
-
-
-def account_at(
-    store: Store, server: HostileServer, login: tuple[str, str], calendar: str = "", **extra: str
-) -> Account:
-    """The account "hostile" of Radicale's user `login` reached through `server`, saved in
-    `store` and syncing with `calendar` (a new calendar when not given)."""
-    user, password = login
-    add_account(store, Account("hostile", server.url, user, **extra), password, timeout=5)
-    if calendar:
-        return use_calendar(store, "hostile", calendar, timeout=5).account
-    return use_calendar(store, "hostile", create="Interview follow-ups", timeout=5).account
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Settings > Calendar against a real Radicale: add (login checked), choose, remove."""
+"""Settings > Calendar against real CalDAV servers (Radicale and sabre/dav): add (login checked),
+choose, remove."""
 
 from __future__ import annotations
 
@@ -12,23 +13,23 @@ from followthrough.ui.settings.account_form import NewAccount
 from followthrough.ui.settings.dialog import SettingsDialog
 
 if TYPE_CHECKING:
-    from conftest import MemoryKeyring, RadicaleServer
+    from conftest import DavServer, MemoryKeyring, RadicaleServer
 
 
 def test_add_choose_and_remove_an_account(
-    qtbot: QtBot, store: Store, radicale: RadicaleServer, memory_keyring: MemoryKeyring
+    qtbot: QtBot, store: Store, dav: DavServer, memory_keyring: MemoryKeyring
 ) -> None:
     dialog = SettingsDialog(store)
     qtbot.addWidget(dialog)
-    user, password = radicale.new_user()
+    user, password = dav.new_user()
 
-    assert dialog.add_account(NewAccount("home", "", radicale.url, user, "wrong"))
+    assert dialog.add_account(NewAccount("home", "", dav.url, user, "wrong"))
     qtbot.waitUntil(lambda: not dialog.background.busy, timeout=20_000)
     assert "refused the user name or password" in dialog.message.text()
     assert list_accounts(store) == [] and memory_keyring.secrets == {}
 
     with qtbot.waitSignal(dialog.accounts_changed, timeout=20_000):
-        assert dialog.add_account(NewAccount("home", "", radicale.url, user, password))
+        assert dialog.add_account(NewAccount("home", "", dav.url, user, password))
     (account,) = list_accounts(store)
     assert account.calendar_name == "Interview follow-ups"
     assert dialog.accounts.rowCount() == 1

@@ -1,4 +1,5 @@
-"""Two-way sync against a real Radicale on 127.0.0.1: pull, merge, conflicts, faults."""
+"""Two-way sync against real CalDAV servers on 127.0.0.1 (Radicale and sabre/dav): pull, merge,
+conflicts, faults."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 from icalendar import Event
-from sync_data import PARIS, remote_calendar, server_uids
+from sync_data import (
+    delete_remote,
+    edit_remote,
+    moved_to,
+    planned,
+    remote_calendar,
+    server_uids,
+    stamp,
+)
 
 from followthrough.core.model import (
     Activity,
@@ -30,56 +39,35 @@ from followthrough.sync.push import PushReport, push
 from followthrough.sync.records import sync_items
 
 if TYPE_CHECKING:
-    from conftest import MemoryKeyring, RadicaleServer
+    from conftest import DavServer, MemoryKeyring
 
 
 @pytest.fixture
 def second(
-    tmp_path: Path, caldav_account: Account, radicale: RadicaleServer, memory_keyring: MemoryKeyring
+    tmp_path: Path, caldav_account: Account, dav: DavServer, memory_keyring: MemoryKeyring
 ) -> Iterator[Store]:
     """Another computer: its own data folder, the same account and calendar."""
     other, _ = open_store(tmp_path / "second-computer")
     other.set_setting("timezone", "Europe/Paris")
     key = next(k for k in memory_keyring.secrets if caldav_account.username in k[1])
     password = memory_keyring.secrets[key]
-    add_account(other, Account("radicale", caldav_account.url, caldav_account.username), password)
-    use_calendar(other, "radicale", caldav_account.calendar_url, timeout=5)
+    add_account(other, Account("dav", caldav_account.url, caldav_account.username), password)
+    use_calendar(other, "dav", caldav_account.calendar_url, timeout=5)
     try:
         yield other
     finally:
         other.close()
 
 
-def edit_remote(store: Store, account: Account, uid: str, change: Callable[[Event], None]) -> None:
-    """Change one event on the server as a calendar app would (LAST-MODIFIED set by `change`)."""
+def add_dentist(store: Store, account: Account) -> None:
+    """The user's own appointment, added to the calendar by another app."""
     with remote_calendar(store, account) as calendar:
-        resource = calendar.event_by_uid(uid)
-        change(resource.icalendar_component)
-        resource.save(increase_seqno=False)
-
-
-def delete_remote(store: Store, account: Account, uids: list[str]) -> None:
-    with remote_calendar(store, account) as calendar:
-        for uid in uids:
-            calendar.event_by_uid(uid).delete()
-
-
-def stamp(event: Event, moment: datetime) -> None:
-    event.pop("LAST-MODIFIED", None)
-    event.add("LAST-MODIFIED", moment.astimezone(UTC))
-
-
-def moved_to(start: datetime, changed: datetime) -> Callable[[Event], None]:
-    """A calendar app's move of an event to `start`, keeping its length, made at `changed`."""
-
-    def move(event: Event) -> None:
-        length = event.decoded("DTEND") - event.decoded("DTSTART")
-        for name, value in (("DTSTART", start), ("DTEND", start + length)):
-            event.pop(name)
-            event.add(name, value.astimezone(PARIS))
-        stamp(event, changed)
-
-    return move
+        calendar.add_event(
+            dtstart=datetime(2026, 12, 1, 9, tzinfo=UTC),
+            dtend=datetime(2026, 12, 1, 10, tzinfo=UTC),
+            summary="Dentist",
+            uid="dentist-1@example.com",
+        )
 
 
 def role_set_to(role: str, changed: datetime) -> Callable[[Event], None]:
@@ -91,10 +79,6 @@ def role_set_to(role: str, changed: datetime) -> Callable[[Event], None]:
         stamp(event, changed)
 
     return rename
-
-
-def planned(store: Store, interview_id: str) -> list[Any]:
-    return [s.step for s in store.steps(interview_id) if s.step.status is StepStatus.PLANNED]
 
 
 def synced_step(store: Store, account: Account, interview_id: str, which: int) -> Any:
@@ -305,13 +289,7 @@ def test_foreign_events_are_left_alone(
     store: Store, caldav_account: Account, two: list[Interview]
 ) -> None:
     sync(store, caldav_account, timeout=5)
-    with remote_calendar(store, caldav_account) as calendar:
-        calendar.add_event(
-            dtstart=datetime(2026, 12, 1, 9, tzinfo=UTC),
-            dtend=datetime(2026, 12, 1, 10, tzinfo=UTC),
-            summary="Dentist",
-            uid="dentist-1@example.com",
-        )
+    add_dentist(store, caldav_account)
     before = state_of(store)
     report = sync(store, caldav_account, timeout=5)
     assert report.pull.fetched == 1 and state_of(store) == before
@@ -404,16 +382,16 @@ def test_sync_interrupted_during_the_pull_applies_nothing_then_completes(
     second: Store,
     caldav_account: Account,
     two: list[Interview],
-    radicale: RadicaleServer,
+    dav: DavServer,
     fault: dict[str, Any],
 ) -> None:
     sync(store, caldav_account, timeout=5)
     # The listing answers; the server stops before the events are fetched.
-    fault.update(server=radicale, method="REPORT", after=1)
+    fault.update(server=dav, method="REPORT", after=1)
     with pytest.raises(SyncError, match="Nothing answers"):
         sync(second, caldav_account.name, timeout=5)
     assert second.interviews() == [] and sync_items(second, caldav_account.name) == {}
-    radicale.start()
+    dav.start()
     report = sync(second, caldav_account.name, timeout=5)
     assert len(report.pull.added) == 2 and report.push.created == 0
     assert state_of(second) == state_of(store)
@@ -424,22 +402,22 @@ def test_an_interrupted_push_resumes_without_duplicates(
     store: Store,
     caldav_account: Account,
     two: list[Interview],
-    radicale: RadicaleServer,
+    dav: DavServer,
     fault: dict[str, Any],
     send: Callable[..., PushReport | SyncReport],
 ) -> None:
     files = Exporter(store).event_files()
-    fault.update(server=radicale, method="PUT", after=3)
+    fault.update(server=dav, method="PUT", after=3)
     with pytest.raises(SyncError, match="Nothing answers"):
         send(store, caldav_account, timeout=5)
     assert len(sync_items(store, caldav_account.name)) == 3
-    radicale.start()
+    dav.start()
     report = send(store, caldav_account, timeout=5)
     pushed = report.push if isinstance(report, SyncReport) else report
     assert pushed.created == len(files) - 3 and pushed.unchanged == 3
     assert sorted(server_uids(store, caldav_account)) == sorted(files)
     recorded = sync_items(store, caldav_account.name)
-    assert {uid: i.hash for uid, i in recorded.items()} == {u: h for u, (h, _d) in files.items()}
+    assert {uid: i.hash for uid, i in recorded.items()} == Exporter(store).versions()
 
 
 def test_a_server_error_mid_push_loses_nothing(
@@ -487,6 +465,9 @@ def test_wrong_password_is_one_sentence_and_stores_nothing(
     memory_keyring: MemoryKeyring,
     send: Callable[..., PushReport | SyncReport],
 ) -> None:
+    # sabre/dav serves a request with wrong credentials as an anonymous one, and lists an
+    # empty calendar to anyone (207, no member to refuse): a calendar in use has events.
+    add_dentist(store, caldav_account)
     for key in memory_keyring.secrets:
         memory_keyring.secrets[key] = "wrong"
     with pytest.raises(SyncError, match="refused the user name or password"):
@@ -535,7 +516,7 @@ def test_the_sync_command(
     code, out, err = run_cli("sync")
     assert (code, err) == (0, "")
     assert "To the calendar: 14 created, 0 updated, 0 deleted" in out
-    code, out, err = run_cli("sync", "radicale")
+    code, out, err = run_cli("sync", "dav")
     assert code == 0 and "0 created, 0 updated, 0 deleted" in out
     # A conflict is printed, and shown in the interview's history.
     acme = two[0]
@@ -620,7 +601,7 @@ def test_a_server_that_stops_answering_times_out_and_the_next_sync_completes(
     store: Store,
     caldav_account: Account,
     two: list[Interview],
-    radicale: RadicaleServer,
+    dav: DavServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import os
@@ -635,8 +616,8 @@ def test_a_server_that_stops_answering_times_out_and_the_next_sync_completes(
     def request(self: DAVClient, url: str, method: str = "GET", *a: Any, **kw: Any) -> Any:
         if method == "PUT":
             seen["puts"] += 1
-            if seen["puts"] == 5 and radicale.process is not None:
-                os.kill(radicale.process.pid, signal.SIGSTOP)  # hangs: accepts, never answers
+            if seen["puts"] == 5 and dav.process is not None:
+                os.kill(dav.process.pid, signal.SIGSTOP)  # hangs: accepts, never answers
         return original(self, url, method, *a, **kw)
 
     monkeypatch.setattr(DAVClient, "request", request)
@@ -644,8 +625,8 @@ def test_a_server_that_stops_answering_times_out_and_the_next_sync_completes(
         with pytest.raises(SyncError, match=r"did not answer within 1 second\.$"):
             sync(store, caldav_account, timeout=1)
     finally:
-        assert radicale.process is not None
-        os.kill(radicale.process.pid, signal.SIGCONT)
+        assert dav.process is not None
+        os.kill(dav.process.pid, signal.SIGCONT)
     report = sync(store, caldav_account, timeout=5)
     assert len(sync_items(store, caldav_account.name)) == len(files)
     assert report.push.created + report.pull.fetched <= len(files) - 4

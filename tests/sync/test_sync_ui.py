@@ -1,4 +1,5 @@
-"""The window's sync: on a worker thread, against a real Radicale; status, errors, confirmation."""
+"""The window's sync: on a worker thread, against real CalDAV servers (Radicale and sabre/dav);
+status, errors, confirmation."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from followthrough.ui.sync_controller import SyncController
 from one_interview import add_acme
 
 if TYPE_CHECKING:
-    from conftest import RadicaleServer
+    from conftest import DavServer
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def interview(store: Store) -> Interview:
 
 @pytest.fixture
 def account(caldav_account: Account, interview: Interview) -> Account:
-    """The Radicale account, with an interview in the store to send to it."""
+    """The CalDAV account, with an interview in the store to send to it."""
     return caldav_account
 
 
@@ -69,9 +70,9 @@ def test_sync_runs_off_the_ui_thread_and_reports(
 
 
 def test_a_failed_sync_is_one_sentence(
-    qtbot: QtBot, account: Account, controller: SyncController, radicale: RadicaleServer
+    qtbot: QtBot, account: Account, controller: SyncController, dav: DavServer
 ) -> None:
-    radicale.stop()
+    dav.stop()
     said: list[str] = []
     controller.status_changed.connect(said.append)
     with qtbot.waitSignal(controller.failed, timeout=30_000) as failed:
@@ -79,7 +80,7 @@ def test_a_failed_sync_is_one_sentence(
     message = failed.args[0]
     assert message.startswith("Nothing answers") and "\n" not in message
     assert controller.last_error == message
-    radicale.start()
+    dav.start()
     with qtbot.waitSignal(controller.finished, timeout=30_000):
         controller.sync_now()
 

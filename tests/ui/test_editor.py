@@ -317,6 +317,9 @@ def test_send_by_smtp_asks_for_the_password_sends_records_and_offers_to_remember
     assert message["Subject"] == editor.subject_edit.text()
     assert message.get_content().replace("\r\n", "\n") == editor.body()
     assert "X-Unsent" not in message
+    from followthrough.mail.state import sent_ids
+
+    assert sent_ids(store) == {message["Message-ID"].strip("<>"): step.interview_id}
     (done,) = activities(store, step)
     assert (done.kind, done.how) == (ActivityKind.DONE, "email (SMTP)")
     assert store.step(step.id).step.status is StepStatus.DONE
@@ -384,6 +387,9 @@ def test_save_as_eml_writes_an_unsent_draft_and_opens_it(
     assert parsed["Subject"] == editor.subject_edit.text()
     assert parsed.get_content().replace("\r\n", "\n") == editor.body()
     assert [u.toLocalFile() for u in opened_urls] == [str(path)]
+    from followthrough.mail.state import sent_ids
+
+    assert sent_ids(store) == {parsed["Message-ID"].strip("<>"): step.interview_id}
     editor.done_button.click()
     (done,) = activities(store, step)
     assert done.how == "email (.eml)"

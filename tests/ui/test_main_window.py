@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from calendar_data import NOW, PARIS, add_interview, clock, make_store
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QDate, QLocale, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
@@ -24,6 +24,7 @@ from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK
 from followthrough.ui.detail_panel import DelayDialog, OutcomeDialog
 from followthrough.ui.interview_dialog import InterviewDialog
 from followthrough.ui.main_window import MainWindow
+from one_interview import finish_plan
 
 
 @pytest.fixture
@@ -140,7 +141,12 @@ def test_drag_to_move_records_a_move(qtbot: QtBot, store: Store) -> None:
     assert "Moved Status check with Acme" in window.statusBar().currentMessage()
 
 
-def test_log_reply_makes_the_chasers_disappear(qtbot: QtBot, store: Store) -> None:
+def test_log_reply_makes_the_chasers_disappear(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followthrough.ui.reply_dialog import ReplyDialog
+
+    monkeypatch.setattr(ReplyDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
     interview = add_interview(store)
     window = _window(qtbot, store)
     chaser = _step_id(store, "status-check")
@@ -248,6 +254,35 @@ def test_import_by_dropping_an_ics_file(qtbot: QtBot, store: Store, tmp_path: Pa
     assert not other.isAccepted()
 
 
+def test_an_employer_cancellation_is_shown_and_can_be_taken_back(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    invitations = Path(__file__).parents[1] / "ical" / "invitations"
+    window = _window(qtbot, store)
+    for name in ("google-request.ics", "google-cancel.ics"):
+        path = tmp_path / name
+        path.write_bytes((invitations / name).read_bytes())
+        window._import_file(path)
+        qtbot.waitUntil(window.imports_idle, timeout=20_000)
+    assert "Imported google-cancel.ics: 0 added, 1 updated, 0 unchanged. The employer cancelled " \
+        "the interview at Northwind Traders (Data Engineer) on 2026-12-02" in (
+            window.statusBar().currentMessage())
+    (interview,) = store.interviews()
+    planned = [s for s in store.steps(interview.id) if s.step.status is StepStatus.PLANNED]
+    assert planned == []
+    window.calendar.select_event("interview", interview.id)
+    panel = window.detail_panel
+    day = QLocale().toString(QDate(2026, 12, 2), QLocale.FormatType.LongFormat)
+    assert panel.fields["status"].text() == f"Cancelled by the employer on {day}."
+    assert "cancelled by the employer" in panel.fields["history"].text()
+    assert panel.reopen_interview_button.isVisible()
+    panel.reopen_interview_button.click()  # the user's undo
+    assert any(s.step.status is StepStatus.PLANNED for s in store.steps(interview.id))
+    assert "Cancelled" not in panel.fields["status"].text()
+    assert not panel.reopen_interview_button.isVisible()
+    assert "Reopened the interview" in window.statusBar().currentMessage()
+
+
 def test_export_runs_off_the_ui_thread(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
     add_interview(store)
     window = _window(qtbot, store)
@@ -256,13 +291,33 @@ def test_export_runs_off_the_ui_thread(qtbot: QtBot, store: Store, tmp_path: Pat
     assert window.progress.isVisible()
     with qtbot.waitSignal(signals.finished, timeout=30_000) as finished:
         pass
-    assert finished.args == [str(target), ""]
+    assert finished.args == [str(target), "", ""]
     assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert not window.progress.isVisible()
     feed = window.export_to(target / "feed.ics", feed=True)  # inside a file: refused
     with qtbot.waitSignal(feed.finished, timeout=30_000) as failed:
         pass
     assert failed.args[1]  # the sentence that says why
+
+
+def test_writing_the_feed_says_what_it_leaves_out(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    add_interview(store)
+    old = add_interview(store, "Initech", datetime(2025, 1, 6, 15, 0, tzinfo=PARIS))
+    finish_plan(store, old)
+    window = _window(qtbot, store)
+    target = tmp_path / "feed.ics"
+    signals = window.export_to(target, feed=True)
+    with qtbot.waitSignal(signals.finished, timeout=30_000) as finished:
+        pass
+    steps = len(store.steps(old.id))
+    note = (
+        f"The feed leaves out 1 interview and {steps} follow-ups: those finished over 60 days ago."
+    )
+    assert finished.args == [str(target), "", note]
+    assert window.statusBar().currentMessage() == f"Wrote {target}. {note}"
+    assert b"Initech" not in target.read_bytes()
 
 
 def test_today_click_opens_the_editor_and_selection_follows(qtbot: QtBot, store: Store) -> None:

@@ -93,6 +93,22 @@ def test_a_refused_value_is_named_and_nothing_is_saved(
     assert store.settings().my_email == ""
 
 
+def test_the_other_addresses_are_checked_as_config_set_checks_them(
+    dialog: SettingsDialog, store: Store
+) -> None:
+    aliases = field(dialog, "aliases")
+    assert isinstance(aliases, QLineEdit)
+    aliases.setText("sam@work.example, nobody")
+    assert not dialog.apply() and "'nobody' is not a valid email address." in dialog.message.text()
+    assert store.settings().aliases == ()
+    aliases.setText("sam@work.example; Sam.Doe@old.example")
+    assert dialog.apply() and dialog.message.isHidden()
+    assert store.settings().aliases == ("sam@work.example", "Sam.Doe@old.example")
+    assert store.settings().my_addresses == {"sam@work.example", "sam.doe@old.example"}
+    dialog.load()
+    assert aliases.text() == "sam@work.example, Sam.Doe@old.example"
+
+
 def test_regions_follow_the_country(dialog: SettingsDialog, store: Store) -> None:
     country, region = field(dialog, "country"), field(dialog, "subdivision")
     assert isinstance(country, QComboBox) and isinstance(region, QComboBox)

@@ -114,6 +114,9 @@ def run_compose(args: argparse.Namespace, store: Store) -> int:
     )  # fmt: skip
     path = args.eml.expanduser()
     write_eml(path, message)
+    from followthrough.mail.state import remember_sent
+
+    remember_sent(store, str(message["Message-ID"]), step)  # a reply to it names it
     emit(f"Saved the draft as {path}; open it in your mail program to send it.")
     return 0
 

@@ -67,21 +67,22 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
 
 def _add_commands(commands: Any) -> None:
     """Every command's parser, in the order --help lists them."""
-    from followthrough.cli import compose, exchange, interviews, settings, sync
+    from followthrough.cli import compose, exchange, interviews, mail, settings, sync
 
-    interviews.add_parsers(commands)  # interview, plan, reply, delay, outcome, step
+    interviews.add_parsers(commands)  # interview, plan, reply, delay, outcome, step, undo, redo
     settings.add_config_parser(commands)
     exchange.add_parsers(commands)  # export, import, feed
     settings.add_playbooks_parser(commands)
     sync.add_account_parser(commands)
     compose.add_parsers(commands)  # compose, smtp
     sync.add_sync_parser(commands)
+    mail.add_parsers(commands)  # mail add, list, remove, check, presets
     settings.add_restore_parser(commands)
 
 
 def _run(args: argparse.Namespace, store: Store) -> int:
     """Runs the command with the module of its group (already imported with the parsers)."""
-    from followthrough.cli import compose, exchange, interviews, settings, sync
+    from followthrough.cli import compose, exchange, interviews, mail, settings, sync
 
     runs: dict[str, Callable[[argparse.Namespace, Store], int]] = {
         "interview": interviews.run,
@@ -90,6 +91,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         "delay": interviews.run,
         "outcome": interviews.run,
         "step": interviews.run,
+        "undo": interviews.run,
+        "redo": interviews.run,
         "config": settings.run,
         "playbooks": settings.run,
         "export": exchange.run,
@@ -99,6 +102,7 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         "sync": sync.run_sync,
         "compose": compose.run_compose,
         "smtp": compose.run_smtp,
+        "mail": mail.run,
     }
     if args.command not in runs:  # pragma: no cover - argparse guards it
         raise CliError(f"Unknown command {args.command}.")

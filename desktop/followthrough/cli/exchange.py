@@ -25,12 +25,28 @@ def add_parsers(commands: Any) -> None:
     )
     importer.add_argument("file", type=Path)
 
-    feed = commands.add_parser("feed", help="the subscription feed for Google Calendar, Outlook")
+    feed = commands.add_parser(
+        "feed",
+        help="the subscription feed for Google Calendar, Outlook",
+        description="A calendar that subscribes to the feed shows the follow-ups and keeps "
+        "them current. Apps on this computer can subscribe to `feed serve`; Google Calendar "
+        "and Outlook on the web fetch feeds from their own servers, so for them `feed "
+        "publish` uploads it to a WebDAV folder (Nextcloud, ...) they can read.",
+    )
     feed_commands = feed.add_subparsers(dest="action", metavar="ACTION", required=True)
-    feed_write = feed_commands.add_parser("write", help="write the feed to a file")
+    feed_write = feed_commands.add_parser(
+        "write", help="write the feed to a file; says what it leaves out to stay under 1 MB"
+    )
     feed_write.add_argument("file", type=Path)
     feed_serve = feed_commands.add_parser(
-        "serve", help="serve the feed over HTTP until Ctrl-C; prints its URL"
+        "serve",
+        help="serve the feed over HTTP until Ctrl-C, to calendar apps on this computer; prints "
+        "its http:// and webcal:// URLs",
+        description="Serve the feed over HTTP until Ctrl-C. On 127.0.0.1 (the default) only "
+        "calendar apps on this computer can subscribe to it (Thunderbird, GNOME Calendar, "
+        "Apple Calendar, Outlook for Windows); Google Calendar and Outlook on the web fetch "
+        "feeds from their own servers and cannot reach it: use `followthrough feed publish` "
+        "for them.",
     )
     feed_serve.add_argument(
         "--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free one)"
@@ -87,7 +103,10 @@ def run(args: argparse.Namespace, store: Store) -> int:
             return publish_command(
                 exporter, args.url, username=args.username, password_stdin=args.password_stdin
             )
-        write_atomically(args.file, exporter.feed())
+        feed = exporter.build_feed()
+        write_atomically(args.file, feed.data)
+        if feed.left_out:
+            emit(feed.left_out)
         return 0
     start = parse_date(args.start, "start date") if args.start else None
     end = parse_date(args.end, "end date") if args.end else None

@@ -1,6 +1,6 @@
-"""`followthrough interview`, `plan`, `reply`, `delay`, `outcome` and `step`: the interviews,
-their plan of follow-ups, and what happened since (a reply, a delay, the outcome, a step done,
-skipped or moved)."""
+"""`followthrough interview`, `plan`, `reply`, `delay`, `outcome`, `step`, `undo` and `redo`:
+the interviews, their plan of follow-ups, and what happened since (a reply, a delay, the
+outcome, a step done, skipped or moved), each change taken back and made again in turn."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from followthrough.cli.output import emit
+from followthrough.core.actions import ReplySays, decision_change, employer_news
 from followthrough.core.codec import interview_to_dict, step_to_dict
 from followthrough.core.model import (
     Activity,
@@ -22,12 +23,16 @@ from followthrough.core.model import (
     Outcome,
     Pace,
     ValidationError,
+    cancelled_sentence,
     check_phone,
+    employer_cancellation,
     next_interviewer_key,
     parse_date,
     parse_instant,
     zone,
 )
+from followthrough.core.text import shown
+from followthrough.core.zones import in_both_zones
 from followthrough.store import Store
 
 # -- parsers ---------------------------------------------------------------------------------
@@ -43,6 +48,11 @@ def _interview_options(parser: argparse.ArgumentParser, *, required: bool) -> No
     parser.add_argument("--start", required=required, help="ISO 8601, e.g. 2026-11-23T14:00")
     parser.add_argument("--end", required=required, help="ISO 8601, e.g. 2026-11-23T15:00")
     parser.add_argument("--tz", required=required, help="IANA time zone, e.g. Europe/Paris")
+    parser.add_argument(
+        "--country",
+        help="the employer's country for its public holidays, an ISO 3166 code like US "
+        "(default: the time zone's; an empty value goes back to it)",
+    )
     parser.add_argument(
         "--interviewer",
         action="append",
@@ -62,8 +72,11 @@ def _interview_options(parser: argparse.ArgumentParser, *, required: bool) -> No
 
 
 def add_parsers(commands: Any) -> None:
-    """The parsers of `interview`, `plan`, `reply`, `delay`, `outcome` and `step`."""
-    interview = commands.add_parser("interview", help="add, list, show, edit or delete interviews")
+    """The parsers of `interview`, `plan`, `reply`, `delay`, `outcome`, `step`, `undo` and
+    `redo`."""
+    interview = commands.add_parser(
+        "interview", help="add, list, show, edit, delete or reopen interviews"
+    )
     iv_commands = interview.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = iv_commands.add_parser("add", help="record an interview; prints its id")
     _interview_options(add, required=True)
@@ -77,6 +90,10 @@ def add_parsers(commands: Any) -> None:
     _interview_options(edit, required=False)
     delete = iv_commands.add_parser("delete", help="delete an interview and its plan")
     delete.add_argument("id")
+    reopen = iv_commands.add_parser(
+        "reopen", help="take back the employer's cancellation: plan its follow-ups again"
+    )
+    reopen.add_argument("id")
 
     plan = commands.add_parser("plan", help="the follow-up steps")
     plan.add_argument("--interview")
@@ -86,24 +103,37 @@ def add_parsers(commands: Any) -> None:
     reply = commands.add_parser("reply", help="log that the employer replied")
     reply.add_argument("id")
     reply.add_argument("--at", help="when (ISO 8601; default now)")
-    reply.add_argument("--note", default="")
+    reply.add_argument("--note", default="", help="what they said, in a line")
+    reply.add_argument(
+        "--says",
+        choices=_choices(ReplySays),
+        default=ReplySays.ANSWER.value,
+        help="just an answer (default), a next round, a new decision date, an offer or a "
+        "rejection",
+    )
+    reply.add_argument("--on", help="the new decision date or the next round's, YYYY-MM-DD")
 
     delay = commands.add_parser("delay", help="log a delay: the decision now comes by a date")
     delay.add_argument("id")
     delay.add_argument("--until", required=True, help="the new decision date, YYYY-MM-DD")
     delay.add_argument("--at", help="when they told you (default now)")
+    delay.add_argument("--note", default="", help="what they said, in a line")
 
     outcome = commands.add_parser("outcome", help="log the outcome: offer, rejected or withdrawn")
     outcome.add_argument("id")
     outcome.add_argument("result", choices=_choices(Outcome))
     outcome.add_argument("--at", help="when (default now)")
+    outcome.add_argument("--note", default="", help="details, in a line")
+
+    commands.add_parser("undo", help="take back the last change to an interview")
+    commands.add_parser("redo", help="make the last change undone again")
 
     step = commands.add_parser("step", help="mark a step done or skipped, or move it")
     step_commands = step.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, text in (
         ("done", "mark a step done"),
         ("skip", "skip a step"),
-        ("reopen", "undo done or skip"),
+        ("reopen", "undo done or skip, or bring back a cancelled step"),
     ):
         sub = step_commands.add_parser(name, help=text)
         sub.add_argument("step")
@@ -172,7 +202,7 @@ def _interview_from_args(
         if args.phone is not None and not args.interviewer:
             people = (replace(people[0], phone=check_phone(args.phone)), *people[1:])
         fields = {}
-    for name in ("company", "role", "notes", "location", "playbook"):
+    for name in ("company", "role", "notes", "location", "playbook", "country"):
         value = getattr(args, name)
         if value is not None:
             fields[name] = value
@@ -211,11 +241,18 @@ def _local(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
 
 
+def _both(moment: datetime, tz: ZoneInfo, there: str) -> str:
+    """`moment` in the user's zone, and where the interview is when that reads otherwise."""
+    return in_both_zones(moment, tz, there, "%a %Y-%m-%d %H:%M")
+
+
 def _activity_text(activity: Activity, tz: ZoneInfo) -> str:
     """One line of an interview's history, as `interview show` prints it."""
     kind, step = activity.kind, f" {activity.step}" if activity.step else ""
     if kind is ActivityKind.CONFLICT:
         return f"sync conflict: {activity.note}"
+    if kind is ActivityKind.CANCELLED:
+        return "cancelled by the employer" + (f" — {activity.note}" if activity.note else "")
     if kind is ActivityKind.DELAY and activity.until is not None:
         text = f"delay: decision by {activity.until.isoformat()}"
     elif kind is ActivityKind.OUTCOME and activity.outcome is not None:
@@ -242,12 +279,13 @@ def _plan_rows(store: Store, interview_id: str | None, include_all: bool) -> lis
     return rows
 
 
-def _print_plan(rows: list[dict[str, Any]], tz: ZoneInfo) -> None:
+def _print_plan(rows: list[dict[str, Any]], tz: ZoneInfo, store: Store) -> None:
     if not rows:
         emit("No follow-up steps.")
         return
+    zones = {iv.id: iv.tz for iv in store.interviews()}
     for row in rows:
-        start = _local(datetime.fromisoformat(row["start"]), tz)
+        start = _both(datetime.fromisoformat(row["start"]), tz, zones.get(row["interview"], ""))
         emit(f"{start}  {row['status']:<9}  {row['channel']:<7}  {row['title']}  [{row['id']}]")
 
 
@@ -264,9 +302,13 @@ def run(args: argparse.Namespace, store: Store) -> int:
         if args.json:
             emit(json.dumps(rows, indent=2))
         else:
-            _print_plan(rows, tz)
+            _print_plan(rows, tz, store)
     elif args.command == "step":
         _run_step(args, store, tz)
+    elif args.command == "undo":
+        emit(f"Undone: {shown(store.undo().what)}.")
+    elif args.command == "redo":
+        emit(f"Redone: {shown(store.redo().what)}.")
     else:
         _log_news(args, store, tz)
     return 0
@@ -283,28 +325,39 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
         elif not interviews:
             emit("No interviews yet. Add one with: followthrough interview add ...")
         for iv in [] if args.json else interviews:
-            emit(f"{iv.id}  {_local(iv.start, tz)}  {iv.company} — {iv.role}")
+            emit(f"{iv.id}  {_both(iv.start, tz, iv.tz)}  {iv.company} — {iv.role}")
     elif args.action == "show":
         iv = store.interview(args.id)
+        history = store.activities(iv.id)
+        cancelled = employer_cancellation(history)
         if args.json:
             data = interview_to_dict(iv)
+            data["cancelled_by_employer"] = cancelled.at.isoformat() if cancelled else None
+            decided = decision_change(iv, history)[0]
+            data["decision_now"] = decided.isoformat() if decided else None
             data["plan"] = _plan_rows(store, iv.id, include_all=True)
             emit(json.dumps(data, indent=2))
         else:
             emit(f"{iv.company} — {iv.role} (round {iv.round})  [{iv.id}]")
             emit(
-                f"{_local(iv.start, ZoneInfo(iv.tz))} to {iv.end.strftime('%H:%M')} "
-                f"{iv.tz}, {iv.channel.value}, pace {iv.pace.value}, "
-                f"playbook {store.playbook_for(iv).name}"
+                f"{_both(iv.start, tz, iv.tz)} to {iv.end.astimezone(tz):%H:%M} "
+                f"({iv.tz}, {iv.employer_country or 'no country'}), {iv.channel.value}, "
+                f"pace {iv.pace.value}, playbook {store.playbook_for(iv).name}"
             )
             for person in iv.interviewers:
                 title = f" ({person.title})" if person.title else ""
                 phone = f", {person.phone}" if person.phone else ""
                 emit(f"  with {person.address}{title}{phone}")
-            if iv.decision_date:
-                emit(f"Decision expected by {iv.decision_date.isoformat()}")
-            _print_plan(_plan_rows(store, iv.id, include_all=False), tz)
-            history = store.activities(iv.id)
+            decided, was = decision_change(iv, history)
+            if decided is not None:
+                emit(
+                    f"Decision now by {decided.isoformat()}, was {was.isoformat()}"
+                    if was is not None
+                    else f"Decision expected by {decided.isoformat()}"
+                )
+            if cancelled:
+                emit(cancelled_sentence(cancelled, tz))
+            _print_plan(_plan_rows(store, iv.id, include_all=False), tz, store)
             if history:
                 emit("History:")
             for activity in history:
@@ -313,33 +366,33 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
         store.update_interview(_interview_from_args(args, store, store.interview(args.id)))
     elif args.action == "delete":
         store.delete_interview(args.id)
+    elif args.action == "reopen":
+        store.reopen_cancelled(args.id, _moment(store, None, "time"))
 
 
 def _log_news(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:
     """`reply`, `delay` or `outcome`: what the employer said, in the interview's history."""
     interview = store.interview(args.id)
     at = _moment(store, args.at, "time")
-    if at < interview.start:
-        raise ValidationError("That time is before the interview started.")
+    says: ReplySays | Outcome
+    day = None
     if args.command == "reply":
-        activity = Activity(ActivityKind.REPLY, at, note=args.note)
+        says = ReplySays(args.says)
+        day = parse_date(args.on, "date") if args.on else None
     elif args.command == "delay":
-        until = parse_date(args.until, "new decision date")
-        if until < at.astimezone(tz).date():
-            raise ValidationError("The new decision date is before the day they told you.")
-        activity = Activity(ActivityKind.DELAY, at, until=until)
+        says, day = ReplySays.NEW_DATE, parse_date(args.until, "new decision date")
     else:
-        activity = Activity(ActivityKind.OUTCOME, at, outcome=Outcome(args.result))
-    store.record(interview.id, activity)
+        says = Outcome(args.result)
+    note = args.note
+    history = store.activities(interview.id)
+    store.record(interview.id, employer_news(interview, history, says, at, note=note, day=day))
 
 
 def _run_step(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:
     stored = store.step(args.step)
     interview = store.interview(stored.step.interview_id)
     if args.action == "move":
-        to = parse_instant(args.to, tz, "new time")
-        if to < interview.start:
-            raise ValidationError("A follow-up cannot move before the interview.")
+        to = parse_instant(args.to, tz, "new time")  # the store refuses a time too early
         activity = Activity(
             ActivityKind.MOVE, _moment(store, None, "time"), step=stored.step.key, to=to
         )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from followthrough.core.model import (
+    BROUGHT_BACK,
     Activity,
     ActivityKind,
     Channel,
@@ -21,12 +23,17 @@ from followthrough.core.model import (
     Step,
     StepChannel,
     StepStatus,
+    cancelled_sentence,
+    employer_cancellation,
 )
 from followthrough.core.playbooks import Offset, Playbook, StepRule
 from followthrough.core.settings import Settings
+from followthrough.core.spacing import YOUR_HOURS, Spacing
 from followthrough.core.workdays import WorkCalendar
 
 DECISION_KEY = "decision-check-in"
+# The employer's news: after it, a step the user brought back follows the rules again.
+_NEWS = (ActivityKind.REPLY, ActivityKind.DELAY, ActivityKind.OUTCOME, ActivityKind.CANCELLED)
 _OUTCOME_NAMES = {
     Outcome.OFFER: "the offer",
     Outcome.REJECTED: "the rejection",
@@ -42,21 +49,32 @@ class _History:
     moved: dict[str, Activity]  # step key -> its latest move
     contacts: list[Activity]  # replies and delays, in order
     outcomes: list[Activity]  # in order
+    # step key -> the user's bringing it back (BROUGHT_BACK) since the employer's last news
+    revived: dict[str, Activity]
 
     @classmethod
-    def of(cls, activities: list[Activity] | tuple[Activity, ...]) -> _History:
-        history = cls({}, {}, [], [])
+    def of(
+        cls, activities: list[Activity] | tuple[Activity, ...], not_before: datetime
+    ) -> _History:
+        """`not_before`: the interview's end; a move to before it is not the user's to make
+        (an unanswered call logged before it was due once wrote some): it is left out."""
+        history = cls({}, {}, [], [], {})
         for act in sorted(activities, key=lambda a: (a.at, a.seq)):
             if act.kind in (ActivityKind.DONE, ActivityKind.SKIP):
                 history.finished[act.step] = act
             elif act.kind is ActivityKind.REOPEN:
                 history.finished.pop(act.step, None)
+                if act.step and act.how == BROUGHT_BACK:
+                    history.revived[act.step] = act
             elif act.kind is ActivityKind.MOVE:
-                history.moved[act.step] = act
+                if act.to is None or act.to >= not_before:
+                    history.moved[act.step] = act
             elif act.kind in (ActivityKind.REPLY, ActivityKind.DELAY):
                 history.contacts.append(act)
             elif act.kind is ActivityKind.OUTCOME:
                 history.outcomes.append(act)
+            if act.kind in _NEWS:  # what the employer said is weighed again
+                history.revived.clear()
         return history
 
     @property
@@ -113,6 +131,11 @@ def _title(rule: StepRule, person: Interviewer, interview: Interview) -> str:
 
 
 def _when(rule: StepRule, earliest: Offset, latest: Offset, anchor_name: str) -> str:
+    return _when_text(earliest, latest, anchor_name, rule.why)
+
+
+@lru_cache(maxsize=512)  # the same few sentences for every interview: made once each
+def _when_text(earliest: Offset, latest: Offset, anchor_name: str, why: str) -> str:
     if earliest.amount == 0 and earliest.is_days:
         span = f"the same day as {anchor_name}"
     elif str(earliest) == str(latest):
@@ -122,8 +145,8 @@ def _when(rule: StepRule, earliest: Offset, latest: Offset, anchor_name: str) ->
     else:
         span = f"{earliest.describe()} to {latest.describe()} after {anchor_name}"
     span = span.replace("to the same day", "to the end of that day")
-    sentence = span[0].upper() + span[1:] + ", in your working hours."
-    return f"{sentence} {rule.why}".strip()
+    sentence = span[0].upper() + span[1:] + YOUR_HOURS
+    return f"{sentence} {why}".strip()
 
 
 def _fmt(moment: datetime, cal: WorkCalendar) -> str:
@@ -140,13 +163,15 @@ class _Planner:
         cal: WorkCalendar | None,
     ) -> None:
         self.iv = interview
-        self.history = _History.of(activities)
+        self.history = _History.of(activities, interview.end)
+        self.cancelled = employer_cancellation(activities)
         self.settings = settings
         self.book = playbook
         self.cal = cal or WorkCalendar(settings)
         self.steps: dict[str, Step] = {}
         self.end = interview.end.astimezone(self.cal.tz)
         self.employer = ZoneInfo(interview.tz)  # a stated date is a day where the employer is
+        self.spacing = Spacing(interview, self.cal, settings.spread_steps, self.fixed_times())
 
     # -- building blocks ------------------------------------------------------------------
     def make(
@@ -160,17 +185,27 @@ class _Planner:
     ) -> Step:
         """A step planned at the first working slot after `earliest_at`, then the user's facts."""
         duration = rule.duration.as_timedelta()
-        start = self.cal.next_slot(earliest_at, duration)
+        channel = _channel_for(rule, person, self.iv)
         status = StepStatus.PLANNED
         manual = False
         status_reason = ""
         done_how = ""
+        gone = False
         move = self.history.moved.get(key)
+        fact = self.history.finished.get(key)
+        if (move is not None and move.to is not None) or (
+            fact is not None and fact.kind is ActivityKind.DONE
+        ):
+            start, timed_why = earliest_at, why  # the user's time replaces it below
+        else:
+            placed = self.spacing.place(key, person, channel, duration, earliest_at)
+            start, timed_why = placed.start, self.spacing.explain(why, placed)
         if move is not None and move.to is not None:
             start = move.to.astimezone(self.cal.tz)
             manual = True
             why = f"You moved it to {_fmt(start, self.cal)}. {why}"
-        fact = self.history.finished.get(key)
+        else:
+            why = timed_why
         if fact is not None:
             if fact.kind is ActivityKind.DONE:
                 status = StepStatus.DONE
@@ -182,8 +217,13 @@ class _Planner:
                 )
             else:
                 status = StepStatus.SKIPPED
-                status_reason = f"You skipped it on {_fmt(fact.at, self.cal)}."
-        channel = _channel_for(rule, person, self.iv)
+                if fact.to is not None:  # where it stood when skipped, on whichever computer
+                    start = fact.to.astimezone(self.cal.tz)
+                if fact.is_calendar_deletion():
+                    gone = True
+                    status_reason = f"Deleted in the calendar on {_fmt(fact.at, self.cal)}."
+                else:
+                    status_reason = f"You skipped it on {_fmt(fact.at, self.cal)}."
         return Step(
             id=f"{self.iv.id}.{key}",
             interview_id=self.iv.id,
@@ -202,15 +242,35 @@ class _Planner:
             why=why,
             status_reason=status_reason,
             done_how=done_how,
+            deleted_in_calendar=gone,
         )
+
+    def keep(self, step: Step) -> None:
+        """Add `step` to the plan; sent or planned, it takes its day and minute."""
+        self.steps[step.key] = step
+        live = step.status in (StepStatus.PLANNED, StepStatus.DONE)
+        self.spacing.hold(step.key, step.start if live else None)
+
+    def after_thanks(self) -> datetime | None:
+        """Two of the user's business days after the last thank-you, sent or planned."""
+        thanks = [
+            s.start
+            for s in self.steps.values()
+            if s.kind == "thank-you" and s.status in (StepStatus.PLANNED, StepStatus.DONE)
+        ]
+        if not thanks:
+            return None
+        day = max(thanks).astimezone(self.cal.tz).date()
+        return self.cal.day_start(self.cal.add_business_days(day, 2))
 
     def wanted(self, rule: StepRule, key: str) -> bool:
         """Optional steps appear only when the user wants them, or already acted on them."""
         return not rule.optional or self.settings.optional_steps or key in self.history.finished
 
-    @staticmethod
-    def cancel(step: Step, reason: str) -> Step:
-        if step.status is not StepStatus.PLANNED:
+    def cancel(self, step: Step, reason: str) -> Step:
+        """The step cancelled for `reason`, unless it is not planned or the user brought it
+        back since the employer's last news (their word then is the last)."""
+        if step.status is not StepStatus.PLANNED or step.key in self.history.revived:
             return step
         from dataclasses import replace
 
@@ -228,15 +288,21 @@ class _Planner:
                 if not self.wanted(rule, key):
                     continue
                 earliest, latest = rule.window(pace)
-                self.steps[key] = self.make(
-                    rule,
-                    key,
-                    person,
-                    _at_offset(self.end, earliest, self.cal, latest=False),
-                    _at_offset(self.end, latest, self.cal, latest=True),
-                    _when(rule, earliest, latest, "the interview"),
+                self.keep(
+                    self.make(
+                        rule,
+                        key,
+                        person,
+                        _at_offset(self.end, earliest, self.cal, latest=False),
+                        _at_offset(self.end, latest, self.cal, latest=True),
+                        _when(rule, earliest, latest, "the interview"),
+                    )
                 )
         self.plan_chasers()
+        if self.cancelled is not None:  # each keeps its time: calendars see it go, not move
+            reason = cancelled_sentence(self.cancelled, self.cal.tz)
+            for key, step in self.steps.items():
+                self.steps[key] = self.cancel(step, reason)
         self.close_on_outcome()
         return sorted(self.steps.values(), key=lambda s: (s.start, s.key))
 
@@ -292,6 +358,7 @@ class _Planner:
         entries.sort(key=lambda e: (e[0], e[1], e[2]))
 
         previous: Step | None = None  # the last chaser sent or still planned
+        after_thanks = self.after_thanks()  # the thank-yous are placed: they stay where they are
         # Messages already sent since the employer last spoke count against the playbook's limit.
         unanswered = sum(1 for moment in sent if moment >= chase_from)
         gap = self.book.gap(pace)
@@ -339,11 +406,13 @@ class _Planner:
                 and last_contact.at > at
             ):
                 at = last_contact.at
+            thanked = None if replaced else after_thanks
+            if thanked is not None and thanked > at:
+                at = thanked
+                notes.append("Two business days after the thank-you: never close on its heels.")
             at = max(at, self.end)  # a decision "today" seen from another zone: never before
             if not replaced and key not in user_fixed:
-                cleared = self.clear_of(
-                    at, [m for m, k in fixed if k != key], gap, rule.duration.as_timedelta()
-                )
+                cleared = self.clear_of(at, [m for m, k in fixed if k != key], gap, rule, key)
                 if cleared != at:
                     at = cleared
                     notes.append(f"Kept {gap.describe()} from the messages you placed yourself.")
@@ -358,7 +427,7 @@ class _Planner:
             step = self.filter_chaser(
                 step, rule, key, current, decision_day, replaced, chase_from, unanswered
             )
-            self.steps[key] = step
+            self.keep(step)
             if step.status in (StepStatus.PLANNED, StepStatus.DONE):
                 if previous is None or step.start >= previous.start:
                     previous = step
@@ -379,11 +448,14 @@ class _Planner:
         return times
 
     def clear_of(
-        self, at: datetime, fixed: list[datetime], gap: Offset, duration: timedelta
+        self, at: datetime, fixed: list[datetime], gap: Offset, rule: StepRule, key: str
     ) -> datetime:
-        """The first working slot from `at` that keeps `gap` from every time the user fixed."""
-        for _ in range(len(fixed) + 1):
-            slot = self.cal.next_slot(at, duration)
+        """The first moment from `at` where the chaser `key` keeps `gap` from every time the
+        user fixed."""
+        person, duration = self.iv.primary, rule.duration.as_timedelta()
+        channel = _channel_for(rule, person, self.iv)
+        for _ in range(len(fixed) + 1 if fixed else 0):
+            slot = self.spacing.place(key, person, channel, duration, at).start
             clash = next(
                 (
                     f
@@ -423,7 +495,7 @@ class _Planner:
 
     def replaced(self, rule: StepRule, key: str, decision_day: date | None) -> bool:
         """A stated decision date replaces this chaser: it would have come before the date."""
-        if not rule.replaced_by_decision or decision_day is None:
+        if not rule.replaced_by_decision or decision_day is None or key in self.history.revived:
             return False
         return self.nominal(rule, key).astimezone(self.cal.tz).date() <= decision_day
 
@@ -465,7 +537,7 @@ class _Planner:
             return
         result: Outcome = latest.outcome
         for step in list(self.steps.values()):
-            self.steps[step.key] = self.cancel(step, f"Process closed: {result.value}.")
+            self.keep(self.cancel(step, f"Process closed: {result.value}."))
         logged = {a.outcome for a in self.history.outcomes}
         for rule in self.book.outcome_steps:
             if not set(rule.on) & logged:
@@ -488,7 +560,7 @@ class _Planner:
             )
             if result not in rule.on:
                 step = self.cancel(step, f"The outcome changed to {result.value}.")
-            self.steps[rule.key] = step
+            self.keep(step)
 
 
 def decision_dates(

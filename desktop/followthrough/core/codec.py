@@ -66,8 +66,11 @@ def interview_to_dict(iv: Interview) -> dict[str, Any]:
         "clarify": list(iv.clarify),
         "notes": iv.notes,
         "location": iv.location,
+        "country": iv.country,
         "created": _when(iv.created),
         "source_uid": iv.source_uid,
+        "source_sequence": iv.source_sequence,
+        "source_stamp": _when(iv.source_stamp),
     }
 
 
@@ -96,8 +99,11 @@ def interview_from_dict(data: dict[str, Any]) -> Interview:
         clarify=tuple(data.get("clarify", ())),
         notes=data.get("notes", ""),
         location=data.get("location", ""),
+        country=data.get("country", ""),
         created=_instant(data.get("created")),
         source_uid=data.get("source_uid", ""),
+        source_sequence=int(data.get("source_sequence", 0)),
+        source_stamp=_instant(data.get("source_stamp")),
     )
 
 
@@ -152,7 +158,7 @@ def step_to_dict(step: Step) -> dict[str, Any]:
         "why": step.why,
         "status_reason": step.status_reason,
         "done_how": step.done_how,
-    }
+    } | ({"deleted_in_calendar": True} if step.deleted_in_calendar else {})
 
 
 def step_from_dict(data: dict[str, Any]) -> Step:
@@ -174,4 +180,5 @@ def step_from_dict(data: dict[str, Any]) -> Step:
         why=data["why"],
         status_reason=data.get("status_reason", ""),
         done_how=data.get("done_how", ""),
+        deleted_in_calendar=data.get("deleted_in_calendar") is True,
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from followthrough.core.text import reorders, shown
+from followthrough.core.zones import countries, zone_country
 
 
 class ValidationError(ValueError):
@@ -53,6 +55,16 @@ class StepStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# The `how` of a skip that a pull recorded for an event deleted in the calendar. It travels
+# with the interview's history, so every computer (one set up later too) knows not to
+# re-create the event.
+DELETED_IN_CALENDAR = "deleted in the calendar"
+_DELETED_NOTE = "Deleted in the calendar."  # what versions before DELETED_IN_CALENDAR wrote
+# The `how` of a reopen by which the user brought back a step the plan had cancelled (after a
+# reply, an outcome, a stated date...): it stays planned until the employer's next news.
+BROUGHT_BACK = "brought back"
+
+
 class ActivityKind(StrEnum):
     """Something that happened after the interview; the plan is recomputed from these."""
 
@@ -61,9 +73,10 @@ class ActivityKind(StrEnum):
     OUTCOME = "outcome"  # offer, rejected or withdrawn
     DONE = "done"  # the user sent / made / posted a step
     SKIP = "skip"  # the user decided not to do a step
-    REOPEN = "reopen"  # undoes done or skip
+    REOPEN = "reopen"  # undoes done or skip; with no step, the employer's cancellation
     MOVE = "move"  # the user moved a step to another time
     CONFLICT = "conflict"  # a sync kept one of two changes: the note tells the other one
+    CANCELLED = "cancelled"  # the employer cancelled the interview (their METHOD:CANCEL)
 
 
 _EMAIL_RE = re.compile(
@@ -134,6 +147,16 @@ def check_phone(value: str) -> str:
     return value
 
 
+def check_country(value: str) -> str:
+    """An ISO 3166 country code in capitals ('' stays ''), or a ValidationError."""
+    code = value.strip().upper()
+    if code and code not in countries():
+        raise ValidationError(
+            f"'{shown(value.strip()[:40])}' is not an ISO 3166 country code (like US, GB, ZA)."
+        )
+    return code
+
+
 def zone(name: str) -> ZoneInfo:
     """The IANA time zone called `name`, or a ValidationError."""
     if not name or name != name.strip() or name.startswith("/") or ".." in name:
@@ -181,6 +204,31 @@ def check_instant(moment: datetime, what: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(f"The {what} has no time zone.")
     check_year(moment, what)
+
+
+MAX_SEQUENCE = 2**31 - 1  # the largest iCalendar INTEGER
+
+
+def check_sequence(value: int) -> int:
+    """An invitation's SEQUENCE: a whole number from 0 to MAX_SEQUENCE."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_SEQUENCE:
+        raise ValidationError(
+            f"The invitation's SEQUENCE must be a whole number from 0 to {MAX_SEQUENCE}."
+        )
+    return value
+
+
+def invitation_order(
+    sequence: int, stamp: datetime | None, than_sequence: int, than_stamp: datetime | None
+) -> int:
+    """Whether a revision of an invitation is older (-1), the same (0) or newer (1) than
+    another of the same UID: by SEQUENCE, then by DTSTAMP (RFC 5546, 2.1.5). Without a DTSTAMP
+    on both sides, equal SEQUENCEs cannot be told apart: the same."""
+    if sequence != than_sequence:
+        return 1 if sequence > than_sequence else -1
+    if stamp is None or than_stamp is None or stamp == than_stamp:
+        return 0
+    return 1 if stamp > than_stamp else -1
 
 
 def parse_instant(text: str, tz: ZoneInfo, what: str) -> datetime:
@@ -283,12 +331,22 @@ class Interview:
     clarify: tuple[str, ...] = ()
     notes: str = ""
     location: str = ""
+    # Where the employer works (ISO 3166): their public holidays; '' means the time zone's.
+    country: str = ""
     created: datetime | None = None
     source_uid: str = ""  # the UID of the employer's invitation it was imported from
+    # That invitation's SEQUENCE and DTSTAMP as last applied: an older one changes nothing.
+    source_sequence: int = 0
+    source_stamp: datetime | None = None
 
     @property
     def primary(self) -> Interviewer:
         return self.interviewers[0]
+
+    @property
+    def employer_country(self) -> str:
+        """The employer's country: the one recorded, else the one its time zone lies in."""
+        return self.country or zone_country(self.tz)
 
     def validated(self) -> Interview:
         """A copy with cleaned fields, or ValidationError naming the first problem."""
@@ -315,6 +373,8 @@ class Interview:
             raise ValidationError("The decision date is before the interview.")
         if not 1 <= self.round <= 20:
             raise ValidationError("The round must be a number from 1 to 20.")
+        if self.source_stamp is not None:
+            check_instant(self.source_stamp, "invitation's time stamp (DTSTAMP)")
         return replace(
             self,
             company=company,
@@ -330,8 +390,10 @@ class Interview:
             ),
             notes=check_text(self.notes, "notes", multiline=True),
             location=check_text(self.location, "location", limit=2000),
+            country=check_country(self.country),
             playbook=check_text(self.playbook, "playbook name", limit=100),
             source_uid=check_text(self.source_uid, "invitation UID", limit=1000),
+            source_sequence=check_sequence(self.source_sequence),
         )
 
 
@@ -386,6 +448,42 @@ class Activity:
             note=check_text(self.note, "note", multiline=True, limit=10_000),
         )
 
+    def is_calendar_deletion(self) -> bool:
+        """Whether this is a pull's skip of a step whose event was deleted in the calendar."""
+        return self.kind is ActivityKind.SKIP and (
+            self.how == DELETED_IN_CALENDAR or self.note == _DELETED_NOTE
+        )
+
+    @classmethod
+    def calendar_deletion(cls, step: Step, at: datetime) -> Activity:
+        """The skip a pull records for a step whose event was deleted in the calendar."""
+        return cls(
+            ActivityKind.SKIP,
+            at,
+            step=step.key,
+            to=step.start,
+            how=DELETED_IN_CALENDAR,
+            note=_DELETED_NOTE,
+        )
+
+
+def employer_cancellation(activities: Iterable[Activity]) -> Activity | None:
+    """The employer's cancellation in force: the last one recorded, unless the interview was
+    reopened after it (by a newer invitation, or by the user). Recording order (`seq`) decides,
+    not `at`: a cancellation is dated when the employer sent it, a reopening when recorded."""
+    found: Activity | None = None
+    for activity in sorted(activities, key=lambda a: a.seq):
+        if activity.kind is ActivityKind.CANCELLED:
+            found = activity
+        elif activity.kind is ActivityKind.REOPEN and not activity.step:
+            found = None
+    return found
+
+
+def cancelled_sentence(cancellation: Activity, tz: tzinfo) -> str:
+    """What an interview and its follow-ups say once the employer cancelled it."""
+    return f"Cancelled by the employer on {cancellation.at.astimezone(tz):%a %d %b %Y}."
+
 
 @dataclass(frozen=True)
 class Step:
@@ -408,3 +506,5 @@ class Step:
     why: str  # why it is scheduled then, in a sentence
     status_reason: str = ""
     done_how: str = ""
+    # Skipped because its event was deleted in the calendar: no computer sends it back there.
+    deleted_in_calendar: bool = False

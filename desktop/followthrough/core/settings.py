@@ -86,10 +86,17 @@ class Settings:
     timezone: str = "UTC"
     work_start: time = time(9, 0)
     work_end: time = time(17, 0)
+    # The working day of the people the user writes to, on the clock where the interview is.
+    recipient_start: time = time(9, 0)
+    recipient_end: time = time(17, 0)
+    # Spread a day's steps through the morning (no: all at the start of the working day).
+    spread_steps: bool = True
     playbook: str = "standard"
     my_name: str = ""
     my_email: str = ""
     my_phone: str = ""
+    # The user's other addresses (work, old ones): in an invitation, they are not interviewers.
+    aliases: tuple[str, ...] = ()
     optional_steps: bool = True
     # Sending by SMTP (compose.smtp): the sender is my_name <my_email>; the password is only
     # ever in the keyring. Port 0 means the usual port for the security (465 or 587).
@@ -99,11 +106,18 @@ class Settings:
     smtp_username: str = ""
     # Minutes between automatic CalDAV syncs while the window is open (0: only on request).
     sync_interval: int = 15
+    # Minutes between mail checks while the window is open (followthrough.mail; 0: on request).
+    mail_interval: int = 10
 
     @property
     def zone(self) -> ZoneInfo:
         """The user's time zone (validated when the setting was stored)."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def my_addresses(self) -> frozenset[str]:
+        """The user's own email addresses (my-email and the aliases), in lower case."""
+        return frozenset(a.lower() for a in (self.my_email, *self.aliases) if a)
 
     @staticmethod
     def names() -> list[str]:
@@ -126,6 +140,8 @@ class Settings:
             return value.strftime("%H:%M")
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if isinstance(value, tuple):
+            return ", ".join(value)
         if attr == "smtp_port" and value == 0:
             return ""
         return str(value)
@@ -176,13 +192,15 @@ class Settings:
                     )
         elif attr == "timezone":
             value = zone(text.strip()).key
-        elif attr in ("work_start", "work_end"):
+        elif attr in ("work_start", "work_end", "recipient_start", "recipient_end"):
             value = parse_clock(text, key)
         elif attr == "my_email":
             value = check_email(text)
         elif attr == "my_phone":
             value = check_phone(text)
-        elif attr == "optional_steps":
+        elif attr == "aliases":
+            value = check_aliases(text)
+        elif attr in ("optional_steps", "spread_steps"):
             lowered = text.strip().lower()
             if lowered not in ("yes", "no", "true", "false", "on", "off", "1", "0"):
                 raise ValidationError(f"'{text}' is not yes or no.")
@@ -200,13 +218,14 @@ class Settings:
                 )
         elif attr == "smtp_username":
             value = check_text(text, "SMTP user name", limit=320)
-        elif attr == "sync_interval":
+        elif attr in ("sync_interval", "mail_interval"):
             words = text.strip().lower()
             if words in ("off", "no", "never"):
                 words = "0"
             if not words.isdigit() or int(words) > 24 * 60:
+                what = "sync" if attr == "sync_interval" else "mail check"
                 raise ValidationError(
-                    f"'{text}' is not a sync interval: give minutes from 0 (off) to 1440."
+                    f"'{text}' is not a {what} interval: give minutes from 0 (off) to 1440."
                 )
             value = int(words)
         elif attr == "playbook":
@@ -218,12 +237,14 @@ class Settings:
 
     def validated(self) -> Settings:
         zone(self.timezone)
-        if self.work_end <= self.work_start:
-            raise ValidationError("The working day must end after it starts.")
-        if (self.work_end.hour * 60 + self.work_end.minute) - (
-            self.work_start.hour * 60 + self.work_start.minute
-        ) < 60:
-            raise ValidationError("The working day must be at least one hour long.")
+        for whose, start, end in (
+            ("The", self.work_start, self.work_end),
+            ("The recipients'", self.recipient_start, self.recipient_end),
+        ):
+            if end <= start:
+                raise ValidationError(f"{whose} working day must end after it starts.")
+            if (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) < 60:
+                raise ValidationError(f"{whose} working day must be at least one hour long.")
         return self
 
 
@@ -258,6 +279,20 @@ def check_host(text: str, what: str = "SMTP server") -> str:
     if not ascii_name or len(ascii_name) > 253 or not all(map(_HOST_LABEL_RE.match, labels)):
         raise ValidationError(f"'{text.strip()}' is not a valid {what} name.")
     return ascii_name
+
+
+MAX_ALIASES = 20
+
+
+def check_aliases(text: str) -> tuple[str, ...]:
+    """Email addresses separated by commas, semicolons or spaces, each checked, each once."""
+    found: dict[str, str] = {}
+    for word in check_text(text, "other addresses", limit=6000).replace(";", ",").split(","):
+        for address in word.split():
+            found.setdefault(address.lower(), check_email(address))
+    if len(found) > MAX_ALIASES:
+        raise ValidationError(f"Give at most {MAX_ALIASES} other addresses.")
+    return tuple(found.values())
 
 
 def parse_port(text: str, what: str = "SMTP port") -> int:

@@ -1,14 +1,18 @@
-"""Working days and hours: weekends, public holidays and the user's working day."""
+"""Working days and hours: weekends, public holidays, the user's working day, and the hours
+when a message reaches the people the user writes to (`Reach`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any, Literal, NamedTuple
 
 from followthrough.core.model import local_datetime
 from followthrough.core.settings import Settings
 
 _HOLIDAY_CACHE: dict[tuple[str, str, int], dict[date, str]] = {}
 _DAYS_CACHE: dict[tuple[str, str, int], frozenset[date]] = {}
+_SHARED: dict[tuple[str, str, str, time, time], tuple[dict[Any, Any], ...]] = {}
 
 
 def holiday_names(country: str, subdivision: str, year: int) -> dict[date, str]:
@@ -44,15 +48,42 @@ class WorkCalendar:
     """Answers "is this a working day" and "when is the next working moment" for one user."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.country = settings.country
         self.subdivision = settings.subdivision
         self.tz = settings.zone
         self.work_start: time = settings.work_start
         self.work_end: time = settings.work_end
-        self._workday: dict[date, bool] = {}
-        self._opens: dict[date, datetime] = {}
-        self._closes: dict[date, datetime] = {}
-        self._after: dict[tuple[date, int], date] = {}
+        # What it has worked out depends on these settings alone: kept for the next calendar
+        # made with the same ones (the store makes one at each change), not worked out again.
+        shared = _SHARED.get((self.country, self.subdivision, self.tz.key, self.work_start,
+                              self.work_end))  # fmt: skip
+        if shared is None:
+            shared = _SHARED[(self.country, self.subdivision, self.tz.key, self.work_start,
+                              self.work_end)] = ({}, {}, {}, {}, {})  # fmt: skip
+        self._workday: dict[date, bool] = shared[0]
+        self._opens: dict[date, datetime] = shared[1]
+        self._closes: dict[date, datetime] = shared[2]
+        self._after: dict[tuple[date, int], date] = shared[3]
+        self._reach: dict[tuple[str, str, time, time], Reach] = shared[4]
+
+    def reach(self, zone: str, country: str) -> Reach:
+        """The hours when this user's messages reach people working in `zone` (their public
+        holidays: `country`'s); kept, so that one calendar serves many plans."""
+        user = self.settings
+        key = (zone, country, user.recipient_start, user.recipient_end)
+        found = self._reach.get(key)
+        if found is None:
+            theirs = replace(
+                user,
+                timezone=zone,
+                country=country,
+                subdivision="",  # the employer's country as a whole
+                work_start=user.recipient_start,
+                work_end=user.recipient_end,
+            )
+            found = self._reach[key] = Reach(self, WorkCalendar(theirs))
+        return found
 
     def is_workday(self, day: date) -> bool:
         known = self._workday.get(day)
@@ -119,3 +150,131 @@ class WorkCalendar:
             and self.day_start(day) <= start
             and end.astimezone(self.tz) <= self.day_end(day)
         )
+
+
+# How a step is timed: in the user's hours only (a letter), a message to a person by email or
+# a professional network (reaches them when it arrives), or a phone call (needs them there).
+SlotKind = Literal["mine", "message", "call"]
+MIN_OVERLAP = timedelta(hours=1)  # less than this in common: each side keeps its own hours
+MORNING = timedelta(hours=3)  # a day's steps are spread over its first three hours
+START_OF_DAY = timedelta(hours=1)  # a message timed for the start of their day: its first hour
+GRAIN = timedelta(minutes=5)  # spread steps start on a multiple of five minutes
+_DAY = timedelta(days=1)
+
+
+class Window(NamedTuple):
+    """When a step may start: from `first` to `last`, in the user's hours only ("mine"), in
+    both sides' ("both"), or in the recipient's only ("theirs", when the hours hardly meet)."""
+
+    first: datetime
+    last: datetime
+    mode: Literal["mine", "both", "theirs"]
+    marks: int = 1  # how many five-minute marks its first three hours hold (for spreading)
+
+
+class Reach:
+    """When a message from the user reaches people who work in another zone and country.
+
+    When the two working days overlap by at least an hour (MIN_OVERLAP) on a day, a step
+    addressed to a person falls in both; when they do not, a call falls in the recipient's
+    hours and a message in the first hour of their day (START_OF_DAY), on a day that is a
+    working day for them and for the user (the user's date when their day begins). `mine`
+    steps keep to the user's hours.
+    """
+
+    def __init__(self, mine: WorkCalendar, theirs: WorkCalendar) -> None:
+        self.mine = mine
+        self.theirs = theirs
+        self._overlap: dict[date, timedelta] = {}
+        self._windows: dict[tuple[str, timedelta], dict[date, tuple[Window, ...]]] = {}
+
+    def overlap(self, day: date) -> timedelta:
+        """How long the user's working hours on `day` and the recipient's (whatever the day
+        is for either) run together, on the clock alone."""
+        found = self._overlap.get(day)
+        if found is None:
+            opens, closes = self.mine.day_start(day), self.mine.day_end(day)
+            found = timedelta(0)
+            for theirs in {opens.astimezone(self.theirs.tz).date(),
+                           closes.astimezone(self.theirs.tz).date()}:  # fmt: skip
+                common = min(closes, self.theirs.day_end(theirs)) - max(
+                    opens, self.theirs.day_start(theirs)
+                )
+                found = max(found, common)
+            self._overlap[day] = found
+        return found
+
+    def together(self, day: date, duration: timedelta) -> bool:
+        """Whether on `day` a step of `duration` keeps to both sides' hours."""
+        return self.overlap(day) >= max(MIN_OVERLAP, duration)
+
+    def windows(self, day: date, kind: SlotKind, duration: timedelta) -> tuple[Window, ...]:
+        """Where a step of `kind` may start on the user's `day`, in time order."""
+        table = self._windows.setdefault((kind, duration), {})
+        found = table.get(day)
+        if found is None:
+            found = table[day] = tuple(
+                window._replace(marks=min(MORNING, window.last - window.first) // GRAIN + 1)
+                for window in self._find_windows(day, kind, duration)
+            )
+        return found
+
+    def _find_windows(self, day: date, kind: SlotKind, duration: timedelta) -> tuple[Window, ...]:
+        mine, theirs = self.mine, self.theirs
+        if not mine.is_workday(day):
+            return ()
+        opens, closes = mine.day_start(day), mine.day_end(day)
+        if kind == "mine":
+            return (Window(opens, closes - duration, "mine"),) if opens + duration <= closes else ()
+        found: list[Window] = []
+        if self.together(day, duration):
+            for their_day in sorted({opens.astimezone(theirs.tz).date(),
+                                     closes.astimezone(theirs.tz).date()}):  # fmt: skip
+                if theirs.is_workday(their_day):
+                    first = max(opens, theirs.day_start(their_day))
+                    last = min(closes, theirs.day_end(their_day)) - duration
+                    if first <= last:
+                        found.append(Window(first, last, "both"))
+            return tuple(found)
+        # Apart: their working days whose morning begins on the user's `day`.
+        next_day = day + timedelta(days=1)
+        midnight = local_datetime(next_day, 0, 0, mine.tz)
+        for their_day in (day - timedelta(days=1), day, next_day):
+            first = theirs.day_start(their_day)
+            if first.astimezone(mine.tz).date() != day or not theirs.is_workday(their_day):
+                continue
+            last = theirs.day_end(their_day) - duration
+            if kind == "message":
+                last = min(last, first + START_OF_DAY)
+            if last >= midnight and self.together(next_day, duration):
+                last = midnight - timedelta(microseconds=1)  # that day, both hours count
+            if first <= last:
+                found.append(Window(first, last, "theirs"))
+        return tuple(found)
+
+    def next_slot(
+        self, earliest: datetime, duration: timedelta, kind: SlotKind, spread: int | None
+    ) -> tuple[datetime, Window]:
+        """The first start at or after `earliest` in a window of `kind`; with `spread` (any
+        number, the same for the same step), a start that would open a window moves into
+        its first three hours by that number, on a five-minute mark."""
+        moment = earliest.astimezone(self.mine.tz)
+        day = moment.date()
+        if kind != "mine" and not self.together(day - _DAY, duration):
+            day -= _DAY  # their day that began the day before may still be open
+        table = self._windows.get((kind, duration))
+        for _ in range(400):  # a year of holidays cannot fill 400 days; this only bounds the loop
+            found = table.get(day) if table is not None else None
+            for window in self.windows(day, kind, duration) if found is None else found:
+                if window.last < moment:
+                    continue
+                first = window.first
+                if spread is not None and window.marks > 1:
+                    first += (spread % window.marks) * GRAIN
+                start = moment if moment > first else first
+                if start <= window.last:
+                    return start, window
+            day += _DAY
+            if table is None:
+                table = self._windows.get((kind, duration))
+        raise RuntimeError("no working day found within 400 days")  # pragma: no cover

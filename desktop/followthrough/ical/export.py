@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Event, vCalAddress
 
 from followthrough.core.cadence import decision_dates
 from followthrough.core.messages import TemplateLibrary, render
@@ -35,6 +36,14 @@ FEED_LIMIT = 1_000_000  # Google Calendar stops reading subscribed feeds near 1 
 FEED_REFRESH = "PT1H"
 CANCELLED_KEPT = timedelta(days=14)  # how long a feed still shows a cancelled step
 FINISHED_KEPT = timedelta(days=60)  # how long a feed keeps an interview with nothing to do
+FEED_BATCH = 50  # interviews mapped at a time while the feed fills up
+# The version of what `Exporter.versions` stands for: raise it when the mapping writes an
+# event differently, so that every calendar gets the events again once.
+FORMAT = "v1"
+# RFC 5546 wants an ORGANIZER on each published event: the user, by their my-email. Without
+# one, an address under .invalid (RFC 2606), which no one can receive mail at, names nobody
+# else and can never be mistaken for a real one.
+NO_ADDRESS = "noreply@followthrough.invalid"
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,62 @@ class Selection:
     interview_id: str | None = None
     start: date | None = None
     end: date | None = None
-    feed: bool = False  # trim what a subscribed calendar no longer needs
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The subscription feed, and how much of the store it leaves out."""
+
+    data: bytes
+    interviews: int  # in the feed
+    follow_ups: int
+    old_interviews: int = 0  # left out: nothing to do, the last event over FINISHED_KEPT ago
+    old_follow_ups: int = 0  # their steps
+    stale_follow_ups: int = 0  # left out: cancelled or skipped over CANCELLED_KEPT ago
+    over_interviews: int = 0  # left out to stay under FEED_LIMIT: those furthest from today
+    over_follow_ups: int = 0  # their steps
+
+    @property
+    def left_out(self) -> str:
+        """One sentence: what the feed leaves out and why, or "" when it holds everything."""
+        interviews = self.old_interviews + self.over_interviews
+        follow_ups = self.old_follow_ups + self.stale_follow_ups + self.over_follow_ups
+        what = " and ".join(
+            _count(n, noun) for n, noun in ((interviews, "interview"), (follow_ups, "follow-up"))
+            if n
+        )
+        reasons = [
+            (count, reason)
+            for n, count, reason in (
+                (
+                    self.old_interviews,
+                    _count(self.old_interviews, "interview"),
+                    f"finished over {FINISHED_KEPT.days} days ago",
+                ),
+                (
+                    self.stale_follow_ups,
+                    _count(self.stale_follow_ups, "follow-up"),
+                    f"cancelled or skipped over {CANCELLED_KEPT.days} days ago",
+                ),
+                (
+                    self.over_interviews,
+                    f"the {_count(self.over_interviews, 'interview')}",
+                    "furthest from today, to stay under the "
+                    f"{FEED_LIMIT // 1_000_000} MB Google Calendar reads",
+                ),
+            )
+            if n
+        ]
+        if not reasons:
+            return ""
+        if len(reasons) == 1:
+            return f"The feed leaves out {what}: those {reasons[0][1]}."
+        listed = [f"{count} {reason}" for count, reason in reasons]
+        return f"The feed leaves out {what}: {', '.join(listed[:-1])} and {listed[-1]}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 class Exporter:
@@ -80,24 +144,35 @@ class Exporter:
             resource_path("templates"), store.path.parent / "templates"
         )
         self._cache: dict[str, _Serialized] = {}
+        self._published: dict[str, _Serialized] = {}  # the same events, as the feed gives them
         self._files: dict[str, tuple[_Serialized, str, bytes]] = {}
+        self._templates_mark: str | None = None
 
     def forget_cache(self) -> None:
         """Drop every reused event (after a transaction it read from was rolled back)."""
         self._cache.clear()
+        self._published.clear()
         self._files.clear()
 
-    def _interview_bytes(self, stored: StoredInterview) -> _Serialized:
+    def _interview_bytes(
+        self, stored: StoredInterview, organizer: vCalAddress | None = None
+    ) -> _Serialized:
         iv = stored.interview
-        data = to_ical(interview_event(stored))
+        event = interview_event(stored)
+        data = to_ical(event if organizer is None else _published(event, organizer))
         return _Serialized(
-            (stored.sequence, utc_text(stored.modified)),
+            (stored.sequence, utc_text(stored.modified), *_organizer_key(organizer)),
             data,
             _zones(data, iv.start.date(), iv.end.date()),
         )
 
     def _step_bytes(
-        self, stored: StoredStep, parent: StoredInterview, settings: Settings, tz: ZoneInfo
+        self,
+        stored: StoredStep,
+        parent: StoredInterview,
+        settings: Settings,
+        tz: ZoneInfo,
+        organizer: vCalAddress | None = None,
     ) -> _Serialized:
         step = stored.step
         draft = None
@@ -106,19 +181,18 @@ class Exporter:
             draft = render(
                 step, parent.interview, settings, self.templates, decision_date=stated.get(step.key)
             )
-        data = to_ical(step_event(stored, parent.interview, tz, draft))
+        event = step_event(stored, parent.interview, tz, draft)
+        data = to_ical(event if organizer is None else _published(event, organizer))
         start, end = step.start.astimezone(tz).date(), step.end.astimezone(tz).date()
         return _Serialized(
-            (stored.sequence, stored.modified.isoformat(), parent.sequence, settings),
+            (stored.sequence, stored.modified.isoformat(), parent.sequence, settings,
+             *_organizer_key(organizer)),
             data,
             _zones(data, start, end),
         )
 
-    def select(
-        self, selection: Selection, now: datetime | None = None
-    ) -> list[tuple[_Row, list[_Row]]]:
+    def select(self, selection: Selection) -> list[tuple[_Row, list[_Row]]]:
         """The interviews and steps a selection keeps, in time order, read from the index."""
-        now = now or datetime.now(UTC)
         tz = self.store.settings().zone
         interviews = [
             _Row(iid, iid, (seq, updated), parse_utc(start))
@@ -142,17 +216,6 @@ class Exporter:
         chosen: list[tuple[_Row, list[_Row]]] = []
         for interview in interviews:
             own = steps.get(interview.id, [])
-            if selection.feed:
-                own = [
-                    s
-                    for s in own
-                    if s.status not in (StepStatus.CANCELLED, StepStatus.SKIPPED)
-                    or now - s.modified <= CANCELLED_KEPT
-                ]
-                open_steps = any(s.status is StepStatus.PLANNED for s in own)
-                latest = max([interview.start, *(s.start for s in own)])
-                if not open_steps and now - latest > FINISHED_KEPT:
-                    continue
             if selection.start is not None or selection.end is not None:
                 own = [s for s in own if _within(s.start.astimezone(tz), selection)]
                 if not own and not _within(interview.start.astimezone(tz), selection):
@@ -160,17 +223,24 @@ class Exporter:
             chosen.append((interview, own))
         return chosen
 
-    def _parts(self, chosen: list[tuple[_Row, list[_Row]]]) -> list[_Serialized]:
-        """Each chosen event's bytes: from the cache when unchanged, else mapped anew."""
-        return [part for _uid, part in self._keyed_parts(chosen)]
+    def _parts(
+        self, chosen: list[tuple[_Row, list[_Row]]], organizer: vCalAddress | None = None
+    ) -> list[_Serialized]:
+        """Each chosen event's bytes: from the cache when unchanged, else mapped anew; with
+        `organizer`, as a published feed gives them (see `_published`)."""
+        return [part for _uid, part in self._keyed_parts(chosen, organizer)]
 
-    def _keyed_parts(self, chosen: list[tuple[_Row, list[_Row]]]) -> list[tuple[str, _Serialized]]:
+    def _keyed_parts(
+        self, chosen: list[tuple[_Row, list[_Row]]], organizer: vCalAddress | None = None
+    ) -> list[tuple[str, _Serialized]]:
         """Each chosen event's UID and bytes, in file order."""
         settings = self.store.settings()
         tz = settings.zone
+        cache = self._cache if organizer is None else self._published
+        extra = _organizer_key(organizer)
 
         def fresh(uid: str, key: tuple[object, ...]) -> bool:
-            cached = self._cache.get(uid)
+            cached = cache.get(uid)
             return (
                 cached is not None
                 and cached.key[:2] == key[:2]
@@ -181,9 +251,9 @@ class Exporter:
         stale_interviews = {
             interview.id
             for interview, steps in chosen
-            if not fresh(interview_uid(interview.id), interview.key)
+            if not fresh(interview_uid(interview.id), (*interview.key, *extra))
             or any(
-                not fresh(step_uid(s.id), (*s.key, sequences[interview.id], settings))
+                not fresh(step_uid(s.id), (*s.key, sequences[interview.id], settings, *extra))
                 for s in steps
             )
         }
@@ -193,22 +263,22 @@ class Exporter:
             for interview, steps in chosen
             if interview.id in stale_interviews
             for s in steps
-            if not fresh(step_uid(s.id), (*s.key, sequences[interview.id], settings))
+            if not fresh(step_uid(s.id), (*s.key, sequences[interview.id], settings, *extra))
         ]
         stored_steps = self.store.stored_steps(stale_steps)
         parts: list[tuple[str, _Serialized]] = []
         for interview, steps in chosen:
             uid = interview_uid(interview.id)
-            if not fresh(uid, interview.key):
-                self._cache[uid] = self._interview_bytes(loaded[interview.id])
-            parts.append((uid, self._cache[uid]))
+            if not fresh(uid, (*interview.key, *extra)):
+                cache[uid] = self._interview_bytes(loaded[interview.id], organizer)
+            parts.append((uid, cache[uid]))
             for step in steps:
                 uid = step_uid(step.id)
                 if step.id in stored_steps:
-                    self._cache[uid] = self._step_bytes(
-                        stored_steps[step.id], loaded[interview.id], settings, tz
+                    cache[uid] = self._step_bytes(
+                        stored_steps[step.id], loaded[interview.id], settings, tz, organizer
                     )
-                parts.append((uid, self._cache[uid]))
+                parts.append((uid, cache[uid]))
         return parts
 
     def event_files(self) -> dict[str, tuple[str, bytes]]:
@@ -232,28 +302,167 @@ class Exporter:
             del self._files[gone]
         return files
 
-    def ics(
-        self,
-        selection: Selection = Selection(),
-        *,
-        method: str = "",
-        name: str = "",
-        now: datetime | None = None,
-    ) -> bytes:
-        """The iCalendar file for a selection."""
+    def versions(self) -> dict[str, str]:
+        """UID -> the version of each event's file, from the store's index alone.
+
+        A version changes whenever the file would: with the event's SEQUENCE and last change,
+        and for a step with its interview's SEQUENCE, the settings and the message templates
+        too. A sync tells what to send, and what it already sent, without rendering an event.
+        """
+        mark = self._settings_mark()
+        found: dict[str, str] = {}
+        for interview, steps in self.select(Selection()):
+            sequence, changed = interview.key
+            found[interview_uid(interview.id)] = f"{FORMAT}:{sequence}:{changed}"
+            for step in steps:
+                found[step_uid(step.id)] = (
+                    f"{FORMAT}:{step.key[0]}:{step.key[1]}:{sequence}:{mark}"
+                )
+        return found
+
+    def _settings_mark(self) -> str:
+        """A short digest of what, besides the store's rows, a step's file shows."""
+        if self._templates_mark is None:
+            texts = sorted((name, repr(t)) for name, t in self.templates.templates.items())
+            self._templates_mark = repr((texts, sorted(self.templates.broken)))
+        text = repr((self.store.settings(), self._templates_mark))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def files_for(self, uids: Iterable[str]) -> dict[str, bytes]:
+        """The files of the given events only (see `event_files`), rendered or reused."""
+        wanted = set(uids)
+        chosen = [
+            (interview, [s for s in steps if step_uid(s.id) in wanted])
+            for interview, steps in self.select(Selection())
+            if interview_uid(interview.id) in wanted
+            or any(step_uid(s.id) in wanted for s in steps)
+        ]
         zone_name = self.store.settings().timezone
-        chosen = self.select(selection, now)
-        data = _assemble(self._parts(chosen), method=method, name=name, tz=zone_name)
-        if selection.feed:
-            while len(data) > FEED_LIMIT and len(chosen) > 1:
-                # Keep the feed readable by Google: drop the interviews that ended longest ago.
-                chosen = sorted(chosen, key=lambda c: c[0].start)[1:]
-                data = _assemble(self._parts(chosen), method=method, name=name, tz=zone_name)
-        return data
+        return {
+            uid: _assemble([part], method="", name="", tz=zone_name)
+            for uid, part in self._keyed_parts(chosen)
+            if uid in wanted
+        }
+
+    def ics(self, selection: Selection = Selection()) -> bytes:
+        """The iCalendar file for a selection: everything it keeps, nothing trimmed."""
+        zone_name = self.store.settings().timezone
+        return _assemble(self._parts(self.select(selection)), method="", name="", tz=zone_name)
 
     def feed(self, now: datetime | None = None) -> bytes:
-        """The subscription feed: PUBLISH, a name, a refresh interval, trimmed under 1 MB."""
-        return self.ics(Selection(feed=True), method="PUBLISH", name=FEED_NAME, now=now)
+        """The subscription feed's bytes (see `build_feed`)."""
+        return self.build_feed(now).data
+
+    def build_feed(self, now: datetime | None = None) -> Feed:
+        """The subscription feed: PUBLISH, a name, a refresh interval, under FEED_LIMIT bytes.
+
+        An interview finished over FINISHED_KEPT ago and a step cancelled or skipped over
+        CANCELLED_KEPT ago are left out. Then the most useful come first (see `_usefulness`):
+        each interview's events are mapped, or taken from the cache, in that order, a batch
+        at a time, until the next interview would not fit; the file is assembled once, in
+        time order (so its bytes, and its ETag, change only when what it holds changes).
+        """
+        now = now or datetime.now(UTC)
+        settings = self.store.settings()
+        current: list[tuple[_Row, list[_Row]]] = []
+        old_interviews = old_follow_ups = stale_follow_ups = 0
+        for interview, steps in self.select(Selection()):
+            own = [
+                s
+                for s in steps
+                if s.status not in (StepStatus.CANCELLED, StepStatus.SKIPPED)
+                or now - s.modified <= CANCELLED_KEPT
+            ]
+            latest = max([interview.start, *(s.start for s in own)])
+            open_steps = any(s.status is StepStatus.PLANNED for s in own)
+            if not open_steps and now - latest > FINISHED_KEPT:
+                old_interviews += 1
+                old_follow_ups += len(steps)
+                continue
+            stale_follow_ups += len(steps) - len(own)
+            current.append((interview, own))
+        order = {interview.id: n for n, (interview, _steps) in enumerate(current)}
+        current.sort(key=lambda chosen: _usefulness(chosen, now))
+        opening = _opening(method="PUBLISH", name=FEED_NAME, tz=settings.timezone)
+        room = FEED_LIMIT - len(opening) - len(_CLOSING)
+        organizer = _organizer(settings)
+        kept: list[tuple[int, list[_Serialized]]] = []  # (time order, the events)
+        years: dict[str, tuple[int, int]] = {}  # the years each zone's VTIMEZONE covers
+        fitted = follow_ups = 0
+        full = False
+        for at in range(0, len(current), FEED_BATCH):
+            batch = current[at : at + FEED_BATCH]
+            mapped = iter(self._parts(batch, organizer))
+            for interview, steps in batch:
+                events = [next(mapped) for _ in range(1 + len(steps))]
+                grown = _grown_years(years, events)
+                size = sum(len(part.data) for part in events) + sum(
+                    len(_zone_block(zone, *span))
+                    - (len(_zone_block(zone, *years[zone])) if zone in years else 0)
+                    for zone, span in grown.items()
+                )
+                if size > room:
+                    full = True
+                    break
+                room -= size
+                years.update(grown)
+                kept.append((order[interview.id], events))
+                fitted += 1
+                follow_ups += len(steps)
+            if full:
+                break
+        parts = [part for _n, events in sorted(kept, key=lambda k: k[0]) for part in events]
+        data = _assemble(parts, method="PUBLISH", name=FEED_NAME, tz=settings.timezone)
+        assert len(data) <= FEED_LIMIT, "the feed's size was reckoned wrong"
+        left = current[fitted:]
+        return Feed(
+            data,
+            interviews=fitted,
+            follow_ups=follow_ups,
+            old_interviews=old_interviews,
+            old_follow_ups=old_follow_ups,
+            stale_follow_ups=stale_follow_ups,
+            over_interviews=len(left),
+            over_follow_ups=sum(len(steps) for _interview, steps in left),
+        )
+
+
+def _usefulness(chosen: tuple[_Row, list[_Row]], now: datetime) -> tuple[int, float]:
+    """How soon a subscribed calendar needs an interview, smallest first.
+
+    First what is still to do (a follow-up still planned, or the interview itself still to
+    come), by how near to now the nearest of it is, overdue or not; then the rest, newest
+    first, by how long ago its last event was.
+    """
+    interview, steps = chosen
+    to_do = [s.start for s in steps if s.status is StepStatus.PLANNED]
+    if interview.start >= now:
+        to_do.append(interview.start)
+    if to_do:
+        return 0, min(abs((moment - now).total_seconds()) for moment in to_do)
+    latest = max([interview.start, *(s.start for s in steps)])
+    return 1, (now - latest).total_seconds()
+
+
+def _organizer(settings: Settings) -> vCalAddress:
+    """The ORGANIZER of the feed's events: the user, by my-email, or NO_ADDRESS."""
+    organizer = vCalAddress(f"mailto:{settings.my_email or NO_ADDRESS}")
+    organizer.params["CN"] = settings.my_name or "Followthrough"
+    return organizer
+
+
+def _organizer_key(organizer: vCalAddress | None) -> tuple[str, ...]:
+    """What a cached event made with `organizer` depends on beyond the store's own key."""
+    return () if organizer is None else (str(organizer), str(organizer.params["CN"]))
+
+
+def _published(event: Event, organizer: vCalAddress) -> Event:
+    """The event as a published feed (METHOD:PUBLISH) gives it, by RFC 5546: the user as its
+    ORGANIZER, no ATTENDEE. Import reads the interviewers from X-FOLLOWTHROUGH-INTERVIEWER,
+    which stays, so a feed imports back whole."""
+    event.pop("ATTENDEE", None)
+    event.add("ORGANIZER", organizer)
+    return event
 
 
 _TZID = re.compile(rb";TZID=\"?([^\":;]+)\"?[:;]")
@@ -272,15 +481,12 @@ def _within(moment: datetime, selection: Selection) -> bool:
     return not (selection.end is not None and day > selection.end)
 
 
-def _assemble(parts: Iterable[_Serialized], *, method: str, name: str, tz: str) -> bytes:
-    from followthrough.ical.timezones import vtimezone
+_CLOSING = b"END:VCALENDAR\r\n"
 
-    parts = list(parts)
-    spans: dict[str, tuple[date, date]] = {}
-    for part in parts:
-        for zone, day in part.zones:
-            first, last = spans.get(zone, (day, day))
-            spans[zone] = (min(first, day), max(last, day))
+
+@lru_cache(maxsize=16)
+def _opening(*, method: str, name: str, tz: str) -> bytes:
+    """A file's first lines, up to its first VTIMEZONE or event."""
     head = Calendar()
     head.add("PRODID", PRODID)
     head.add("VERSION", "2.0")
@@ -292,13 +498,42 @@ def _assemble(parts: Iterable[_Serialized], *, method: str, name: str, tz: str) 
         head.add("X-WR-TIMEZONE", tz)
         head.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         head.add("X-PUBLISHED-TTL", FEED_REFRESH)
-    opening = head.to_ical()
-    closing = b"END:VCALENDAR\r\n"
-    assert opening.endswith(closing)
-    chunks = [opening[: -len(closing)]]
-    for zone in sorted(spans):
-        first, last = spans[zone]
-        chunks.append(to_ical(vtimezone(zone, first, last)))
+    opening: bytes = head.to_ical()
+    assert opening.endswith(_CLOSING)
+    return opening[: -len(_CLOSING)]
+
+
+@lru_cache(maxsize=512)
+def _zone_block(zone: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE of `zone` for those years (it depends on the years only)."""
+    from followthrough.ical.timezones import vtimezone
+
+    return to_ical(vtimezone(zone, date(first_year, 1, 1), date(last_year, 1, 1)))
+
+
+def _years(parts: Iterable[_Serialized]) -> dict[str, tuple[int, int]]:
+    """The first and last year each zone the parts name must cover."""
+    return _grown_years({}, parts)
+
+
+def _grown_years(
+    years: dict[str, tuple[int, int]], parts: Iterable[_Serialized]
+) -> dict[str, tuple[int, int]]:
+    """The zones whose years `parts` add to `years`, with their new first and last year."""
+    grown: dict[str, tuple[int, int]] = {}
+    for part in parts:
+        for zone, day in part.zones:
+            first, last = grown.get(zone) or years.get(zone) or (day.year, day.year)
+            if not first <= day.year <= last or zone not in years:
+                grown[zone] = (min(first, day.year), max(last, day.year))
+    return grown
+
+
+def _assemble(parts: Iterable[_Serialized], *, method: str, name: str, tz: str) -> bytes:
+    parts = list(parts)
+    years = _years(parts)
+    chunks = [_opening(method=method, name=name, tz=tz)]
+    chunks.extend(_zone_block(zone, *years[zone]) for zone in sorted(years))
     chunks.extend(part.data for part in parts)
-    chunks.append(closing)
+    chunks.append(_CLOSING)
     return b"".join(chunks)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from icalendar import Event
@@ -103,6 +103,25 @@ def round_number(text: str) -> int:
     if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_ROUND_DIGITS:
         raise ValidationError(f"the round '{shown(text, 40)}' is not a whole number")
     return int(digits)
+
+
+STAMP_FORMAT = "%Y%m%dT%H%M%SZ"  # an instant in UTC, as iCalendar writes one
+
+
+def invitation_revision(sequence: str, stamp: str) -> tuple[int, datetime | None]:
+    """The SEQUENCE and DTSTAMP of the invitation an interview came from, as our X-
+    properties carry them ("" for none)."""
+    digits = sequence.strip() or "0"
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 10:
+        raise ValidationError(f"the invitation's SEQUENCE '{shown(sequence, 40)}' is not a number")
+    if not stamp:
+        return int(digits), None
+    try:
+        moment = datetime.strptime(stamp[:40], STAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValidationError(f"the time stamp '{shown(stamp, 40)}' is not a UTC time") from None
+    check_year(moment, "invitation's time stamp")
+    return int(digits), moment
 
 
 def foreign_activity(data: object, interview_id: str) -> Activity:

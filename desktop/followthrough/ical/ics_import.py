@@ -7,25 +7,23 @@ malformed gives one IcsImportError naming the line, and nothing is imported.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Event
 
 from followthrough.core.model import (
     Activity,
-    Channel,
     Interview,
-    Interviewer,
     Step,
     ValidationError,
-    check_instant,
+    employer_cancellation,
 )
 from followthrough.core.text import shown
-from followthrough.files import FileReadError, read_capped
+from followthrough.files import FileReadError, megabytes, read_capped, size_over
 from followthrough.ical.bounds import (
     UnboundedCalendar,
     ZoneLookupError,
@@ -33,6 +31,12 @@ from followthrough.ical.bounds import (
     parse,
 )
 from followthrough.ical.fields import first_uid, repeated
+from followthrough.ical.invitations import (
+    UNKNOWN_COMPANY,
+    UNKNOWN_ROLE,
+    cancellation,
+    invitation,
+)
 from followthrough.ical.mapping import (
     ImportedInterview,
     MappingError,
@@ -40,35 +44,21 @@ from followthrough.ical.mapping import (
     interview_family,
 )
 from followthrough.store import Store
+from followthrough.store.merge import Cancellation
 
-MAX_BYTES = 10 * 1024 * 1024
+# Set from what our own exports reach: the 1,000 interviews bench/plan.py makes (one to three
+# interviewers, a few activities, seven follow-ups with drafted messages each) export to 12 MB
+# in 175,000 content lines, 12 KB and 175 lines an interview. Both caps let 5,000 such
+# interviews (60 MB, 875,000 lines) import with a third to spare. A hostile file is refused
+# past either before it is parsed: parsing holds about 12 bytes of memory per byte read, and
+# 400 to 900 per content line, so about 1 GB at most.
+MAX_BYTES = 80 * 1024 * 1024
+MAX_CONTENT_LINES = 1_200_000
 MAX_DEPTH = 8
 MAX_LINE = 100_000
 _CONTENT_LINE = re.compile(
     r'^[A-Za-z0-9-]+(?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)*:'
 )
-# Video meetings an invitation may link to; a link is a https:// word naming one of them.
-MEETING_HOSTS = (
-    "zoom.us",
-    "teams.microsoft.com",
-    "teams.live.com",
-    "meet.google.com",
-    "webex.com",
-    "whereby.com",
-)
-_WORD = re.compile(r'[^\s<>"]+')  # one pass, no backtracking
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-MAX_TITLE = 256  # characters of a SUMMARY read for the company and the role
-_TITLE_PATTERNS = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"interview for (?P<role>.+?) (?:at|with) (?P<company>.+)$",
-        r"interview (?:with|at) (?P<company>.+?)(?:\s+(?:for|-|–|:)\s+(?P<role>.+))?$",
-        r"^(?P<company>.+?) interview\b(?:\s*[-–:|]\s*(?P<role>.+))?",
-        r"^(?P<company>.+?)\s+[-–|:]\s+(?P<role>.+)$",
-    )
-)
-_INVITATION_METHODS = ("REQUEST", "PUBLISH", "")
 _LONG_TZID = re.compile(r"TZID=[^:;\n]{200}", re.IGNORECASE)  # bounded at each TZID: linear
 
 
@@ -82,6 +72,7 @@ class IcsContent:
 
     ours: list[ImportedInterview] = field(default_factory=list)
     invitations: list[Interview] = field(default_factory=list)
+    cancellations: list[Cancellation] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -90,8 +81,8 @@ def check_ics(data: bytes, label: str) -> str:
     (CRLF, LF or CR), or IcsImportError with the line at fault."""
     if len(data) > MAX_BYTES:
         raise IcsImportError(
-            f"{label} is {len(data) / 1_048_576:.0f} MB; an iCalendar file to import must be "
-            f"under {MAX_BYTES // 1_048_576} MB."
+            f"{label} is {size_over(len(data), MAX_BYTES)}; an iCalendar file to import must "
+            f"be under {megabytes(MAX_BYTES)}."
         )
     if not data.strip():
         raise IcsImportError(f"{label} is empty.")
@@ -104,20 +95,30 @@ def check_ics(data: bytes, label: str) -> str:
         raise IcsImportError(
             f"{label}, line {line}: this is not a text iCalendar file (not UTF-8)."
         ) from None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # One copy of the text at a time (a 12 MB export is read as it is, not split and joined).
+    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        text = text.replace("\r", "\n")
+    last = text.count("\n") + 1  # the number of the file's last line
     stack: list[tuple[str, int]] = []
     saw_calendar = False
     logical = ""
-    logical_start = zone_ids = 0
-    for number, raw in enumerate([*lines, ""], start=1):
+    logical_start = zone_ids = contents = 0
+    for number, raw in enumerate(chain(_lines(text), [""]), start=1):
         if len(raw) > MAX_LINE:
             raise IcsImportError(f"{label}, line {number}: a line is too long.")
-        if raw.startswith((" ", "\t")) and number <= len(lines):
+        if raw.startswith((" ", "\t")) and number <= last:
             logical += raw[1:]
             if len(logical) > MAX_LINE:
                 raise IcsImportError(f"{label}, line {logical_start}: a line is too long.")
             continue
         if logical:
+            contents += 1
+            if contents > MAX_CONTENT_LINES:
+                raise IcsImportError(
+                    f"{label} has more than {MAX_CONTENT_LINES:,} lines of content; an "
+                    "iCalendar file to import has at most that many."
+                )
             _check_line(logical, logical_start, label, stack)
             upper = logical[:16].upper()
             saw_calendar = saw_calendar or upper == "BEGIN:VCALENDAR"
@@ -139,12 +140,21 @@ def check_ics(data: bytes, label: str) -> str:
     if stack:
         name, opened = stack[-1]
         raise IcsImportError(
-            f"{label}, line {len(lines)}: the file ends before END:{shown(name, 40)} "
+            f"{label}, line {last}: the file ends before END:{shown(name, 40)} "
             f"(opened on line {opened}); it may be truncated."
         )
     # icalendar splits lines at LF or CRLF only: a file ending its lines with CR alone (old
     # Mac style) would be one line to it. The lines counted above are the ones it reads.
-    return "\n".join(lines)
+    return text
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` split at LF, as text.split("\\n") gives them, one at a time."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 def _check_line(line: str, number: int, label: str, stack: list[tuple[str, int]]) -> None:
@@ -200,8 +210,9 @@ def _event_line(text: str, uid: str, prop: str = "") -> int:
     return found
 
 
-def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
-    """Parse and sort a file's events; raises IcsImportError for anything we cannot trust."""
+def read_ics(data: bytes, label: str, user_tz: str, me: frozenset[str] = frozenset()) -> IcsContent:
+    """Parse and sort a file's events; raises IcsImportError for anything we cannot trust.
+    `me`: the user's own addresses, in lower case (never an interviewer)."""
     text = check_ics(data, label)
     try:
         calendars = parse(text)
@@ -244,7 +255,15 @@ def read_ics(data: bytes, label: str, user_tz: str) -> IcsContent:
     except MappingError as error:
         raise IcsImportError(f"{label}, line {_event_line(text, error.uid)}: {error}") from None
     for event in foreign:
-        interview, reason = invitation(event, methods[id(event)], user_tz)
+        method = methods[id(event)]
+        if method == "CANCEL" or str(event.get("STATUS", "")).upper() == "CANCELLED":
+            cancelled = cancellation(event)
+            if isinstance(cancelled, str):
+                content.skipped.append(cancelled)
+            else:
+                content.cancellations.append(cancelled)
+            continue
+        interview, reason = invitation(event, method, user_tz, me)
         if interview is None:
             content.skipped.append(reason)
         else:
@@ -269,183 +288,107 @@ def _check_event(event: Event, text: str, label: str) -> None:
         )
 
 
-def read_ics_file(path: Path, user_tz: str) -> IcsContent:
+def read_ics_file(path: Path, user_tz: str, me: frozenset[str] = frozenset()) -> IcsContent:
     try:
         data = read_capped(path, MAX_BYTES, "an iCalendar file to import")
     except FileReadError as error:
         raise IcsImportError(str(error)) from None
-    return read_ics(data, str(path), user_tz)
-
-
-def _zone_of(event: Event, user_tz: str) -> str:
-    """The IANA zone of an invitation's start: its TZID, a Windows name mapped, or the user's."""
-    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
-    prop = event.get("DTSTART")
-    tzid = str(prop.params.get("TZID", "")) if prop is not None else ""
-    for candidate in (tzid, WINDOWS_TO_OLSON.get(tzid, "")):
-        if candidate:
-            try:
-                ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
-                continue
-            return candidate
-    return user_tz
-
-
-def _person(address: object) -> Interviewer | None:
-    if address is None:
-        return None
-    email = str(address)
-    email = email[7:] if email.lower().startswith("mailto:") else ""
-    params = getattr(address, "params", {})
-    name = str(params.get("CN", "")).strip().strip('"') or email.split("@")[0]
-    if not name:
-        return None
-    try:
-        return Interviewer(name=name[:200], email=email).validated()
-    except ValidationError:
-        return Interviewer(name=name[:200]).validated() if name else None
-
-
-def _company_and_role(summary: str, organizer: Interviewer | None) -> tuple[str, str]:
-    """Guess the company and the role from a title like "Interview with Acme - Engineer"."""
-    # The patterns backtrack (quadratic in the worst case): they only ever see a title's
-    # first MAX_TITLE characters, which no real title exceeds.
-    summary = summary[:MAX_TITLE]
-    for pattern in _TITLE_PATTERNS:
-        match = pattern.search(summary)
-        if match and match.group("company").strip():
-            role = (match.group("role") or "").strip() or summary
-            return match.group("company").strip(), role
-    if organizer is not None and organizer.email:
-        domain = organizer.email.split("@")[1].split(".")
-        if domain[0] not in ("gmail", "outlook", "hotmail", "yahoo", "icloud", "calendar"):
-            return domain[0].capitalize(), summary or "Interview"
-    return summary or "Unknown company", summary or "Interview"
-
-
-def meeting_link(text: str) -> str:
-    """The first video-meeting link (see MEETING_HOSTS) in `text`, or "".
-
-    A link is a word (a run of characters other than white space, <, > and ") from its first
-    "https://" on, when one of the hosts comes after it in the same word: linear in `text`.
-    """
-    for found in _WORD.finditer(text):
-        word = found.group(0)
-        lower = word.translate(_ASCII_LOWER)
-        start = lower.find("https://")
-        if start >= 0 and max(lower.rfind(host) for host in MEETING_HOSTS) >= start + 8:
-            return word[start:]
-    return ""
-
-
-def invitation(event: Event, method: str, user_tz: str) -> tuple[Interview | None, str]:
-    """An interview from an employer's invitation, or (None, why it was skipped)."""
-    summary = str(event.get("SUMMARY", "")).strip()
-    label = f"the event {shown(summary or str(event.get('UID', '(no UID)')))!r}"
-    if method not in _INVITATION_METHODS:
-        return None, f"{label}: a {method} message is not an invitation"
-    if str(event.get("STATUS", "")).upper() == "CANCELLED":
-        return None, f"{label}: it is cancelled"
-    times = _times(event, user_tz)
-    if isinstance(times, str):
-        return None, f"{label}: {times}"
-    start, end, tz = times
-    organizer = _person(event.get("ORGANIZER"))
-    attendees = event.get("ATTENDEE") or []
-    if not isinstance(attendees, list):
-        attendees = [attendees]
-    people = [organizer] if organizer else [p for p in map(_person, attendees[:1]) if p]
-    if not people:
-        people = [Interviewer(name="Hiring team")]
-    location = str(event.get("LOCATION", "")).strip()
-    description = str(event.get("DESCRIPTION", ""))
-    link = meeting_link(" ".join([str(event.get("URL", "")), location, description]))
-    if link and not location:
-        location = link
-    channel = Channel.VIDEO if link else (Channel.IN_PERSON if location else Channel.PHONE)
-    company, role = _company_and_role(summary, organizer)
-    try:
-        interview = Interview(
-            id="",
-            company=company[:200],
-            role=role[:200],
-            interviewers=tuple(replace(p, key=f"p{i}") for i, p in enumerate(people, start=1)),
-            start=start,
-            end=end,
-            tz=tz,
-            channel=channel,
-            location=location[:2000],
-            notes=description[:10_000],
-            source_uid=str(event.get("UID", ""))[:1000],
-        ).validated()
-    except ValidationError as error:
-        return None, f"{label}: {str(error).rstrip('.')}"
-    return interview, ""
-
-
-def _times(event: Event, user_tz: str) -> tuple[datetime, datetime, str] | str:
-    """(start, end, IANA zone) of an invitation, in that zone, or why it has none."""
-    try:
-        start = event.decoded("DTSTART")
-    except KeyError:
-        return "it has no start time"
-    except (ValueError, OverflowError, OSError):  # OSError: a TZID too long for a file name
-        return "its start time cannot be read"
-    if not isinstance(start, datetime):
-        return "an all-day event is not an interview"
-    try:
-        end = event.decoded("DTEND") if event.get("DTEND") is not None else None
-        if not isinstance(end, datetime | None):
-            return "it ends on a day, not at a time"
-        if end is None and event.get("DURATION") is not None:
-            length = event.decoded("DURATION")
-            if not isinstance(length, timedelta):
-                return "its duration cannot be read"
-            end = start + length
-        end = end or start + timedelta(hours=1)
-        tz = _zone_of(event, user_tz)
-        zone = ZoneInfo(tz)
-        if start.tzinfo is None:  # floating: the user's own wall clock
-            start = start.replace(tzinfo=zone)
-        if end.tzinfo is None:
-            end = end.replace(tzinfo=start.tzinfo)
-        check_instant(start, "interview's start")
-        check_instant(end, "interview's end")
-        return start.astimezone(zone), end.astimezone(zone), tz
-    except ValidationError as error:
-        return str(error).rstrip(".")
-    except (ValueError, OverflowError, OSError):  # past year 9999, or a TZID unreadable
-        return "its end time cannot be read"
+    return read_ics(data, str(path), user_tz, me)
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did, for the user: one line per interview and per skipped event."""
+    """What an import did, for the user: one line per interview and per skipped event, then
+    a sentence for each invitation that did something else than add or move an interview
+    (an older one, a cancellation, a rescheduling, a title that does not say the role)."""
 
     added: list[Interview]
     updated: list[Interview]
     unchanged: list[Interview]
     skipped: list[str]
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"added {iv.id}  {iv.company} — {iv.role}" for iv in self.added]
         out += [f"updated {iv.id}  {iv.company} — {iv.role}" for iv in self.updated]
         out += [f"unchanged {iv.id}  {iv.company} — {iv.role}" for iv in self.unchanged]
         out += [f"skipped {reason}" for reason in self.skipped]
-        return out
+        return out + self.notes
+
+
+def _named(interview: Interview) -> str:
+    return f"the interview at {shown(interview.company)} ({shown(interview.role)})"
+
+
+def _when(stamp: datetime | None) -> str:
+    return f"{stamp.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if stamp is not None else "undated"
+
+
+def _invitation_note(sent: Interview, here: Interview, outcome: str) -> str:
+    """The sentence an invitation that did not simply add or move an interview gets."""
+    if outcome == "rescheduled":
+        return (
+            f"The employer invited again to {_named(here)}, which they had cancelled: it is "
+            "back, and its follow-ups are planned again."
+        )
+    if outcome == "older":
+        if sent.source_sequence != here.source_sequence:
+            detail = f"SEQUENCE {sent.source_sequence}, not {here.source_sequence}"
+        else:
+            detail = f"sent {_when(sent.source_stamp)}, not {_when(here.source_stamp)}"
+        return (
+            f"The invitation to {_named(here)} is older than the one already imported "
+            f"({detail}), so nothing was changed."
+        )
+    missing = [
+        what
+        for what, value, unknown in (
+            ("company", here.company, UNKNOWN_COMPANY),
+            ("role", here.role, UNKNOWN_ROLE),
+        )
+        if value == unknown
+    ]
+    if outcome != "added" or not missing:
+        return ""
+    return (
+        f"The invitation does not say the {' or the '.join(missing)} of interview {here.id}: "
+        "fill it in by editing the interview."
+    )
+
+
+def _cancellation_note(
+    cancel: Cancellation, here: Interview | None, outcome: str, store: Store
+) -> str:
+    """The sentence a cancellation gets in the report, whatever it did."""
+    if here is None:
+        return (
+            f"The cancellation {shown(cancel.title or cancel.uid)!r} matches no interview "
+            "imported from an invitation, so nothing was changed."
+        )
+    if outcome == "older":
+        return (
+            f"The cancellation of {_named(here)} is older than the invitation already "
+            "imported, so nothing was changed."
+        )
+    if outcome == "unchanged":
+        return f"The employer had already cancelled {_named(here)}; nothing was changed."
+    cancelled = employer_cancellation(store.activities(here.id))
+    day = f" on {cancelled.at.astimezone(store.settings().zone):%Y-%m-%d}" if cancelled else ""
+    return (
+        f"The employer cancelled {_named(here)}{day}: its planned follow-ups are cancelled "
+        "(reschedule it by importing their next invitation, or close it with an outcome)."
+    )
 
 
 def import_content(store: Store, content: IcsContent) -> ImportReport:
     """Store what a file holds: all of it or nothing, in one transaction up to
     store.merge.MERGE_BATCH interviews; a larger file in transactions of that many, so that
     other windows and commands never wait long (see Store.merge_in_batches)."""
-    shown = {item.interview.id: item.steps for item in content.ours}
+    in_calendar = {item.interview.id: item.steps for item in content.ours}
     now = datetime.now(UTC)
 
     def reconcile(interview: Interview, steps: list[Step]) -> list[Activity]:
-        states = shown.get(interview.id, {})
+        states = in_calendar.get(interview.id, {})
         found: list[Activity] = []
         for step in steps:
             state = states.get(step.key)
@@ -459,17 +402,28 @@ def import_content(store: Store, content: IcsContent) -> ImportReport:
     items += [(interview, (), 0) for interview in content.invitations]
     results = store.merge_in_batches(items, reconcile)
     report = ImportReport([], [], [], list(content.skipped))
-    for interview, outcome in results:
-        {"added": report.added, "updated": report.updated}.get(outcome, report.unchanged).append(
-            interview
-        )
+    for (sent, _activities, _sequence), (interview, outcome) in zip(items, results, strict=True):
+        group = {"added": report.added, "updated": report.updated, "rescheduled": report.updated}
+        group.get(outcome, report.unchanged).append(interview)
+        note = _invitation_note(sent, interview, outcome) if not sent.id else ""
+        report.notes.extend([note] if note else [])
+    if content.cancellations:
+        for cancel, here, outcome in store.cancel_invitations(content.cancellations):
+            if here is not None:
+                (report.updated if outcome == "cancelled" else report.unchanged).append(here)
+            report.notes.append(_cancellation_note(cancel, here, outcome, store))
     return report
 
 
 def import_file(store: Store, path: Path) -> ImportReport:
     """Read, check and import one .ics file."""
-    content = read_ics_file(path, store.settings().timezone)
-    if not content.ours and not content.invitations:
+    settings = store.settings()
+    content = read_ics_file(path, settings.timezone, settings.my_addresses)
+    if not content.ours and not content.invitations and not content.cancellations:
         reasons = "; ".join(content.skipped) or "it holds no events"
         raise IcsImportError(f"{path} has nothing to import: {reasons}.")
-    return import_content(store, content)
+    report = import_content(store, content)
+    if not (report.added or report.updated or report.unchanged):
+        # Only cancellations of interviews that are not here: nothing was written.
+        raise IcsImportError(" ".join(report.notes))
+    return report

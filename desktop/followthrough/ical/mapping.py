@@ -32,15 +32,18 @@ from followthrough.core.model import (
     StepStatus,
     ValidationError,
     check_year,
+    employer_cancellation,
     zone,
 )
 from followthrough.core.text import shown
 from followthrough.ical.fields import (
+    STAMP_FORMAT,
     choice,
     day,
     first_uid,
     foreign_activity,
     interviewer,
+    invitation_revision,
     json_value,
     repeated,
     round_number,
@@ -125,7 +128,9 @@ def interview_event(stored: StoredInterview) -> Event:
             event.add("URL", iv.location)
     if iv.notes:
         event.add("DESCRIPTION", iv.notes)
-    event.add("STATUS", "CONFIRMED")
+    # Cancelled by the employer (until a newer invitation or the user brings it back).
+    cancelled = employer_cancellation(stored.activities) is not None
+    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("CATEGORIES", ["Followthrough", "Interview"])
     for person in iv.interviewers:
         if person.email:
@@ -143,8 +148,13 @@ def interview_event(stored: StoredInterview) -> Event:
     _x(event, "CHANNEL", iv.channel.value)
     _x(event, "PACE", iv.pace.value)
     _x(event, "PLAYBOOK", iv.playbook)
+    _x(event, "COUNTRY", iv.country)  # the employer's, when not the time zone's
     _x(event, "ROUND", str(iv.round))
     _x(event, "SOURCE-UID", iv.source_uid)
+    if iv.source_uid:  # which revision of that invitation was applied (an older one is not)
+        _x(event, "SOURCE-SEQUENCE", str(iv.source_sequence))
+        stamp = iv.source_stamp
+        _x(event, "SOURCE-STAMP", f"{stamp.astimezone(UTC):{STAMP_FORMAT}}" if stamp else "")
     if iv.decision_date is not None:
         _x(event, "DECISION-DATE", iv.decision_date.isoformat())
     for topic in iv.topics:
@@ -264,7 +274,7 @@ class ImportedInterview:
 _ESCAPED = re.compile(r"\\([\\;,nN])")
 
 
-def _unescape(value: str) -> str:
+def unescape_text(value: str) -> str:
     """RFC 5545 TEXT unescaping, in one pass (so a written backslash stays one)."""
     return _ESCAPED.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
@@ -277,7 +287,7 @@ def _texts(event: Event, name: str) -> list[str]:
         values = [values]
     if name.startswith("X-"):
         # icalendar reads unknown properties raw; ours are TEXT, escaped when written.
-        return [_unescape(str(v)) for v in values]
+        return [unescape_text(str(v)) for v in values]
     return [str(v) for v in values]
 
 
@@ -312,6 +322,9 @@ def read_interview(event: Event) -> ImportedInterview:
         tz = zone(tz_name)
         people = tuple(interviewer(json_value(t)) for t in _texts(event, X + "INTERVIEWER"))
         decision = _text(event, X + "DECISION-DATE")
+        sequence, stamp = invitation_revision(
+            _text(event, X + "SOURCE-SEQUENCE"), _text(event, X + "SOURCE-STAMP")
+        )
         interview = Interview(
             id=interview_id,
             company=_text(event, X + "COMPANY"),
@@ -329,8 +342,11 @@ def read_interview(event: Event) -> ImportedInterview:
             clarify=tuple(_texts(event, X + "CLARIFY")),
             notes=_text(event, "DESCRIPTION"),
             location=_text(event, "LOCATION"),
+            country=_text(event, X + "COUNTRY"),
             created=_created(event),
             source_uid=_text(event, X + "SOURCE-UID"),
+            source_sequence=sequence,
+            source_stamp=stamp,
         ).validated()
         activities = [
             foreign_activity(json_value(t), interview_id) for t in _texts(event, X + "ACTIVITY")
@@ -377,29 +393,42 @@ def read_step(event: Event) -> tuple[str, StepState]:
     """(interview id, the step as the calendar shows it) from a step VEVENT."""
     check_single(event)
     uid = str(event.get("UID", ""))
+    _step_of(uid)
+    return step_state(
+        uid,
+        _text(event, "SUMMARY"),
+        _text(event, X + "STATUS"),
+        str(event.get("STATUS", "")),
+        _instant(event, "DTSTART", uid),
+        int(event.get("SEQUENCE", 0)),
+    )
+
+
+def _step_of(uid: str) -> tuple[str, str]:
     parsed = parse_uid(uid)
     if parsed is None or not parsed[1]:
         raise MappingError(f"'{shown(uid)}' is not the UID of a Followthrough step.", uid)
-    summary = _text(event, "SUMMARY")
-    mark = _text(event, X + "STATUS")
+    return parsed
+
+
+def step_state(
+    uid: str, summary: str, mark: str, status_text: str, start: datetime, sequence: int
+) -> tuple[str, StepState]:
+    """(interview id, the step as the calendar shows it) from the properties read: its
+    SUMMARY, our status mark, its STATUS, DTSTART and SEQUENCE (the full reader's and the
+    quick one's, ical.quick, alike)."""
+    interview_id, key = _step_of(uid)
     try:
         status = StepStatus(mark) if mark else StepStatus.PLANNED
     except ValueError:
         raise MappingError(
             f"The step {uid} has an unknown status '{shown(mark, 40)}'.", uid
         ) from None
-    if str(event.get("STATUS", "")).upper() == "CANCELLED" and status is StepStatus.PLANNED:
+    if status_text.upper() == "CANCELLED" and status is StepStatus.PLANNED:
         status = StepStatus.CANCELLED
     if summary.startswith(DONE_MARK.strip()) and status is StepStatus.PLANNED:
         status = StepStatus.DONE
-    return parsed[0], StepState(
-        uid,
-        parsed[1],
-        _instant(event, "DTSTART", uid),
-        status,
-        int(event.get("SEQUENCE", 0)),
-        summary,
-    )
+    return interview_id, StepState(uid, key, start, status, sequence, summary)
 
 
 def is_ours(event: Event) -> bool:
@@ -415,10 +444,19 @@ def changes_from_calendar(
     planner has moved here since is not pinned back to where the calendar still shows it.
     """
     found: list[Activity] = []
+    moved_from = base.start if base is not None else step.start
+    moved = abs(state.start - moved_from) >= timedelta(minutes=1) and abs(
+        state.start - step.start
+    ) >= timedelta(minutes=1)
+    if step.status in (StepStatus.SKIPPED, StepStatus.CANCELLED):
+        # Where the calendar shows a step that is off the plan stands: the computer that
+        # planned it may keep other hours than this one.
+        if moved and state.status is step.status:
+            found.append(Activity(ActivityKind.MOVE, at, step=step.key, to=state.start))
+        return found
     if step.status is not StepStatus.PLANNED:
         return found
     status_changed = base is None or state.status is not base.status
-    moved_from = base.start if base is not None else step.start
     if status_changed and state.status is StepStatus.DONE:
         found.append(
             Activity(
@@ -426,10 +464,8 @@ def changes_from_calendar(
             )
         )
     elif status_changed and state.status in (StepStatus.SKIPPED, StepStatus.CANCELLED):
-        found.append(Activity(ActivityKind.SKIP, at, step=step.key))
-    elif abs(state.start - moved_from) >= timedelta(minutes=1) and abs(
-        state.start - step.start
-    ) >= timedelta(minutes=1):
+        found.append(Activity(ActivityKind.SKIP, at, step=step.key, to=state.start))
+    elif moved:
         found.append(Activity(ActivityKind.MOVE, at, step=step.key, to=state.start))
     return found
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +29,7 @@ from followthrough.core.codec import (
 )
 from followthrough.core.model import (
     Activity,
+    ActivityKind,
     Interview,
     Step,
     StepStatus,
@@ -39,6 +40,7 @@ from followthrough.core.playbooks import Playbook, PlaybookLibrary
 from followthrough.core.settings import Settings, system_timezone
 from followthrough.core.workdays import WorkCalendar
 from followthrough.store.backups import check_shape, damaged, newest_backup, reads
+from followthrough.store.changes import ADD, EDIT, Changes
 from followthrough.store.merge import Merging
 from followthrough.store.records import (
     BUSY_MESSAGE,
@@ -60,7 +62,7 @@ from followthrough.store.sql import id_filter, step_filter
 POLL_MS = 5  # how often a change waiting for another process's asks again
 
 
-class Store(Merging):
+class Store(Merging, Changes):
     """The user's interviews, what happened since, their plans and the settings."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, library: PlaybookLibrary) -> None:
@@ -110,6 +112,12 @@ class Store(Merging):
         changed = self._outside_version not in (-1, version)
         self._outside_version = version
         return bool(changed)
+
+    def change_mark(self) -> tuple[int, int]:
+        """A value that is new after every save, through this connection or another (a feed
+        built at one mark is still right while the mark is the same): one PRAGMA."""
+        (version,) = self.conn.execute("PRAGMA data_version").fetchone()
+        return int(version), self.conn.total_changes
 
     def close(self) -> None:
         self.conn.close()
@@ -233,21 +241,27 @@ class Store(Merging):
                 raise ValidationError(f"An interview with id {interview.id} already exists.")
             self._write_interview(conn, interview, insert=True)
             self._replan(conn, interview)
+            self._log_change(conn, ADD, interview, "add the interview", after=interview)
         return interview
 
     def update_interview(self, interview: Interview) -> Interview:
         interview = interview.validated()
         self.check_playbook(interview)
         with self.transaction() as conn:
-            self.interview(interview.id)
+            before = self.interview(interview.id)
+            steps = self._step_ids(conn, interview.id)
             self._write_interview(conn, interview, insert=False)
             self._replan(conn, interview)
+            self._log_change(
+                conn,
+                EDIT,
+                interview,
+                "edit the interview",
+                before=before,
+                after=interview,
+                steps=steps,
+            )
         return interview
-
-    def delete_interview(self, interview_id: str) -> None:
-        with self.transaction() as conn:
-            self.interview(interview_id)
-            conn.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
 
     @reads("an interview")
     def interview(self, interview_id: str) -> Interview:
@@ -365,13 +379,62 @@ class Store(Merging):
         return activity
 
     # -- what happened --------------------------------------------------------------------
-    def record(self, interview_id: str, activity: Activity) -> Activity:
-        """Log what happened and re-plan the interview, in one transaction."""
+    def record(
+        self,
+        interview_id: str,
+        activity: Activity,
+        also: Callable[[sqlite3.Connection, Activity], None] | None = None,
+        *,
+        label: str = "",
+    ) -> Activity:
+        """Log what happened and re-plan the interview, in one transaction; `also` writes
+        what belongs with it (a mail check's note of the message) in that transaction.
+        Undo takes it back (`label` names it there; by default, what the activity says).
+
+        A skip keeps the step's time (every computer then shows it where it stood); a step
+        is never moved before the interview ends; moving or reopening a step the plan had
+        cancelled brings it back (see store.changes)."""
         with self.transaction() as conn:
             interview = self.interview(interview_id)
-            activity = self._insert_activity(conn, interview_id, activity)
+            if activity.kind is ActivityKind.SKIP and activity.to is None and activity.step:
+                row = conn.execute(
+                    "SELECT start_utc FROM steps WHERE id = ?", (f"{interview_id}.{activity.step}",)
+                ).fetchone()
+                if row is not None:
+                    activity = replace(activity, to=parse_utc(row[0]))
+            before = self._step_ids(conn, interview_id)
+            written = [
+                self._insert_activity(conn, interview_id, each)
+                for each in self._user_activities(conn, interview, activity)
+            ]
+            activity = written[-1]
             self._replan(conn, interview)
+            if also is not None:
+                also(conn, activity)
+            self._log_recorded(conn, interview, written, label, before)
         return activity
+
+    def forget_activity(
+        self,
+        interview_id: str,
+        activity_id: str,
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """Take one entry out of an interview's history and re-plan it, in one transaction
+        (an undo: the plan is a pure function of the interview and its history)."""
+        with self.transaction() as conn:
+            interview = self.interview(interview_id)
+            conn.execute(
+                "DELETE FROM activities WHERE id = ? AND interview_id = ?",
+                (activity_id, interview_id),
+            )
+            conn.execute(
+                "UPDATE interviews SET sequence = sequence + 1, updated = ? WHERE id = ?",
+                (utc_text(utc_now()), interview_id),
+            )
+            self._replan(conn, interview)
+            if also is not None:
+                also(conn)
 
     @reads("an activity")
     def activities(self, interview_id: str) -> list[Activity]:
@@ -394,6 +457,14 @@ class Store(Merging):
             StoredStep(step_from_dict(json.loads(d)), seq, datetime.fromisoformat(m))
             for d, seq, m in rows
         ]
+
+    @reads("a follow-up")
+    def steps_deleted_in_calendar(self) -> set[str]:
+        """The ids of the steps skipped because their events were deleted in the calendar."""
+        rows = self.conn.execute(
+            "SELECT id FROM steps WHERE json_extract(data, '$.deleted_in_calendar') = 1"
+        ).fetchall()
+        return {row[0] for row in rows}
 
     @reads("a follow-up")
     def step(self, step_id: str) -> StoredStep:

@@ -124,7 +124,82 @@ def _v5(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX activities_by_seq ON activities (seq)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(conn: sqlite3.Connection) -> None:
+    # Watching the inbox (followthrough.mail): IMAP accounts, how far each folder was read,
+    # the messages found (each Message-ID once) and the Message-IDs of what we sent.
+    for statement in (
+        # IMAP accounts; their passwords are in the keyring under keyring_account.
+        """CREATE TABLE mail_accounts (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            host TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            security TEXT NOT NULL,
+            username TEXT NOT NULL,
+            preset TEXT NOT NULL DEFAULT '',
+            trusted_fingerprint TEXT NOT NULL DEFAULT '',
+            keyring_account TEXT NOT NULL,
+            added TEXT NOT NULL
+        )""",
+        # Per folder: its role (inbox, sent, all), UIDVALIDITY, the last UID read, the
+        # HIGHESTMODSEQ seen (0 without CONDSTORE) and the SEARCH SINCE day it was read from.
+        """CREATE TABLE mail_folders (
+            account TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            role TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL DEFAULT 0,
+            last_uid INTEGER NOT NULL DEFAULT 0,
+            highestmodseq INTEGER NOT NULL DEFAULT 0,
+            since TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (account, folder)
+        )""",
+        # A message that meant something for an interview: what it was logged as (verdict:
+        # logged, undone, not-reply), so that the same Message-ID is never logged twice.
+        """CREATE TABLE mail_messages (
+            message_id TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            interview_id TEXT NOT NULL,
+            activity_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            step TEXT NOT NULL DEFAULT '',
+            verdict TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            hint TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            found TEXT NOT NULL
+        )""",
+        "CREATE INDEX mail_messages_by_found ON mail_messages (found)",
+        # The Message-ID of each message sent by SMTP or saved as an .eml, and its step: a
+        # reply names it in In-Reply-To or References.
+        """CREATE TABLE mail_sent (
+            message_id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL,
+            step TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+    ):
+        conn.execute(statement)
+
+
+def _v8(conn: sqlite3.Connection) -> None:
+    # The undo log (store.changes): each change the user made to an interview, with what
+    # undo and redo put back; state 0 can be undone, 1 redone, 2 neither (kept so that a sync
+    # does not bring back what was undone). IF NOT EXISTS: it is written to run in any order
+    # with v6 and v7 while they are being written.
+    conn.execute(
+        """CREATE TABLE IF NOT EXISTS undo_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            interview_id TEXT NOT NULL,
+            state INTEGER NOT NULL DEFAULT 0,
+            data TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS undo_log_by_state ON undo_log (state, id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS undo_log_by_interview ON undo_log (interview_id)")
+
+
+# v7 (applications) comes before _v8 once it is written.
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v8)
 
 
 def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:

@@ -15,6 +15,7 @@ from followthrough.store import Store
 from followthrough.sync.accounts import Account, TokenRefresher, get_account, save_calendar
 from followthrough.sync.connection import DEFAULT_TIMEOUT, client_for, explain, verify
 from followthrough.sync.errors import AccountError
+from followthrough.sync.hrefs import canonical_href
 from followthrough.sync.presets import PRESETS
 
 if TYPE_CHECKING:  # caldav (and niquests) load on first connection: the CLI starts faster
@@ -77,7 +78,9 @@ def discover_calendars(
 
 
 def _same_url(a: str, b: str) -> bool:
-    return urllib.parse.unquote(a).rstrip("/") == urllib.parse.unquote(b).rstrip("/")
+    """Whether two URLs (or two paths) name the same calendar, however each is written."""
+    hosts = (urllib.parse.urlsplit(a).netloc.lower(), urllib.parse.urlsplit(b).netloc.lower())
+    return hosts[0] == hosts[1] and canonical_href(a) == canonical_href(b)
 
 
 def _pick(account: Account, wanted: str, found: list[DiscoveredCalendar]) -> DiscoveredCalendar:

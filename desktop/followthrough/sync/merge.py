@@ -27,6 +27,7 @@ from followthrough.ical.mapping import (
     read_interview,
     read_step,
 )
+from followthrough.ical.quick import quick_step
 from followthrough.store import Store
 from followthrough.sync.events import main_event
 from followthrough.sync.records import SyncItem
@@ -37,13 +38,35 @@ if TYPE_CHECKING:
 
 @dataclass
 class RemoteEvent:
-    """One of our events as the calendar now has it."""
+    """One of our events as the calendar now has it: read in full when first asked for
+    (`event`), unless the quick reader already read the step it shows (`step`)."""
 
     uid: str
     path: str
     etag: str
     body: bytes
-    event: Event
+    parsed: Event | None = None
+    step: tuple[str, StepState] | None = None
+
+    @property
+    def event(self) -> Event:
+        if self.parsed is None:
+            self.parsed = main_event(self.body)
+            if self.parsed is None:  # the quick reader took no less than the full one does
+                raise MappingError(f"The event {self.uid} cannot be read in full.", self.uid)
+        return self.parsed
+
+    def read_step(self) -> tuple[str, StepState]:
+        return self.step or read_step(self.event)
+
+    def sequence(self) -> int:
+        """The event's SEQUENCE (0 when it has none we can read)."""
+        if self.step is not None:
+            return self.step[1].sequence
+        try:
+            return int(self.event.get("SEQUENCE", 0))
+        except (TypeError, ValueError, MappingError):
+            return 0
 
 
 _LABELS = {
@@ -127,6 +150,20 @@ class Merger:
         item = self.known.get(uid)
         return uid in self.before and (item is None or item.hash != self.before[uid])
 
+    def keeps_ours(self, uid: str) -> bool:
+        """Whether this computer's version of the event is to be sent to the calendar."""
+        return self.changed_here(uid) or uid in self.local_wins
+
+    def _base_step(self, uid: str) -> StepState | None:
+        """The step as last synced, or None (never synced, or not readable)."""
+        data = self.base.get(uid)
+        if not data:
+            return None
+        try:
+            return RemoteEvent(uid, "", "", data, step=quick_step(data)).read_step()[1]
+        except MappingError:
+            return None
+
     def _base_event(self, uid: str) -> Event | None:
         data = self.base.get(uid)
         return main_event(data) if data else None
@@ -201,13 +238,7 @@ class Merger:
         company: str,
     ) -> list[Activity]:
         """What a step event changed in the calendar does here."""
-        base_event = self._base_event(remote.uid)
-        base: StepState | None = None
-        if base_event is not None:
-            try:
-                base = read_step(base_event)[1]
-            except MappingError:
-                base = None
+        base = self._base_step(remote.uid)
         # What the calendar did is recorded after everything already known of the step, so
         # that the history (ordered by time) ends with it, whatever the clocks said.
         latest = self._latest(step.interview_id).get(step.key)

@@ -20,8 +20,9 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote
 
-from followthrough.core.model import Activity, ActivityKind, Interview, Step, StepStatus
+from followthrough.core.model import Activity, Interview, Step, StepStatus
 from followthrough.core.text import shown
 from followthrough.ical.export import Exporter
 from followthrough.ical.mapping import (
@@ -31,8 +32,8 @@ from followthrough.ical.mapping import (
     is_ours,
     parse_uid,
     read_interview,
-    read_step,
 )
+from followthrough.ical.quick import quick_step
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.connection import DEFAULT_TIMEOUT
@@ -42,13 +43,14 @@ from followthrough.sync.merge import Merger, RemoteEvent
 from followthrough.sync.records import (
     SyncItem,
     bases,
+    current_items,
     forget,
     record,
     save_sync_state,
     sync_items,
     sync_state,
 )
-from followthrough.sync.wire import DavSession, Listing, open_session, path_of
+from followthrough.sync.wire import DavSession, Listing, open_session
 
 FULL_EVERY = timedelta(days=1)  # a full listing this often catches deletions a server forgot
 
@@ -113,7 +115,7 @@ def pull_with_session(
     try:
         listing = session.changes_since(token)
         report.full = listing.full
-        on_server = {path_of(i.href): i for i in known.values() if i.etag}
+        on_server = {i.href: i for i in known.values() if i.etag}  # hrefs in one form
         removed = _removed(listing, on_server)
         report.listed = len(listing.etags)
         wanted = [
@@ -127,11 +129,15 @@ def pull_with_session(
     report.fetched = len(fetched)
     remote: dict[str, RemoteEvent] = {}
     for path, (etag, body) in sorted(fetched.items()):
+        step = quick_step(body)
+        if step is not None:
+            remote[step[1].uid] = RemoteEvent(step[1].uid, path, etag, body, step=step)
+            continue
         event = main_event(body)
         if event is None:
             problem = _unreadable(body)
             if problem:
-                name = shown(path.rsplit("/", 1)[-1])
+                name = shown(unquote(path.rsplit("/", 1)[-1]))  # as the server names it
                 report.warnings.append(
                     f"The event {name} in the calendar could not be read ({problem}), so it "
                     "was left out; fix or delete it in the calendar."
@@ -155,32 +161,36 @@ def pull_with_session(
                     conn, account, session.base, next_token, now if listing.full else full_at
                 )
         return report
-    before = {uid: digest for uid, (digest, _data) in exporter.event_files().items()}
+    before = exporter.versions()
+    known = current_items(store, exporter, account, before)
     merger = Merger(store, known, bases(store, account, [*remote, *gone]), before, now)
     plan = _plan_pull(store, session, merger, remote, gone, report)
     full = listing.full
 
     def finish(conn: sqlite3.Connection) -> None:
-        after = exporter.event_files()
+        _raise_sequences(conn, store, merger, remote, plan.applied)
+        after = exporter.versions()
         for uid, item in remote.items():
             if uid not in plan.applied:
                 continue
             if uid not in after:
                 forget(conn, account, uid)
                 continue
-            keep_old = merger.changed_here(uid) or uid in merger.local_wins
-            if keep_old and uid not in known and same_events(item.body, after[uid][1]):
+            keep_old = merger.keeps_ours(uid)
+            if (
+                keep_old
+                and uid not in known
+                and same_events(item.body, exporter.files_for([uid])[uid])
+            ):
                 keep_old = False  # sent before, but its record was lost: the same event
             previous = known.get(uid)
-            digest = (previous.hash if previous else "") if keep_old else after[uid][0]
-            record(
-                conn, account, SyncItem(uid, session.url(item.path), item.etag, digest, item.body)
-            )
+            digest = (previous.hash if previous else "") if keep_old else after[uid]
+            record(conn, account, SyncItem(uid, item.path, item.etag, digest, item.body))
         for uid in plan.forget:
             forget(conn, account, uid)
         for uid in plan.tombstones:
             if uid in after:
-                record(conn, account, SyncItem(uid, known[uid].href, "", after[uid][0]))
+                record(conn, account, SyncItem(uid, known[uid].href, "", after[uid]))
             else:
                 forget(conn, account, uid)
         next_token = _next_token(listing, report)
@@ -201,6 +211,32 @@ def pull_with_session(
             report.updated.append(label)
     report.conflicts = merger.conflicts
     return report
+
+
+def _raise_sequences(
+    conn: sqlite3.Connection,
+    store: Store,
+    merger: Merger,
+    remote: dict[str, RemoteEvent],
+    applied: set[str],
+) -> None:
+    """SEQUENCE only goes up: each event taken in gets at least the calendar's SEQUENCE
+    (a calendar app or another computer may have raised it), and one above it where this
+    computer's version is to be sent back, so the calendar sees it as the newer."""
+    interviews: dict[str, int] = {}
+    steps: dict[str, int] = {}
+    for uid in applied & remote.keys():
+        parsed = parse_uid(uid)
+        floor = remote[uid].sequence()
+        if parsed is None or floor <= 0:
+            continue
+        floor += 1 if merger.keeps_ours(uid) else 0
+        interview_id, key = parsed
+        if key:
+            steps[f"{interview_id}.{key}"] = floor
+        else:
+            interviews[interview_id] = floor
+    store.raise_sequences(conn, interviews, steps)
 
 
 def _next_token(listing: Listing, report: PullReport) -> str:
@@ -253,7 +289,7 @@ def _plan_pull(
             parsed = parse_uid(uid)
             assert parsed is not None
             if parsed[1]:
-                owner, state = read_step(item.event)
+                owner, state = item.read_step()
                 steps.setdefault(owner, {})[state.key] = (item, state)
             else:
                 interviews[parsed[0]] = (item, read_interview(item.event))
@@ -319,14 +355,7 @@ def _plan_pull(
                     item, state, step, modified.get(step.id, merger.now), interview.company
                 )
             elif step.key in deleted and step.status is StepStatus.PLANNED:
-                found.append(
-                    Activity(
-                        ActivityKind.SKIP,
-                        merger.now,
-                        step=step.key,
-                        note="Deleted in the calendar.",
-                    )
-                )
+                found.append(Activity.calendar_deletion(step, merger.now))
                 report.skipped_steps += 1
         return found
 

@@ -16,16 +16,17 @@ recorded. An event that reached the server but was not recorded comes back as 41
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from followthrough.ical.export import Exporter
+from followthrough.ical.mapping import step_uid
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.connection import DEFAULT_TIMEOUT
 from followthrough.sync.errors import MassDeleteError
 from followthrough.sync.events import same_events
-from followthrough.sync.records import SyncItem, forget, record, sync_items
-from followthrough.sync.wire import DavSession, body_of, open_session, path_of
+from followthrough.sync.records import SyncItem, bases, current_items, forget, record
+from followthrough.sync.wire import DavSession, body_of, open_session
 
 _OK = (200, 201, 204)
 
@@ -76,31 +77,53 @@ def push_with_session(
 ) -> PushReport:
     """`push` over a session already open (a sync pulls, then pushes, over one)."""
     name = session.account.name
-    files = exporter.event_files()
-    known = sync_items(store, name)
+    versions = exporter.versions()
+    known = current_items(store, exporter, name, versions)
     for uid, earlier in list(known.items()):
-        if not path_of(earlier.href).startswith(session.base_path):
+        if not session.holds(earlier.href):
             # Recorded in a calendar the account no longer syncs with: start afresh here
             # (the old calendar is left as it is).
             forget(store, name, uid)
             del known[uid]
-    doomed = sorted(uid for uid in known.keys() - files.keys() if known[uid].etag)
+    doomed = sorted(uid for uid in known.keys() - versions.keys() if known[uid].etag)
     live = sum(1 for item in known.values() if item.etag)
     if doomed and len(doomed) * 2 > live and not allow_deletes:
         raise MassDeleteError("from the calendar", len(doomed), live)
     report = PushReport()
     start = session.requests
+    # Deleted in the calendar (here or, as the interview's history says, on another
+    # computer): remembered as deleted, never sent back until it is reopened.
+    deleted_there = {step_uid(sid) for sid in store.steps_deleted_in_calendar()}
+    sending: list[str] = []
+    for uid in sorted(versions):
+        version = versions[uid]
+        item = known.get(uid)
+        if uid in deleted_there and (item is None or not item.etag):
+            if item is None or item.hash != version:
+                record(store, name, SyncItem(uid, session.href(uid), "", version))
+            report.unchanged += 1
+        elif item is not None and item.hash == version:
+            report.unchanged += 1
+        else:
+            sending.append(uid)
     try:
-        for uid in sorted(files):
-            digest, data = files[uid]
-            item = known.get(uid)
-            if item is None or (not item.etag and item.hash != digest):
-                _create(store, session, report, uid, digest, data)
-            elif item.hash == digest:
-                report.unchanged += 1
-            else:
-                _update(store, session, report, item, digest, data)
-        for uid in sorted(known.keys() - files.keys()):
+        # Only what is sent is rendered, a batch at a time (memory stays bounded).
+        for first in range(0, len(sending), RENDER_BATCH):
+            batch = sending[first : first + RENDER_BATCH]
+            files = exporter.files_for(batch)
+            sent = bases(store, name, batch)
+            for uid in batch:
+                item, version, data = known.get(uid), versions[uid], files[uid]
+                if item is None or not item.etag:
+                    _create(store, session, report, uid, version, data)
+                elif sent.get(uid) == data:
+                    # A new version, the same bytes (a step of an interview that changed
+                    # elsewhere): the calendar has it already.
+                    record(store, name, replace(item, hash=version, base=data))
+                    report.unchanged += 1
+                else:
+                    _update(store, session, report, item, version, data)
+        for uid in sorted(known.keys() - versions.keys()):
             if known[uid].etag:
                 _delete(store, session, report, known[uid])
             else:
@@ -111,6 +134,7 @@ def push_with_session(
 
 
 _PUT_HEADERS = {"Content-Type": "text/calendar; charset=utf-8"}
+RENDER_BATCH = 200  # events rendered at a time for sending
 
 
 def _create(

@@ -1,20 +1,31 @@
 """What the last sync knows, kept in the store between syncs (no Qt).
 
 Table `sync_items` remembers, per account and UID, where the event lives on the server
-(href), the ETag the server gave it, the hash of the bytes we last sent or accepted, and the
-event as last synced (the *base* of a three-way merge). Table `sync_state` keeps, per account
-and calendar, the calendar's RFC 6578 sync token and when it was last listed in full.
+(its href, in the one form of `hrefs.canonical_href`; records written before in another form
+are put in it as they are read), the ETag the server gave it, the version of our file for it
+that we last sent or accepted (`Exporter.versions`), and the event as last synced (the
+*base* of a three-way merge). Table `sync_state` keeps, per account and calendar, the
+calendar's RFC 6578 sync token and when it was last listed in full.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from followthrough.store import Store
+from followthrough.sync.hrefs import canonical_href
+
+if TYPE_CHECKING:
+    from followthrough.ical.export import Exporter
+
+_BYTE_HASH = re.compile(r"[0-9a-f]{64}")  # what records held before file versions
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,34 @@ def sync_items(store: Store, account: str) -> dict[str, SyncItem]:
     rows = store.conn.execute(
         "SELECT uid, href, etag, hash FROM sync_items WHERE account = ?", (account,)
     ).fetchall()
-    return {row[0]: SyncItem(*row) for row in rows}
+    return {uid: SyncItem(uid, canonical_href(href), etag, h) for uid, href, etag, h in rows}
+
+
+def current_items(
+    store: Store, exporter: Exporter, account: str, versions: dict[str, str]
+) -> dict[str, SyncItem]:
+    """The recorded events of an account, each known by the version of its file
+    (`Exporter.versions`). A record from before versions holds the SHA-256 of the bytes it
+    sent: where this computer's file still has those bytes, the record takes the version
+    (once, in one transaction), so that nothing is sent again for it."""
+    known = sync_items(store, account)
+    legacy = [
+        uid
+        for uid, item in known.items()
+        if uid in versions and _BYTE_HASH.fullmatch(item.hash)
+    ]
+    if not legacy:
+        return known
+    files = exporter.files_for(legacy)
+    with store.transaction() as conn:
+        for uid in legacy:
+            if hashlib.sha256(files[uid]).hexdigest() == known[uid].hash:
+                known[uid] = replace(known[uid], hash=versions[uid])
+                conn.execute(
+                    "UPDATE sync_items SET hash = ? WHERE account = ? AND uid = ?",
+                    (versions[uid], account, uid),
+                )
+    return known
 
 
 def bases(store: Store, account: str, uids: Iterable[str]) -> dict[str, bytes]:
@@ -60,7 +98,7 @@ def record(store: Store | sqlite3.Connection, account: str, item: SyncItem) -> N
         "INSERT OR REPLACE INTO sync_items (account, uid, href, etag, hash, base) "
         "VALUES (?, ?, ?, ?, ?, ?)"
     )
-    args = (account, item.uid, item.href, item.etag, item.hash, item.base)
+    args = (account, item.uid, canonical_href(item.href), item.etag, item.hash, item.base)
     if isinstance(store, sqlite3.Connection):
         store.execute(statement, args)
         return

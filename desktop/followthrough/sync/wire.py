@@ -8,6 +8,10 @@ speaks the three listings a sync needs:
 * PROPFIND Depth 1 of ETags, for servers without sync-collection;
 * RFC 4791 calendar-multiget, to fetch many events in one request.
 
+Every href these give, and every href a sync sends or records, is in the one form of
+`hrefs.canonical_href` (servers write hrefs in different ways); a request's URL is the
+calendar's URL joined with it.
+
 Server quirks, as caldav's compatibility hints (caldav.compatibility_hints) list them, are met
 here: a token the server no longer knows is refused with DAV:valid-sync-token and 403 (412 on
 Xandikos, 409 on some, or 500 without the precondition); each of these starts a full listing.
@@ -33,9 +37,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from followthrough.core.text import shown
@@ -44,6 +47,7 @@ from followthrough.sync.accounts import Account, get_account
 from followthrough.sync.calendars import calendar_for
 from followthrough.sync.connection import explain
 from followthrough.sync.errors import SyncError
+from followthrough.sync.hrefs import SAFE, canonical_href
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar
@@ -69,16 +73,10 @@ class NotXML(SyncError):
 class Listing:
     """What a listing of the calendar found: resources with their ETags, and removals."""
 
-    etags: dict[str, str] = field(default_factory=dict)  # path -> ETag
-    removed: set[str] = field(default_factory=set)  # paths (only in an incremental listing)
+    etags: dict[str, str] = field(default_factory=dict)  # canonical href -> ETag
+    removed: set[str] = field(default_factory=set)  # hrefs (only in an incremental listing)
     token: str = ""  # the sync token to store ("" when the server gives none)
     full: bool = True  # every resource is listed: what is not listed is gone
-
-
-@lru_cache(maxsize=1 << 16)
-def path_of(url: str) -> str:
-    """The decoded path of a URL or href: the key that compares hrefs from any source."""
-    return unquote(urlsplit(url).path)
 
 
 def normal_etag(value: str) -> str:
@@ -102,7 +100,7 @@ class DavSession:
         self.waited = 0.0  # seconds spent waiting for the server's answers
         base = str(calendar.url)
         self.base = base if base.endswith("/") else base + "/"
-        self.base_path = path_of(self.base)
+        self._members = canonical_href(self.base).rstrip("/") + "/"  # what members start with
         self.deadline = 0.0  # time.monotonic() by which the request under way must be done
         self.late = False  # the deadline cut the request under way
         self.body = b""  # the last answer's body, as read
@@ -125,10 +123,16 @@ class DavSession:
         setattr(self.client.session, "request", bounded)  # noqa: B010 - as above
 
     def href(self, uid: str) -> str:
-        return urljoin(self.base, quote(uid, safe="@") + ".ics")
+        """The (canonical) href of the resource that holds the event `uid`."""
+        return canonical_href(quote(uid, safe=SAFE) + ".ics", self.base)
 
-    def url(self, path: str) -> str:
-        return urljoin(self.base, quote(path))
+    def url(self, href: str) -> str:
+        """The URL of a canonical href (or of any URL or href) of this calendar's server."""
+        return urljoin(self.base, href)
+
+    def holds(self, href: str) -> bool:
+        """Whether a canonical href names a member of this calendar (not the calendar)."""
+        return href.startswith(self._members) and len(href) > len(self._members)
 
     def send(
         self, url: str, method: str, body: bytes = b"", headers: Mapping[str, str] | None = None
@@ -185,6 +189,7 @@ class DavSession:
 
     def _call(self, url: str, method: str, body: bytes, headers: Mapping[str, str]) -> DAVResponse:
         """caldav's request, cut off at the deadline (see the module's description)."""
+        url = self.url(url)  # a canonical href is a path: on the calendar's server
         deadline = time.monotonic() + self.timeout
         self.deadline, self.late = deadline, False
         watchdog = threading.Timer(self.timeout, self._cut, (deadline,))
@@ -356,7 +361,8 @@ class DavSession:
         return listing
 
     def fetch(self, paths: Iterable[str]) -> dict[str, tuple[str, bytes]]:
-        """path -> (ETag, body) of each resource, by calendar-multiget (GETs if refused).
+        """href -> (ETag, body) of each resource (canonical hrefs), by calendar-multiget (GETs
+        if refused).
 
         A resource gone in between is left out.
         """
@@ -379,7 +385,7 @@ class DavSession:
         return found
 
     def _multiget(self, paths: list[str]) -> dict[str, tuple[str, bytes]] | None:
-        hrefs = "".join(f"<d:href>{escape(quote(p))}</d:href>" for p in paths)
+        hrefs = "".join(f"<d:href>{escape(p)}</d:href>" for p in paths)
         body = (
             f'{_XML}<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
             f"<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
@@ -433,13 +439,11 @@ class DavSession:
         return root
 
     def _responses(self, root: ET.Element) -> Iterable[tuple[str | None, str, ET.Element | None]]:
-        """(path of a member of the calendar or None, status line, its 200 props)."""
+        """(canonical href of a member of the calendar or None, status line, its 200 props)."""
         for item in root.findall(f"{_DAV}response"):
             href = (item.findtext(f"{_DAV}href") or "").strip()
-            path = path_of(urljoin(self.base, href)) if href else ""
-            member = path.startswith(self.base_path) and path.rstrip("/") != self.base_path.rstrip(
-                "/"
-            )
+            path = canonical_href(href, self.base) if href else ""
+            member = self.holds(path)
             status = item.findtext(f"{_DAV}status") or ""
             props = None
             for propstat in item.findall(f"{_DAV}propstat"):

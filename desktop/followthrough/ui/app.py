@@ -139,8 +139,18 @@ def run_gui(
     for ended in (syncer.finished, syncer.failed, syncer.confirm_deletes):
         ended.connect(lambda *_args: window.progress.setVisible(not window.imports_idle()))
 
+    from followthrough.ui.mail_controller import MailController
+    from followthrough.ui.mail_found import attach as attach_mail
+
+    mailer = MailController(store, window)
+    attach_mail(window, mailer, store)
+    mailer.started.connect(window.progress.show)
+    for ended in (mailer.finished, mailer.failed):
+        ended.connect(lambda *_args: window.progress.setVisible(not window.imports_idle()))
+
     def settings_saved() -> None:
         syncer.apply_interval()
+        mailer.apply_interval()
         window.reload()
 
     attach_settings(window, store, settings_saved)
@@ -154,6 +164,8 @@ def run_gui(
     window.show()
     if not exit_when_ready and syncer.has_accounts():
         QTimer.singleShot(2000, syncer.sync_now)  # once the window is up and painted
+    if not exit_when_ready and mailer.has_accounts():
+        QTimer.singleShot(2500, mailer.check_now)
     if router is not None:
         router.set_target(window.open_request)
     if items:
@@ -179,6 +191,7 @@ def run_gui(
         return int(app.exec())
     finally:
         syncer.shutdown()
+        mailer.shutdown()
         instance.close()
         store.close()
 

@@ -27,11 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followthrough.core.actions import decision_change
 from followthrough.core.model import (
     Activity,
     ActivityKind,
+    Interview,
     Outcome,
     ValidationError,
+    employer_cancellation,
     local_datetime,
 )
 from followthrough.ui.calendar.event_cache import EventCache
@@ -70,6 +73,7 @@ class DetailPanel(QWidget):
     outcome_requested = Signal(str)  # interview id
     edit_requested = Signal(str)  # interview id
     delete_requested = Signal(str)  # interview id
+    reopen_interview_requested = Signal(str)  # interview id: the employer had cancelled it
 
     def __init__(self, cache: EventCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +142,12 @@ class DetailPanel(QWidget):
         self.edit_button = self._button(self.tr("Edit interview…"), self.edit_requested, False)
         self.delete_button = self._button(self.tr("Delete interview"), self.delete_requested,
                                           False)
+        self.reopen_interview_button = self._button(
+            self.tr("Reopen interview"), self.reopen_interview_requested, False
+        )
+        self.reopen_interview_button.setToolTip(
+            self.tr("The employer cancelled it: plan its follow-ups again")
+        )
         self.open_button.setToolTip(self.tr("Open the message editor (Enter)"))
         self.reply_button.setToolTip(
             self.tr("They answered: the chasers still planned are cancelled")
@@ -229,11 +239,11 @@ class DetailPanel(QWidget):
         self.open_button.setEnabled(open_)
         self.done_button.setVisible(open_)
         self.skip_button.setVisible(open_)
-        self.move_button.setVisible(open_)
+        self.move_button.setVisible(event.movable)  # a cancelled one too: that brings it back
         self.reopen_button.setVisible(
-            event.status in (EventStatus.DONE, EventStatus.SKIPPED)
+            event.status in (EventStatus.DONE, EventStatus.SKIPPED, EventStatus.CANCELLED)
         )
-        self._interview_buttons(True)
+        self._interview_buttons(True, event.interview_id)
         self.empty.hide()
 
     def _show_interview(self, event: CalendarEvent) -> None:
@@ -244,6 +254,7 @@ class DetailPanel(QWidget):
         self.subtitle.setText(iv.role + (self.tr(", round {n}").format(n=iv.round)
                                          if iv.round > 1 else ""))
         state = self.cache.state_of(iv.id)
+        cancelled = employer_cancellation(stored.activities)
         people = "\n".join(
             " · ".join(part for part in (p.name, p.title, p.email, p.phone) if part)
             for p in iv.interviewers
@@ -251,11 +262,13 @@ class DetailPanel(QWidget):
         locale = QLocale()
         self._show_fields({
             "when": _when_text(event),
-            "status": state.label,
+            "status": self.tr("Cancelled by the employer on {day}.").format(
+                day=locale.toString(QDate(cancelled.at.astimezone(self.cache.tz).date()),
+                                    QLocale.FormatType.LongFormat)
+            ) if cancelled else state.label,
             "channel": iv.channel.value,
             "people": people,
-            "decision": locale.toString(QDate(iv.decision_date), QLocale.FormatType.LongFormat)
-            if iv.decision_date else "",
+            "decision": self._decision_text(iv, stored.activities),
             "pace": iv.pace.value + (f" · {iv.playbook}" if iv.playbook else ""),
             "topics": "; ".join(iv.topics),
             "location": iv.location,
@@ -264,8 +277,21 @@ class DetailPanel(QWidget):
         })
         for button in self._step_buttons():
             button.hide()
-        self._interview_buttons(True)
+        self._interview_buttons(True, iv.id)
         self.empty.hide()
+
+    def _decision_text(self, interview: Interview, history: tuple[Activity, ...]) -> str:
+        """The decision date now, and the one an announced delay replaced."""
+        decided, was = decision_change(interview, history)
+        locale = QLocale()
+        long = QLocale.FormatType.LongFormat
+        if decided is None:
+            return ""
+        if was is None:
+            return locale.toString(QDate(decided), long)
+        return self.tr("{day} (was {was})").format(
+            day=locale.toString(QDate(decided), long), was=locale.toString(QDate(was), long)
+        )
 
     def _history_line(self, activity: Activity) -> str:
         at = activity.at.astimezone(self.cache.tz).strftime("%d %b")
@@ -276,13 +302,20 @@ class DetailPanel(QWidget):
             text = self.tr("outcome: {what}").format(what=activity.outcome.value)
         elif kind is ActivityKind.CONFLICT:
             text = self.tr("sync conflict: {note}").format(note=activity.note)
+        elif kind is ActivityKind.CANCELLED:
+            text = self.tr("cancelled by the employer")
         else:
             text = kind.value + (f" {activity.step}" if activity.step else "")
         return f"{at}  {text}"
 
-    def _interview_buttons(self, visible: bool) -> None:
+    def _interview_buttons(self, visible: bool, interview_id: str = "") -> None:
+        """The interview's actions; Reopen interview only once the employer cancelled it."""
         for button in self._interview_group():
             button.setVisible(visible)
+        cancelled = bool(interview_id) and employer_cancellation(
+            self.cache.stored_interview(interview_id).activities
+        ) is not None
+        self.reopen_interview_button.setVisible(visible and cancelled)
 
     def _step_buttons(self) -> list[QPushButton]:
         return [self.open_button, self.done_button, self.skip_button, self.move_button,
@@ -290,7 +323,7 @@ class DetailPanel(QWidget):
 
     def _interview_group(self) -> list[QPushButton]:
         return [self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
-                self.delete_button]
+                self.delete_button, self.reopen_interview_button]
 
     def _show_fields(self, values: dict[str, str]) -> None:
         for key, label in self.fields.items():
@@ -393,13 +426,21 @@ class OutcomeDialog(_ActivityDialog):
 class MoveDialog(_FormDialog):
     """Ask for a step's new time, in the user's zone."""
 
-    def __init__(self, start: datetime, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, start: datetime, parent: QWidget | None = None, earliest: datetime | None = None
+    ) -> None:
+        """`earliest`: the first time it may take (the interview's end)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Move the follow-up"))
         self.tz = start.tzinfo
         self.when = QDateTimeEdit(self)
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        if earliest is not None:
+            first = earliest.astimezone(self.tz)
+            self.when.setMinimumDateTime(
+                QDateTime(QDate(first.date()), QTime(first.hour, first.minute))
+            )
         self.when.setDateTime(QDateTime(QDate(start.date()), QTime(start.hour, start.minute)))
         self.when.setAccessibleName(self.tr("New time"))
         self.form.addRow(QLabel(self.tr("Its time becomes yours: re-planning keeps it."), self))

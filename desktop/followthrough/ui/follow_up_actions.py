@@ -1,14 +1,18 @@
 """What the user records from the main window about a follow-up or its interview: skip,
-reopen or move a step; log a reply, a delay or the outcome. Each goes through the store,
-which re-plans; a problem is told in the window's banner, never raised."""
+reopen or move a step (a cancelled one too, which brings it back); log a reply (what it said:
+an answer, a next round, a new date, an offer or a rejection), a delay or the outcome; reopen
+an interview the employer cancelled. Each goes through the store, which re-plans and keeps it
+for Undo; a problem is told in the window's banner, never raised."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QDialog
 
+from followthrough.core.actions import NEXT_ROUND, decision_change, placement_note
 from followthrough.core.model import Activity, ActivityKind, ValidationError
 from followthrough.store import StoreError
 from followthrough.ui.detail_panel import DelayDialog, MoveDialog, OutcomeDialog
@@ -30,7 +34,7 @@ class FollowUpActions:
             self._warn(self.tr("That change was not saved"), str(error))
             return False
         self.reload()
-        self.statusBar().showMessage(done, 8000)
+        self._offer_undo(done)
         return True
 
     def _step(self, step_id: str) -> Any:
@@ -58,13 +62,19 @@ class FollowUpActions:
         step = self._step(step_id)
         if step is None:
             return
+        from followthrough.core.workdays import WorkCalendar
+
         local = start.astimezone(self.cache.tz)
+        when = local.strftime("%a %d %b %H:%M")
+        # Allowed, but said: a weekend, a public holiday, outside working hours.
+        note = placement_note(start, start + (step.end - step.start),
+                              WorkCalendar(self.store.settings()))
         if self._record(
             step.interview_id,
             Activity(ActivityKind.MOVE, self._now(), step=step.key, to=start),
-            self.tr("Moved {title} to {when}.").format(
-                title=step.title, when=local.strftime("%a %d %b %H:%M")
-            ),
+            self.tr("Moved {title} to {when}, {note}.").format(title=step.title, when=when,
+                                                              note=note)
+            if note else self.tr("Moved {title} to {when}.").format(title=step.title, when=when),
         ):
             self._selected = ("step", step_id)
             self.calendar.select_event("step", step_id)
@@ -75,22 +85,51 @@ class FollowUpActions:
         step = self._step(step_id)
         if step is None:
             return
-        dialog = MoveDialog(step.start.astimezone(self.cache.tz), self)
+        earliest = self.store.interview(step.interview_id).end  # nothing before it
+        dialog = MoveDialog(step.start.astimezone(self.cache.tz), self, earliest)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.move_step(step_id, dialog.start())
 
     def log_reply(self, interview_id: str) -> None:
+        """Ask when they answered, what they said and which it was; record it as such."""
+        from followthrough.ui.reply_dialog import ReplyDialog
+
         if not interview_id:
             return
+        interview = self.store.interview(interview_id)
+        dialog = ReplyDialog(interview, self.store.activities(interview_id), self._now(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        activity = dialog.activity()
         before = self.cache.open_steps(interview_id)
-        if self._record(interview_id, Activity(ActivityKind.REPLY, self._now()),
-                        self.tr("Reply logged.")):
+        if activity.kind is ActivityKind.DELAY:
+            self._record(interview_id, activity, self._delay_logged(interview_id, activity))
+        elif activity.kind is ActivityKind.OUTCOME:
+            self._record(interview_id, activity, self.tr("Outcome logged."))
+        elif self._record(interview_id, activity, self.tr("Reply logged.")):
             cancelled = before - self.cache.open_steps(interview_id)
             if cancelled > 0:
-                self.statusBar().showMessage(
-                    self.tr("Reply logged: {n} follow-ups no longer needed.").format(n=cancelled),
-                    8000,
+                self._offer_undo(
+                    self.tr("Reply logged: {n} follow-ups no longer needed.").format(n=cancelled)
                 )
+            if activity.how == NEXT_ROUND:
+                self.next_round_logged(interview_id, activity)
+
+    def next_round_logged(self, interview_id: str, reply: Activity) -> None:
+        """They announced another round (`reply.until`: its day, when they gave one): the
+        place where the round is added once interviews belong to an application."""
+
+    def _delay_logged(self, interview_id: str, delay: Activity) -> str:
+        """"Delay logged: decision now by 8 Jan, was 16 Dec." (as it will be once recorded)."""
+        interview = self.store.interview(interview_id)
+        decided, was = decision_change(interview, [*self.store.activities(interview_id), delay])
+        locale = QLocale()
+        day = locale.toString(QDate(decided or delay.until or self._now().date()), "d MMM")
+        if was is None:
+            return self.tr("Delay logged: decision now by {day}.").format(day=day)
+        return self.tr("Delay logged: decision now by {day}, was {was}.").format(
+            day=day, was=locale.toString(QDate(was), "d MMM")
+        )
 
     def log_delay(self, interview_id: str) -> None:
         if not interview_id:
@@ -100,9 +139,22 @@ class FollowUpActions:
         dialog = DelayDialog(earliest, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             activity = dialog.activity(self._now())
-            self._record(interview_id, activity, self.tr("Delay logged: decision by {day}.").format(
-                day=activity.until.isoformat() if activity.until else ""
-            ))
+            self._record(interview_id, activity, self._delay_logged(interview_id, activity))
+
+    def reopen_interview(self, interview_id: str) -> None:
+        """Take back the employer's cancellation: the interview's follow-ups are planned again
+        (closing it instead is logging an outcome)."""
+        if not interview_id:
+            return
+        try:
+            self.store.reopen_cancelled(interview_id, self._now())
+        except (ValidationError, StoreError) as error:
+            self._warn(self.tr("The interview was not reopened"), str(error))
+            return
+        self.reload()
+        self.statusBar().showMessage(
+            self.tr("Reopened the interview: its follow-ups are planned again."), 8000
+        )
 
     def log_outcome(self, interview_id: str) -> None:
         if not interview_id:

@@ -22,7 +22,8 @@ def _is_ics(path: str) -> bool:
 
 
 class _ExportSignals(QObject):
-    finished = Signal(str, str)  # the file written, "" or the sentence that says why not
+    # The file written; "" or the sentence that says why not; "" or what the feed leaves out.
+    finished = Signal(str, str, str)
 
 
 class ImportExport:
@@ -110,6 +111,7 @@ class ImportExport:
                 name=path.name, added=added, updated=updated, same=len(report.unchanged)
             )
             + (self.tr(" {n} skipped.").format(n=len(report.skipped)) if report.skipped else "")
+            + "".join(f" {note}" for note in report.notes)  # an older invitation, a cancellation
         )
 
     # -- exporting ------------------------------------------------------------------------------
@@ -131,16 +133,21 @@ class ImportExport:
         signals = _ExportSignals(self)
         signals.finished.connect(self._export_finished)
 
-        def job(store: Store) -> None:
+        def job(store: Store) -> str:
             exporter = Exporter(store)
-            write_atomically(path, exporter.feed() if feed else exporter.ics(Selection()))
+            if not feed:
+                write_atomically(path, exporter.ics(Selection()))
+                return ""
+            built = exporter.build_feed()
+            write_atomically(path, built.data)
+            return built.left_out
 
-        def tell(problem: str) -> None:
+        def tell(problem: str, note: str = "") -> None:
             # The window may be gone: the file is written (or not) all the same.
             with contextlib.suppress(RuntimeError):
-                signals.finished.emit(str(path), problem)
+                signals.finished.emit(str(path), problem, note)
 
-        if not self.exports.run(job, lambda _none: tell(""), tell):
+        if not self.exports.run(job, lambda note: tell("", note), tell):
             busy = self.tr("Another file is being written; try again in a moment.")
             QTimer.singleShot(0, lambda: tell(busy))
             return signals
@@ -150,12 +157,16 @@ class ImportExport:
         self.statusBar().showMessage(self.tr("Writing {name}…").format(name=path.name))
         return signals
 
-    def _export_finished(self, path: str, problem: str) -> None:
+    def _export_finished(self, path: str, problem: str, note: str) -> None:
         self.progress.setVisible(not self.imports_idle())
         self.export_action.setEnabled(True)
         self.feed_action.setEnabled(True)
         if problem:
             self.statusBar().clearMessage()
             self._warn(self.tr("The file was not written"), problem)
+        elif note:  # what the feed leaves out, and why: long enough to be read
+            self.statusBar().showMessage(
+                self.tr("Wrote {path}.").format(path=path) + f" {note}", 30_000
+            )
         else:
             self.statusBar().showMessage(self.tr("Wrote {path}.").format(path=path), 8000)

@@ -1,5 +1,5 @@
 """The interviews, from the main window: add one (or a sample to explore), edit one (its
-follow-ups are planned again), delete one and undo the delete."""
+follow-ups are planned again), delete one (Undo brings it back, see take_back)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from followthrough.store import StoreError
 
 
 class InterviewActions:
-    """New, edit, delete and undo delete of MainWindow (mixed into it)."""
+    """New, edit and delete of MainWindow (mixed into it)."""
 
     def new_interview(self) -> None:
         from followthrough.ui.interview_dialog import InterviewDialog
@@ -66,47 +66,20 @@ class InterviewActions:
             self._warn(self.tr("The interview was not saved"), str(error))
             return
         self.reload()
-        self.statusBar().showMessage(self.tr("Saved; its follow-ups were planned again."), 8000)
+        self._offer_undo(self.tr("Saved; its follow-ups were planned again."))
 
     def delete_interview(self, interview_id: str) -> None:
         """Delete an interview and its plan; Undo (Ctrl+Z) brings both back."""
         if not interview_id:
             return
         try:
-            (kept,) = self.store.stored_interviews([interview_id])
+            company = self.store.interview(interview_id).company
             self.store.delete_interview(interview_id)
-        except (ValueError, ValidationError, StoreError) as error:
+        except (ValidationError, StoreError) as error:
             self._warn(self.tr("The interview was not deleted"), str(error))
             return
-        self._deleted = kept
         self._selected = ("", "")
         self.reload()
-        text = self.tr("Deleted the interview at {company}.").format(
-            company=kept.interview.company
-        )
-        self.statusBar().showMessage(text)
-        self.undo_button.setText(self.tr("Undo"))
-        self.undo_button.setAccessibleName(self.tr("Undo delete"))
-        self.undo_button.show()
-        self.undo_action.setEnabled(True)
-
-    def undo_delete(self) -> None:
-        kept, self._deleted = self._deleted, None
-        self.undo_button.hide()
-        self.undo_action.setEnabled(False)
-        if kept is None:
-            return
-        try:
-            self.store.merge_interviews(
-                [(kept.interview, kept.activities, kept.sequence + 1)]
-            )
-        except (ValidationError, StoreError) as error:
-            self._warn(self.tr("The interview could not be brought back"), str(error))
-            return
-        self._selected = ("interview", kept.interview.id)
-        self.reload()
-        self.calendar.select_event("interview", kept.interview.id)
-        self.statusBar().showMessage(
-            self.tr("The interview at {company} is back.").format(company=kept.interview.company),
-            8000,
+        self._offer_undo(
+            self.tr("Deleted the interview at {company}.").format(company=company), 0
         )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from followthrough.core.model import ValidationError
-from followthrough.store import Store, StoredInterview, StoreError
+from followthrough.store import Store, StoreError
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.plan_list import PlanList
 from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK, CalendarWidget
@@ -34,6 +34,7 @@ from followthrough.ui.follow_up_actions import FollowUpActions
 from followthrough.ui.import_export import ImportExport
 from followthrough.ui.interview_actions import InterviewActions
 from followthrough.ui.side_panel import SidePanel
+from followthrough.ui.take_back import TakeBack
 
 if TYPE_CHECKING:
     from followthrough.ui.banner import Banner
@@ -46,7 +47,7 @@ WATCH_MS = 1000  # how often the window asks whether another process saved
 HOLIDAYS_AFTER_MS = 300  # after the first paint, when the holidays are read
 
 
-class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
+class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMainWindow):
     compose_requested = Signal(str)
     """A link asked for the message editor of a step; carries the step's UID.
 
@@ -58,7 +59,6 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         super().__init__()
         self.store = store
         self.cache = EventCache(store, clock)
-        self._deleted: StoredInterview | None = None
         self._selected = ("", "")
         self._list_stale = True
         from followthrough.ui.background import Background
@@ -188,9 +188,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self._action(edit_menu, self.tr("&Undo delete"), self.undo_delete,
-                                        QKeySequence.StandardKey.Undo)
-        self.undo_action.setEnabled(False)
+        self._add_undo_actions(edit_menu)
         edit_menu.addSeparator()
         self.edit_action = self._action(edit_menu, self.tr("&Edit interview…"),
                                         lambda: self.edit_interview(self._interview_id()))
@@ -209,6 +207,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.side_dock.toggleViewAction())
         view_menu.addAction(self.detail_dock.toggleViewAction())
+        self._add_show_cancelled(view_menu)
 
         step_menu = bar.addMenu(self.tr("F&ollow-up"))
         self.open_action = self._action(step_menu, self.tr("&Open message"),
@@ -261,10 +260,10 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         detail.outcome_requested.connect(self.log_outcome)
         detail.edit_requested.connect(self.edit_interview)
         detail.delete_requested.connect(self.delete_interview)
+        detail.reopen_interview_requested.connect(self.reopen_interview)
         self.empty_state.add_button.clicked.connect(self.new_interview)
         self.empty_state.import_button.clicked.connect(self.import_dialog)
         self.empty_state.sample_button.clicked.connect(self.add_sample)
-        self.undo_button.clicked.connect(self.undo_delete)
 
     # -- showing the store ------------------------------------------------------------------
 
@@ -347,12 +346,13 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         self.open_action.setEnabled(step)
         self.done_action.setEnabled(open_)
         self.skip_action.setEnabled(open_)
-        self.move_action.setEnabled(open_)
-        self.reopen_action.setEnabled(step and not event.status.open
-                                      and event.status.value in ("done", "skipped"))
+        self.move_action.setEnabled(step and event.movable)  # a cancelled one comes back
+        self.reopen_action.setEnabled(step and event.status.value in ("done", "skipped",
+                                                                      "cancelled"))
         for action in (self.reply_action, self.delay_action, self.outcome_action,
                        self.edit_action, self.delete_action):
             action.setEnabled(event is not None)
+        self._update_undo()
 
     # -- the message editor ------------------------------------------------------------------
 
@@ -385,7 +385,8 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
             self.open_editor(self.plan_model.step_at(index.row()).id)
 
     def plan_menu(self, row: int) -> QMenu:
-        """The context menu of a plan row: write the message, or mark the step done."""
+        """The context menu of a plan row: write the message, mark the step done, move or
+        reopen it."""
         from followthrough.core.model import StepStatus
 
         step = self.plan_model.step_at(row)
@@ -395,6 +396,10 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, QMainWindow):
         done = menu.addAction(self.tr("Mark done"))
         done.setEnabled(step.status is StepStatus.PLANNED)
         done.triggered.connect(lambda: self.mark_done(step.id))
+        menu.addAction(self.tr("Move…")).triggered.connect(lambda: self.ask_move(step.id))
+        reopen = menu.addAction(self.tr("Reopen"))  # done, skipped or cancelled: back in the plan
+        reopen.setEnabled(step.status is not StepStatus.PLANNED)
+        reopen.triggered.connect(lambda: self.reopen_step(step.id))
         return menu
 
     def _show_plan_menu(self, position: QPoint) -> None:

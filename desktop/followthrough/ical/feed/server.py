@@ -1,8 +1,9 @@
 """Serving the feed from this computer: `FeedServer` and `followthrough feed serve`.
 
-`FeedServer` answers GET and HEAD at one unguessable path, /feed/<token>.ics, rebuilding the
-feed from the store for each request (the exporter's event cache keeps that cheap) and giving
-ETag and Last-Modified so that calendar apps polling often cost next to nothing.
+`FeedServer` answers GET and HEAD at one unguessable path, /feed/<token>.ics, with the feed
+built once per change of the store (`builds.FeedBuilds`, in a worker thread: a request during
+a rebuild gets the previous build at once), gzip-compressed for the clients that accept it,
+with ETag and Last-Modified so that calendar apps polling often cost next to nothing.
 
 A neighbour cannot exhaust it: at most `max_connections` connections are served at once (one
 more is answered 503 and closed), and each request's head must arrive within
@@ -15,7 +16,6 @@ half a request line, or a byte now and then is dropped (an idle kept-alive conne
 from __future__ import annotations
 
 import errno
-import hashlib
 import hmac
 import io
 import signal
@@ -27,13 +27,13 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 
 from followthrough.ical.export import Exporter
+from followthrough.ical.feed.builds import FRESH_WAIT, FeedBuilds, FeedSnapshot
 from followthrough.ical.feed.content import CONTENT_TYPE, FeedError, feed_token
 from followthrough.ical.feed.hosts import is_loopback
 from followthrough.store import Store
@@ -56,14 +56,12 @@ EXPOSURE_WARNING = (
     "drafted for them."
 )
 
-
-@dataclass(frozen=True)
-class FeedSnapshot:
-    """The feed as one response gives it."""
-
-    data: bytes
-    etag: str  # quoted, as sent
-    last_modified: float  # seconds since the epoch, whole
+# Who can subscribe to a feed served on this computer only, and what to do for the others.
+LOOPBACK_NOTE = (
+    "Only calendar apps on this computer can subscribe to this URL; Google Calendar and "
+    "Outlook on the web read feeds from their own servers, so for them use `followthrough "
+    "feed publish`."
+)
 
 
 class FeedServer:
@@ -87,6 +85,7 @@ class FeedServer:
         poll_interval: float = 0.5,
         request_timeout: float = REQUEST_TIMEOUT,
         max_connections: int = MAX_CONNECTIONS,
+        fresh_wait: float = FRESH_WAIT,
     ) -> None:
         if not 0 <= port <= 65535:
             raise FeedError(f"The port must be between 0 and 65535, not {port}.")
@@ -105,7 +104,7 @@ class FeedServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None  # the one start() made
         self._loop: threading.Thread | None = None  # the one in serve_forever()
-        self._state: FeedSnapshot | None = None
+        self.builds = FeedBuilds(store, self.exporter, self.lock, self.log, fresh_wait=fresh_wait)
 
     # -- life -----------------------------------------------------------------------------
     @property
@@ -131,6 +130,11 @@ class FeedServer:
             host = f"[{host}]"
         return f"http://{host}:{self.bound_port}{self.path}"
 
+    @property
+    def webcal_url(self) -> str:
+        """The same URL as webcal://, which asks the system's calendar app to subscribe."""
+        return "webcal://" + self.url.removeprefix("http://")
+
     def bind(self) -> None:
         """Open the listening socket (once); raises FeedError when the address is unusable."""
         if self._httpd is not None:
@@ -146,6 +150,7 @@ class FeedServer:
             self._httpd = _HTTPServer((str(address[0]), int(address[1])), family, self)
         except OSError as error:
             raise FeedError(_bind_problem(error, self.host, self.port)) from None
+        self.builds.start()  # the first build, while the caller tells the user the URL
 
     def start(self) -> None:
         """Serve from a background thread."""
@@ -182,6 +187,7 @@ class FeedServer:
             self._thread.join()
             self._thread = None
         httpd.server_close()
+        self.builds.wait(WRITE_TIMEOUT)  # the store may be closed next: let a build finish
 
     def __enter__(self) -> FeedServer:
         self.start()
@@ -192,22 +198,9 @@ class FeedServer:
 
     # -- content --------------------------------------------------------------------------
     def snapshot(self) -> FeedSnapshot:
-        """The feed as it is now, with its validators.
-
-        Last-Modified is when this server first saw these bytes (at least one second after
-        the previous version's), so it never claims content older than it is.
-        """
-        with self.lock:
-            data = self.exporter.feed()
-            etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
-            previous = self._state
-            if previous is not None and previous.etag == etag:
-                return previous
-            moment = float(int(time.time()))
-            if previous is not None:
-                moment = max(moment, previous.last_modified + 1)
-            self._state = FeedSnapshot(data, etag, moment)
-            return self._state
+        """The feed as it is now (or while a rebuild is under way, as it was), with its
+        validators: see `FeedBuilds.current`."""
+        return self.builds.current()
 
     def is_feed_path(self, target: str) -> bool:
         path = urllib.parse.urlsplit(target).path
@@ -344,25 +337,36 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             snap = feed.snapshot()
-        except Exception as error:  # a locked or broken database: say nothing to the client
-            feed.log(f"cannot build the feed: {type(error).__name__}: {error}")
+        except FeedError:  # no build at all: the builder has logged why
             self._bare(HTTPStatus.INTERNAL_SERVER_ERROR)
             return
-        modified = formatdate(snap.last_modified, usegmt=True)
+        except Exception as error:  # a broken database: say nothing to the client
+            feed.log(f"cannot read the store: {type(error).__name__}: {error}")
+            self._bare(HTTPStatus.INTERNAL_SERVER_ERROR)
+            return
+        compressed = _accepts_gzip(self.headers.get_all("Accept-Encoding"))
+        etag = snap.gzip_etag if compressed else snap.etag
+        data = snap.gzipped if compressed else snap.data
         fresh = _not_modified(
-            self.headers.get_all("If-None-Match"), self.headers.get("If-Modified-Since"), snap
+            self.headers.get_all("If-None-Match"),
+            self.headers.get("If-Modified-Since"),
+            (snap.etag, snap.gzip_etag),
+            snap.last_modified,
         )
         self.send_response(HTTPStatus.NOT_MODIFIED if fresh else HTTPStatus.OK)
-        self.send_header("ETag", snap.etag)
-        self.send_header("Last-Modified", modified)
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", formatdate(snap.last_modified, usegmt=True))
         self.send_header("Cache-Control", "no-cache")
+        self.send_header("Vary", "Accept-Encoding")
         if not fresh:
             self.send_header("Content-Type", CONTENT_TYPE)
-            self.send_header("Content-Length", str(len(snap.data)))
+            if compressed:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
             self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if body and not fresh:
-            self.wfile.write(snap.data)
+            self.wfile.write(data)
 
     def _bare(self, code: HTTPStatus, *, allow: bool = False) -> None:
         """A status line and headers, no body: nothing about the server or the path."""
@@ -396,13 +400,20 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _not_modified(
-    if_none_match: list[str] | None, if_modified_since: str | None, snap: FeedSnapshot
+    if_none_match: list[str] | None,
+    if_modified_since: str | None,
+    etags: tuple[str, ...],
+    last_modified: float,
 ) -> bool:
-    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    """RFC 9110 section 13.2.2: If-None-Match decides when present, else If-Modified-Since.
+
+    `etags` are those of every representation of the current feed (plain and gzip): a
+    client holding either has the current feed (the weak comparison RFC 9110 asks for).
+    """
     if if_none_match:
         tags = {t.strip() for header in if_none_match for t in header.split(",")}
         tags = {t[2:] if t.startswith("W/") else t for t in tags}
-        return "*" in tags or snap.etag in tags
+        return "*" in tags or any(etag in tags for etag in etags)
     if if_modified_since:
         try:
             since = parsedate_to_datetime(if_modified_since)
@@ -410,7 +421,24 @@ def _not_modified(
             return False
         if since.tzinfo is None:
             return False
-        return snap.last_modified <= since.timestamp()
+        return last_modified <= since.timestamp()
+    return False
+
+
+def _accepts_gzip(headers: list[str] | None) -> bool:
+    """Whether Accept-Encoding lets the answer be gzip (RFC 9110 section 12.5.3): gzip,
+    x-gzip or * listed, with a weight above zero."""
+    for header in headers or ():
+        for item in header.split(","):
+            coding, _, params = item.partition(";")
+            if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
+                continue
+            weight = params.strip().lower().removeprefix("q=").strip() if params else "1"
+            try:
+                if float(weight) > 0:
+                    return True
+            except ValueError:
+                continue
     return False
 
 
@@ -424,7 +452,8 @@ def serve_command(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """`followthrough feed serve`: print the URL, serve until Ctrl-C, exit 0."""
+    """`followthrough feed serve`: print the URL (http://, then webcal://), who can reach it
+    and what the feed leaves out, then serve until Ctrl-C and exit 0."""
     out = out or sys.stdout
     err = err or sys.stderr
 
@@ -440,9 +469,16 @@ def serve_command(
         if not server.loopback:
             err.write(EXPOSURE_WARNING.format(host=host) + "\n")
             err.flush()
-        out.write(server.url + "\n")
+        out.write(f"{server.url}\n{server.webcal_url}\n")
+        if server.loopback:
+            out.write(LOOPBACK_NOTE + "\n")
         out.flush()
         with suppress(KeyboardInterrupt), _sigterm_as_interrupt():
+            with suppress(FeedError):  # no first build: the log said why
+                note = server.snapshot().feed.left_out
+                if note:
+                    out.write(note + "\n")
+                    out.flush()
             server.serve_forever()
     finally:
         server.stop()

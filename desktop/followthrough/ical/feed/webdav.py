@@ -298,8 +298,10 @@ def publish_command(
         err.write(f"followthrough: {line}\n")
         err.flush()
 
-    data = exporter.feed()
-    publish(target, data, password=password, ask=ask, say=say, timeout=timeout)
-    out.write(f"Published the feed ({len(data):,} bytes) to {target.url}\n")
+    feed = exporter.build_feed()
+    publish(target, feed.data, password=password, ask=ask, say=say, timeout=timeout)
+    out.write(f"Published the feed ({len(feed.data):,} bytes) to {target.url}\n")
+    if feed.left_out:
+        out.write(feed.left_out + "\n")
     out.flush()
     return 0

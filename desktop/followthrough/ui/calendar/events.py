@@ -174,7 +174,8 @@ class CalendarEvent:
 
     @property
     def movable(self) -> bool:
-        return self.is_step and self.status.open
+        """A step to do, or one the plan cancelled (moving it brings it back)."""
+        return self.is_step and (self.status.open or self.status is EventStatus.CANCELLED)
 
     @property
     def day(self) -> date:

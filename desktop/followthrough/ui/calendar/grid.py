@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
-from followthrough.core.model import local_datetime
+from followthrough.core.model import ValidationError, local_datetime
 from followthrough.ui.calendar.day_models import CalendarModel
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import CalendarEvent, emit_activated
@@ -60,6 +60,7 @@ class PaintedCalendar(GridPainting, QWidget):
         self._press: tuple[QPoint, CalendarEvent] | None = None
         self._drag_offset = timedelta(0)  # where in the dragged event it was grabbed
         self._drop_hint: tuple[date, datetime | None] | None = None
+        self._drop_note = ""  # what the drop hint's time falls on, when not a working time
         self._forget_looks()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
@@ -304,6 +305,7 @@ class PaintedCalendar(GridPainting, QWidget):
         hint = (day, target) if day is not None and target is not None else None
         if hint != self._drop_hint:
             self._drop_hint = hint
+            self._drop_note = self.drop_note(dragged[0], target) if target is not None else ""
             self.update()
         if target is None:
             event.ignore()
@@ -311,11 +313,11 @@ class PaintedCalendar(GridPainting, QWidget):
             event.acceptProposedAction()
 
     def dragLeaveEvent(self, event: Any) -> None:
-        self._drop_hint = None
+        self._drop_hint, self._drop_note = None, ""
         self.update()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self._drop_hint = None
+        self._drop_hint, self._drop_note = None, ""
         self.update()
         dragged = read_step_mime(event.mimeData())
         if dragged is None:
@@ -326,6 +328,19 @@ class PaintedCalendar(GridPainting, QWidget):
             event.accept()
         else:
             event.ignore()
+
+    def drop_note(self, step_id: str, target: datetime) -> str:
+        """What `target` falls on when it is not a working time ("on a Saturday"), said where
+        the step would be dropped: moving it there is allowed all the same."""
+        from followthrough.core.actions import placement_note
+        from followthrough.core.workdays import WorkCalendar
+
+        try:
+            event = self.cache.event("step", step_id)
+        except ValidationError:
+            return ""
+        end = target + (event.end - event.start)
+        return placement_note(target, end, WorkCalendar(self.cache.store.settings()))
 
     def drop_step(self, step_id: str, start: datetime, pos: QPointF) -> bool:
         """A step that starts at `start` was dropped at `pos`: ask to move it there."""

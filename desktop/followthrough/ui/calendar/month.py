@@ -199,7 +199,14 @@ class MonthGrid(PaintedCalendar):
         self._paint_focus(painter, colours, self.cell_rect(self.current_date))
         if self._drop_hint is not None:
             self._drop_pen(painter, colours)
-            painter.drawRect(self.cell_rect(self._drop_hint[0]).adjusted(2, 2, -2, -2))
+            hint = self.cell_rect(self._drop_hint[0]).adjusted(2, 2, -2, -2)
+            painter.drawRect(hint)
+            if self._drop_note:  # a weekend, a holiday, outside working hours: said there
+                room = hint.adjusted(4, 0, -4, -2)
+                painter.drawText(room, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                                 self.fontMetrics().elidedText(
+                                     self._drop_note, Qt.TextElideMode.ElideRight,
+                                     int(room.width())))
 
     # -- keyboard -------------------------------------------------------------------------
     ALT_MOVES: ClassVar[Mapping[Qt.Key, timedelta]] = {

@@ -17,8 +17,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class PlanModel(QAbstractTableModel):
-    """The follow-up steps still to do or done, one row each: in time order until the user
-    sorts by another column. A planned step whose day has passed is shown as overdue."""
+    """The follow-up steps still to do or done (and cancelled, when asked), one row each: in
+    time order until the user sorts by another column. A planned step whose day has passed
+    is shown as overdue."""
 
     COLUMNS = ("When", "Follow-up", "Company", "Channel", "Status")
     # The order a sort by status follows: what needs the user first.
@@ -32,13 +33,16 @@ class PlanModel(QAbstractTableModel):
         self._companies: dict[str, str] = {}
         self._tz = ZoneInfo("UTC")
         self._order: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self.show_cancelled = False  # the cancelled steps too (read at the next set_plan)
 
     def set_plan(
         self, interviews: list[Interview], steps: list[Step], tz: ZoneInfo, today: date
     ) -> None:
         self.beginResetModel()
         self._companies = {iv.id: iv.company for iv in interviews}
-        self._steps = [s for s in steps if s.status is not StepStatus.CANCELLED]
+        self._steps = [
+            s for s in steps if self.show_cancelled or s.status is not StepStatus.CANCELLED
+        ]
         self._tz = tz
         self._shown = [display_status(s.status, s.start.astimezone(tz), today)
                        for s in self._steps]

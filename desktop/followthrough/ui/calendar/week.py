@@ -185,8 +185,10 @@ class WeekGrid(PaintedCalendar):
             self._drop_pen(painter, colours)
             y = self.y_of(target)
             painter.drawRect(QRectF(column.left() + 2, y, column.width() - 4, hour / 2))
-            painter.drawText(QRectF(column.left() + 6, y, column.width() - 8, hour / 2),
-                             LEFT_MIDDLE, target.strftime("%H:%M"))
+            label = target.strftime("%H:%M") + (f" · {self._drop_note}" if self._drop_note else "")
+            room = QRectF(column.left() + 6, y, column.width() - 8, hour / 2)
+            painter.drawText(room, LEFT_MIDDLE, self.fontMetrics().elidedText(
+                label, Qt.TextElideMode.ElideRight, int(room.width())))
 
     # -- keyboard -------------------------------------------------------------------------
     ALT_MOVES: ClassVar[Mapping[Qt.Key, timedelta]] = {

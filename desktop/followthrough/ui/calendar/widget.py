@@ -64,6 +64,7 @@ class CalendarWidget(QWidget):
         # The week and the agenda are built when first shown (or asked for): start-up builds
         # only the month it paints. `views` holds what is built, and the window's pages.
         self.views: dict[str, Any] = {MONTH: self.month_view}
+        self.show_cancelled = False
         self._stale = {MONTH: True, WEEK: True, AGENDA: True}
         # Building reads nothing: the window refreshes once it is built, or showing reads.
         self._reading_waits = True
@@ -272,6 +273,13 @@ class CalendarWidget(QWidget):
             self._stale[name] = True
         self._show(self.current_date)
 
+    def set_show_cancelled(self, show: bool) -> None:
+        """Show the follow-ups the plan cancelled too (to bring one back), or hide them."""
+        self.show_cancelled = show
+        for name in (MONTH, WEEK, AGENDA):
+            if name in self.views:
+                self._dated(name).model.set_show_cancelled(show)
+
     def select_event(self, kind: str, ident: str) -> None:
         """Show the day of an event and make it current (from the side panel, say)."""
         try:
@@ -325,6 +333,8 @@ class CalendarWidget(QWidget):
             raise KeyError(name)
         self.views[name] = built
         self.stack.addWidget(built)
+        if self.show_cancelled:
+            self._dated(name).model.show_cancelled = True  # before its first reading
         return built
 
     def _dated(self, name: str) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
@@ -18,7 +18,6 @@ from followthrough.core.model import (
     ActivityKind,
     StepChannel,
     ValidationError,
-    local_datetime,
 )
 from followthrough.store import StoreError
 from followthrough.store.drafts import finish_step
@@ -103,6 +102,9 @@ class MessageActions:
         except ValidationError as error:
             self.show_error(str(error))
             return
+        from followthrough.mail.state import remember_sent
+
+        remember_sent(self.store, str(message["Message-ID"]), self.step)  # replies name it
         self._how = "email (.eml)"
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
         self.show_status(
@@ -149,22 +151,20 @@ class MessageActions:
         self._finish("phone: voicemail")
 
     def log_no_answer(self) -> None:
-        """Nobody answered: move the call to the same time on the next working day."""
+        """Nobody answered: move the call to the same time on the next working day after the
+        later of now and when it was planned (a call not due yet never moves earlier)."""
+        from followthrough.core.actions import retry_call
         from followthrough.core.workdays import WorkCalendar
 
         settings = self.store.settings()
         tz = settings.zone
         now = datetime.now(tz).replace(microsecond=0)
-        calendar = WorkCalendar(settings)
-        planned = self.step.start.astimezone(tz)
-        day = calendar.add_business_days(now.date(), 1)
-        to = local_datetime(day, planned.hour, planned.minute, tz)
-        if to <= now:  # pragma: no cover - only if the clock moves backwards
-            to = now + timedelta(days=1)
+        to = retry_call(self.step.start, now, WorkCalendar(settings))
         try:
             self.store.record(
                 self.interview.id,
                 Activity(ActivityKind.MOVE, now, step=self.step.key, to=to),
+                label=f"log no answer on {self.step.title}",
             )
         except (ValidationError, StoreError, sqlite3.Error) as error:
             self.show_error(str(error))

@@ -142,6 +142,7 @@ class SmtpSending:
 
     def _start_sending(self, config: object, message: object, password: str, typed: bool) -> None:
         self._sending = True
+        self._sent_id = str(message["Message-ID"])  # type: ignore[index]
         self._typed_password = (config, password) if typed else None
         self._set_busy(True)
         self.show_status(self.tr("Sending…"))
@@ -173,6 +174,9 @@ class SmtpSending:
         if problem:
             self.show_error(self.tr("Not sent: {problem}").format(problem=problem))
             return
+        from followthrough.mail.state import remember_sent
+
+        remember_sent(self.store, self._sent_id, self.step)  # a reply to it names it
         if typed is not None:
             self._offer_to_remember(*typed)
         self._how = "email (SMTP)"

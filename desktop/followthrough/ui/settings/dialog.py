@@ -34,11 +34,14 @@ from followthrough.store import Store
 from followthrough.ui.background import Background
 from followthrough.ui.settings.calendar_accounts import CalendarAccountsPage
 from followthrough.ui.settings.email_sending import EmailSendingPage
+from followthrough.ui.settings.mail_accounts import MailAccountsPage
 from followthrough.ui.settings.working_time import WorkingTimePage
 from followthrough.ui.settings.you import YouPage
 
 
-class SettingsDialog(YouPage, WorkingTimePage, CalendarAccountsPage, EmailSendingPage, QDialog):
+class SettingsDialog(
+    YouPage, WorkingTimePage, CalendarAccountsPage, EmailSendingPage, MailAccountsPage, QDialog
+):
     """The settings, in tabs; OK and Apply save what changed, after checking all of it."""
 
     saved = Signal()  # settings were written (the window re-reads and re-plans)
@@ -59,6 +62,7 @@ class SettingsDialog(YouPage, WorkingTimePage, CalendarAccountsPage, EmailSendin
         self._work_tab()
         self._calendar_tab()
         self._email_tab()
+        self._mail_tab()
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Problem"))
@@ -120,6 +124,7 @@ class SettingsDialog(YouPage, WorkingTimePage, CalendarAccountsPage, EmailSendin
                 else:
                     widget.setCurrentIndex(max(widget.findData(text), 0))
         self.load_accounts()
+        self.load_mail_accounts()
 
     def values(self) -> dict[str, str]:
         """Each setting's text, as `config set` takes it."""
@@ -172,7 +177,8 @@ class SettingsDialog(YouPage, WorkingTimePage, CalendarAccountsPage, EmailSendin
         self.message.setVisible(bool(text))
 
     def _busy(self, busy: bool) -> None:
-        for button in (self.add_button, self.choose_button, self.remove_button):
+        for button in (self.add_button, self.choose_button, self.remove_button,
+                       self.mail_add_button, self.mail_remove_button):  # fmt: skip
             button.setEnabled(not busy)
         self.smtp_password_button.setEnabled(not busy)
         if busy:

@@ -1,0 +1,131 @@
+"""Reading a step event of ours without the full parser (no Qt).
+
+A second computer's first sync reads a thousand step events, and the full parser
+(icalendar, through ical.bounds) spends milliseconds on each. A step event as we write it,
+or as a calendar app re-saves it, is plain: one VEVENT (with an alarm), its time in an IANA
+zone or in UTC. `quick_step` reads the few properties a pull needs straight from such an
+event's content lines, and answers None for anything else: a date, a floating time, a zone
+that is not an IANA name, a recurrence, a property given twice, another component, a line
+out of shape. Those go through the full parser, which reads them (or says why it cannot)
+as before. Both readers end in mapping.step_state, so they decide the step alike.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from followthrough.ical.fields import SINGLE
+from followthrough.ical.mapping import (
+    MappingError,
+    StepState,
+    X,
+    parse_uid,
+    step_state,
+    unescape_text,
+)
+
+_FOLD = re.compile(r"\r?\n[ \t]")
+# name, parameters, value: each parameter value quoted or plain, as RFC 5545 3.1 has them.
+_LINE = re.compile(
+    r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)*):(.*)'
+)
+_PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:]*)')
+_LOCAL = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
+_INTEGER = re.compile(r"[+-]?\d{1,9}")
+_WANTED = ("UID", "SUMMARY", "STATUS", "DTSTART", "SEQUENCE", X + "STATUS")
+_REFUSED = frozenset(("RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID"))
+_SINGLE = frozenset(SINGLE)
+# The components each may hold: a step event of ours an alarm, a time zone its rules.
+_INNER = {"VEVENT": ("VALARM",), "VTIMEZONE": ("STANDARD", "DAYLIGHT")}
+MAX_LINES = 2_000  # a step event of ours has a few dozen; more goes the full way
+
+
+@lru_cache(maxsize=64)
+def _zone(tzid: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(tzid)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _instant(value: str, params: dict[str, str]) -> datetime | None:
+    if params.keys() - {"TZID", "VALUE"} or params.get("VALUE", "DATE-TIME") != "DATE-TIME":
+        return None
+    found = _LOCAL.fullmatch(value)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second, utc = found.groups()
+    tzid = params.get("TZID", "")
+    if utc and tzid:
+        return None
+    zone = UTC if utc else _zone(tzid) if tzid else None
+    if zone is None:  # floating, or not a zone we can name: the full reader says which
+        return None
+    try:
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=zone
+        )
+    except ValueError:
+        return None
+
+
+def quick_step(body: bytes) -> tuple[str, StepState] | None:
+    """(interview id, the step as the calendar shows it), or None: read it in full."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = _FOLD.sub("", text).splitlines()
+    if len(lines) > MAX_LINES or not lines or lines[0] != "BEGIN:VCALENDAR":
+        return None
+    if lines[-1] != "END:VCALENDAR":
+        return None
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    stack: list[str] = []
+    events = 0
+    for line in lines[1:-1]:
+        matched = _LINE.fullmatch(line)
+        if matched is None:
+            return None
+        name, params, content = matched.group(1).upper(), matched.group(2), matched.group(3)
+        if name in ("BEGIN", "END"):
+            what = content.upper()
+            if name == "BEGIN":
+                if stack and what not in _INNER.get(stack[-1], ()):
+                    return None
+                if not stack and what not in ("VEVENT", "VTIMEZONE"):
+                    return None
+                events += what == "VEVENT"
+                stack.append(what)
+            elif not stack or stack.pop() != what:
+                return None
+            continue
+        if stack != ["VEVENT"]:
+            continue  # inside a VTIMEZONE or an alarm, or the calendar's own lines
+        if name in _REFUSED or (name in _SINGLE and name in found):
+            return None
+        if name in _WANTED:
+            found[name] = (content, {k.upper(): v.strip('"') for k, v in _PARAM.findall(params)})
+    if stack or events != 1 or "UID" not in found or "DTSTART" not in found:
+        return None
+    uid = unescape_text(found["UID"][0])
+    parsed = parse_uid(uid)
+    if parsed is None or not parsed[1]:
+        return None
+    start = _instant(*found["DTSTART"])
+    sequence = found.get("SEQUENCE", ("0", {}))[0]
+    if start is None or not _INTEGER.fullmatch(sequence):
+        return None
+
+    def value(name: str) -> str:
+        return unescape_text(found[name][0]) if name in found else ""
+
+    try:
+        return step_state(
+            uid, value("SUMMARY"), value(X + "STATUS"), value("STATUS"), start, int(sequence)
+        )
+    except MappingError:  # the full reader says why, with the line
+        return None
