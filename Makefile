@@ -56,7 +56,10 @@ lint: install
 	$(VENV)/bin/ruff check desktop tests bench
 	$(VENV)/bin/mypy
 
+# The Debian packages the tests need (PHP, Dovecot, Qt's libraries), installed when missing
+# and this user can; otherwise tests/system-packages.sh says which it assumes.
 test: lint
+	bash tests/system-packages.sh test
 	$(TEST_ENV) $(VPY) -m pytest -m "not packaging" $(PYTEST_ARGS)
 
 # PyInstaller (the `package` extra) on top of the test install.

@@ -217,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         scale = len(interviews) / 1000
         report(f"plan {len(work)} interviews", timed(args.runs, plan_all), PLAN_TARGET * scale)
         workdays._HOLIDAY_CACHE.clear()  # as after a change of country: the holidays are re-read
+        workdays._KNOWN.clear()  # and the working days and hours worked out for the old one
         (cold,) = timed(1, plan_all)
         print(f"  one more run with the public-holiday cache emptied first: {cold:.3f} s")
         report(

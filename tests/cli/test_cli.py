@@ -313,7 +313,8 @@ def test_done_keeps_its_time_and_move_keeps_the_new_time(ok: Run, run: Run, iv: 
     ok("step", "reopen", f"{iv}.note", "--at", "2026-11-24T08:05")
     note = plan(run)["note"]
     assert note["status"] == "planned" and not note["manual"]
-    assert start(note) == local("2026-11-24T10:00")  # the new working day starts at 10:00
+    # The new working day starts at 10:00; the note goes in its morning (spread, issue 15).
+    assert local("2026-11-24T10:00") <= start(note) <= local("2026-11-24T13:00")
 
 
 def test_the_chaser_after_a_late_one_waits_the_minimum_gap(ok: Run, run: Run, iv: str) -> None:
@@ -388,6 +389,9 @@ def test_config_get_lists_every_setting(ok: Run) -> None:
         "timezone",
         "work-start",
         "work-end",
+        "recipient-start",
+        "recipient-end",
+        "spread-steps",
         "playbook",
         "my-name",
         "my-email",
@@ -430,7 +434,8 @@ def test_the_timezone_setting_moves_the_plan(ok: Run, run: Run, iv: str) -> None
     after = plan(run)
     assert start(after["call"]) != start(before["call"])
     assert start(after["call"]).utcoffset() == timedelta(hours=9)
-    assert start(after["call"]).hour == 9
+    # In the hour both work (issue 15): 16:00-17:00 in Tokyo, 09:00-10:00 in Johannesburg.
+    assert start(after["call"]).hour == 16
 
 
 # -- mistakes ----------------------------------------------------------------------------------
@@ -490,6 +495,12 @@ BAD_INPUT = [
         "before the interview",
         id="move-too-early",
     ),
+    pytest.param(
+        ("step", "move", "{iv}.call", "--to", "2026-11-23T14:30"),
+        "before the interview ends",
+        id="move-into-the-interview",
+    ),
+    pytest.param(("reply", "{iv}", "--says", "new-date"), "new decision date", id="reply-no-date"),
     pytest.param(("step", "move", "{iv}.call", "--to", "next week"), "ISO 8601", id="move-bad"),
     pytest.param(("config", "set", "timezone", "Mars/Base"), "time zone", id="config-zone"),
     pytest.param(("config", "set", "colour", "red"), "not a setting", id="config-unknown-set"),
@@ -826,3 +837,78 @@ def test_feed_help_says_who_can_subscribe_to_what(run: Run) -> None:
     assert "Apps on this computer can subscribe to `feed serve`" in feed
     assert "`feed publish` uploads it" in feed
     assert "webcal://" in feed  # serve's one-line help: it prints both URLs
+
+
+# -- undo, redo and what the user does with a step ------------------------------------------
+
+
+def _without_sequences(steps: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The plan as the user sees it (a SEQUENCE only grows, even when a change is undone)."""
+    return {key: {k: v for k, v in row.items() if k != "sequence"} for key, row in steps.items()}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("reply", "{iv}", "--at", "2026-11-25T10:00", "--note", "They liked it."),
+        ("reply", "{iv}", "--at", "2026-11-25T10:00", "--says", "next-round", "--on",
+         "2026-12-07"),
+        ("reply", "{iv}", "--at", "2026-11-25T10:00", "--says", "new-date", "--on",
+         "2026-12-18"),
+        ("reply", "{iv}", "--at", "2026-11-25T10:00", "--says", "rejection"),
+        ("delay", "{iv}", "--until", "2026-12-18", "--at", "2026-11-25T10:00"),
+        ("outcome", "{iv}", "offer", "--at", "2026-11-27T10:00", "--note", "At last."),
+        ("step", "done", "{iv}.thank-you.p1", "--at", "2026-11-23T18:30"),
+        ("step", "skip", "{iv}.note"),
+        ("step", "move", "{iv}.call", "--to", "2026-12-02T13:15"),
+        ("interview", "edit", "{iv}", "--decision-date", "2026-12-16"),
+        ("interview", "delete", "{iv}"),
+    ],
+    ids=["reply", "next-round", "new-date", "rejection", "delay", "outcome", "done", "skip",
+         "move", "edit", "delete"],
+)
+def test_undo_gives_back_the_plan_before_and_redo_the_one_after(
+    ok: Run, run: Run, iv: str, change: tuple[str, ...]
+) -> None:
+    before = _without_sequences(plan(run))
+    ok(*(arg.replace("{iv}", iv) for arg in change))
+    after = _without_sequences(plan(run))
+    assert after != before
+    undone = ok("undo").out
+    assert undone.startswith("Undone: ") and "Acme" in undone and undone.endswith(".\n"), undone
+    assert _without_sequences(plan(run)) == before
+    assert ok("redo").out == undone.replace("Undone: ", "Redone: ")
+    assert _without_sequences(plan(run)) == after
+
+
+def test_undo_with_nothing_to_undo_is_one_sentence(run: Run, user: None) -> None:
+    result = run("undo")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == "followthrough: There is nothing to undo.\n"
+
+
+@pytest.mark.parametrize(
+    "bring_back",
+    [("step", "reopen", "{iv}.status-check"),
+     ("step", "move", "{iv}.status-check", "--to", "2026-12-04T10:00")],
+    ids=["reopen", "move"],
+)
+def test_a_cancelled_step_is_brought_back_by_reopening_or_moving_it(
+    ok: Run, run: Run, iv: str, bring_back: tuple[str, ...]
+) -> None:
+    ok("reply", iv, "--at", "2026-11-25T10:00")
+    assert plan(run)["status-check"]["status"] == "cancelled"
+    ok(*(arg.replace("{iv}", iv) for arg in bring_back))
+    assert plan(run)["status-check"]["status"] == "planned"
+    assert plan(run)["call"]["status"] == "cancelled"  # the others stay as the reply left them
+
+
+def test_the_decision_date_shows_the_delay_and_the_date_it_replaced(
+    ok: Run, iv: str
+) -> None:
+    ok("interview", "edit", iv, "--decision-date", "2026-12-16")
+    assert "Decision expected by 2026-12-16" in ok("interview", "show", iv).out
+    ok("delay", iv, "--until", "2027-01-08", "--at", "2026-12-10T10:00")
+    assert "Decision now by 2027-01-08, was 2026-12-16\n" in ok("interview", "show", iv).out
+    shown = ok("interview", "show", iv, "--json").json()
+    assert (shown["decision_date"], shown["decision_now"]) == ("2026-12-16", "2027-01-08")

@@ -197,8 +197,10 @@ def test_an_interviewer_of_the_wrong_type_is_one_sentence(  # type: ignore[no-un
         ("X-FOLLOWTHROUGH-DECISION-DATE:tomorrow", "is not a date"),
         ("X-FOLLOWTHROUGH-COUNTRY:Narnia", "is not an ISO 3166 country code"),
     ],
-    ids=["round-huge", "round-word", "channel-long", "pace-lines", "decision-9999", "decision",
-         "country"],  # fmt: skip
+    ids=[
+        "round-huge", "round-word", "channel-long", "pace-lines", "decision-9999", "decision",
+        "country",
+    ],
 )
 def test_another_x_property_out_of_shape_is_one_short_sentence(  # type: ignore[no-untyped-def]
     open_at: Opener, tmp_path: Path, sample, line: str, words: str

@@ -22,6 +22,9 @@ def make_store(folder: Path) -> Store:
     store, _ = open_store(folder)
     store.set_setting("timezone", "Europe/Paris")
     store.set_setting("country", "FR")
+    # Each day's steps at the start of the working day, where these tests look for them
+    # (spreading them over the morning has tests of its own: tests/core).
+    store.set_setting("spread-steps", "no")
     return store
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -43,9 +44,9 @@ def test_month_model_puts_events_on_their_days(qtmodeltester, store: Store) -> N
     qtmodeltester.check(model)
     assert model.rowCount() == 42
     assert _titles_on(model, date(2026, 11, 23)) == ["Interview: Acme"]
-    assert set(_titles_on(model, date(2026, 11, 24))) == {
-        "Thank-you to Ana Diaz", "Handwritten note to Ana Diaz"
-    }
+    # One message a day to each person (issue 15): the note goes the day after the thank-you.
+    assert _titles_on(model, date(2026, 11, 24)) == ["Thank-you to Ana Diaz"]
+    assert _titles_on(model, date(2026, 11, 25)) == ["Handwritten note to Ana Diaz"]
     assert _titles_on(model, date(2026, 11, 26)) == ["Status check with Acme"]
     assert _titles_on(model, date(2026, 11, 30)) == ["Follow-up call to Ana Diaz"]
     # The day rows say which day they are.
@@ -123,17 +124,21 @@ def test_agenda_lists_days_with_steps_and_draft_lines(qtmodeltester, store: Stor
     model.set_range(date(2026, 11, 25), date(2026, 12, 8))
     qtmodeltester.check(model)
     days = [model.index(r, 0).data(Roles.DATE) for r in range(model.rowCount())]
-    # Today is 25 November: the agenda starts with what is overdue, then today on.
-    assert days == [None, date(2026, 11, 26), date(2026, 11, 30), date(2026, 12, 7)]
+    # Today is 25 November: the agenda starts with what is overdue, then today on (the note,
+    # a day after the thank-you since issue 15).
+    assert days == [None, date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 30),
+                    date(2026, 12, 7)]
     overdue = model.index(0, 0)
     late = [model.event_at(model.index(r, 0, overdue)) for r in range(model.rowCount(overdue))]
     assert late and overdue.data() == f"Overdue ({len(late)})"
     assert all(e.day < date(2026, 11, 25) and e.status is EventStatus.OVERDUE for e in late)
     assert model.in_overdue_group(overdue) and model.in_overdue_group(model.index(0, 0, overdue))
-    first_day = model.index(1, 0)
+    first_day = model.index(2, 0)
     row = model.index(0, AgendaModel.TITLE, first_day)
     assert "Status check with Acme" in row.data()
-    assert model.index(0, AgendaModel.TIME, first_day).data() == "09:00"
+    # Spread over the morning (issue 15): from 09:00 to noon, on a five-minute mark.
+    assert re.fullmatch(r"(09|10|11):[0-5][05]|12:00",
+                        model.index(0, AgendaModel.TIME, first_day).data())
     assert model.index(0, AgendaModel.COMPANY, first_day).data() == "Acme"
     draft = model.index(0, AgendaModel.DRAFT, first_day).data()
     assert "Engineer" in draft and "\n" not in draft
@@ -151,7 +156,7 @@ def test_model_drop_on_a_day_asks_to_move_keeping_the_time(qtbot: QtBot, store: 
     assert model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
     with qtbot.waitSignal(model.move_requested) as moved:
         model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
-    assert moved.args == [event.id, datetime(2026, 11, 27, 9, 0, tzinfo=PARIS)]
+    assert moved.args == [event.id, event.start.replace(day=27)]  # at the same time
     assert not model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
 
 

@@ -266,7 +266,8 @@ def test_agenda_lists_steps_and_enter_opens_one(qtbot: QtBot, cache: EventCache)
     model = agenda.model
     # Today is 25 November: what was planned for the 24th comes first, as overdue.
     assert model.index(0, 0).data() == f"Overdue ({model.rowCount(model.index(0, 0))})"
-    assert model.index(1, 0).data(Qt.ItemDataRole.UserRole + 10) == date(2026, 11, 26)
+    # Then today, the 25th: the handwritten note, a day after the thank-you (issue 15).
+    assert model.index(1, 0).data(Qt.ItemDataRole.UserRole + 10) == date(2026, 11, 25)
     first = model.index(0, 0, model.index(1, 0))
     with qtbot.waitSignal(widget.selection_changed) as selected:
         agenda.view.setCurrentIndex(first)

@@ -623,14 +623,37 @@ def test_no_answer_moves_the_call_to_the_next_working_day(
     (moved,) = activities(store, step)
     assert moved.kind is ActivityKind.MOVE and moved.to is not None
     calendar = WorkCalendar(store.settings())
-    today = datetime.now(JHB).date()
-    assert moved.to.astimezone(JHB).date() == calendar.add_business_days(today, 1)
     planned = step.start.astimezone(JHB)
+    due = max(datetime.now(JHB), planned).date()  # from the later of now and when it was due
+    assert moved.to.astimezone(JHB).date() == calendar.add_business_days(due, 1)
     assert (moved.to.astimezone(JHB).hour, moved.to.minute) == (planned.hour, planned.minute)
     assert store.step(step.id).step.start == moved.to
     assert store.step(step.id).step.status is StepStatus.PLANNED
     assert "next working day" in editor.status_label.text()
     assert editor.isVisible()  # the script stays at hand for the next try
+
+
+def test_no_answer_on_a_call_not_due_yet_moves_it_later_never_before_the_interview(
+    store: Store, open_editor: Open
+) -> None:
+    """Tried early (the interview is ten days away): the call moves to the working day after
+    it was planned, stays planned, and Undo names what it takes back."""
+    from followthrough.core.workdays import WorkCalendar
+
+    store.add_interview(_interview("Globex", days_ago=-10))
+    step = step_of(store, "call", "Globex")
+    assert step.start > datetime.now(JHB)
+    editor = open_editor(step.id)
+    editor.no_answer_button.click()
+    moved = store.step(step.id).step
+    assert moved.status is StepStatus.PLANNED and moved.manual
+    planned = step.start.astimezone(JHB)
+    calendar = WorkCalendar(store.settings())
+    again = moved.start.astimezone(JHB)
+    assert again.date() == calendar.add_business_days(planned.date(), 1)
+    assert (again.hour, again.minute) == (planned.hour, planned.minute)
+    change = store.next_undo()
+    assert change is not None and change.what.startswith(f"log no answer on {step.title}")
 
 
 def test_a_note_is_saved_as_a_pdf_card(
@@ -746,8 +769,9 @@ def test_the_plan_menu_writes_and_marks_done(
 ) -> None:
     step = step_of(store, "note")
     menu = window.plan_menu(_row_of(window, step.id))
-    write, done = menu.actions()
+    write, done, move, reopen = menu.actions()
     assert write.text() == "Write message…" and done.text() == "Mark done"
+    assert (move.text(), reopen.text()) == ("Move…", "Reopen") and not reopen.isEnabled()
     write.trigger()
     (editor,) = MessageEditor.open_editors()
     assert editor.step.id == step.id
@@ -759,6 +783,7 @@ def test_the_plan_menu_writes_and_marks_done(
     window.plan_menu(_row_of(window, other.id)).actions()[1].trigger()  # no editor open
     assert store.step(other.id).step.status is StepStatus.DONE
     assert not window.plan_menu(_row_of(window, other.id)).actions()[1].isEnabled()
+    assert window.plan_menu(_row_of(window, other.id)).actions()[3].isEnabled()  # Reopen
     # The menu shows on a right click over a row.
     view = window.plan_view
     view.customContextMenuRequested.emit(view.visualRect(window.plan_model.index(0, 1)).center())

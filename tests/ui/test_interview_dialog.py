@@ -135,3 +135,22 @@ def test_decision_date_before_the_interview_is_refused(qtbot: QtBot) -> None:
     assert dialog.decision.isEnabled()
     dialog.decision.setDate(QDate(2026, 11, 1))
     assert dialog.problem.text() == "The decision date is before the interview."
+
+
+def test_the_employers_country_is_checked_and_defaults_from_the_zone(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot)
+    dialog.company.setText("Acme")
+    dialog.role.setText("Engineer")
+    _set_cell(dialog, 0, InterviewDialog.NAME, "Ana Diaz")
+    dialog.zone.setEditText("America/New_York")
+    assert dialog.country.placeholderText() == "From the time zone: US"
+    assert dialog.ok_button.isEnabled() and dialog.interview().country == ""
+    qtbot.keyClicks(dialog.country, "xz")
+    assert dialog.problem.text() == "'xz' is not an ISO 3166 country code (like US, GB, ZA)."
+    assert not dialog.ok_button.isEnabled()
+    dialog.country.setText("ca")
+    assert dialog.ok_button.isEnabled()
+    interview = dialog.interview()
+    assert (interview.country, interview.employer_country) == ("CA", "CA")
+    dialog.zone.setEditText("UTC")
+    assert dialog.country.placeholderText() == "None from the time zone"

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace, store: Store) -> int:
 
 
 def _add(args: argparse.Namespace, store: Store) -> int:
-    from followthrough.cli.sync import _account_secret
+    from followthrough.cli.sync import account_secret
     from followthrough.mail.accounts import new_mail_account
     from followthrough.mail.check import add_mail_account
     from followthrough.mail.presets import presets
@@ -125,7 +125,7 @@ def _add(args: argparse.Namespace, store: Store) -> int:
     chosen = presets().get(account.preset)
     if chosen is not None and not args.password_stdin and sys.stdin.isatty():
         complain(f"followthrough: {chosen.note}")
-    password = _account_secret(args, account.name, account.username, account.where, "password")
+    password = account_secret(args, account.name, account.username, account.where, "password")
     added, folders = add_mail_account(store, account, password)
     names = " and ".join(name for name, _ in folders)
     emit(

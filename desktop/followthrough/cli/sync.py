@@ -90,7 +90,7 @@ def add_sync_parser(commands: Any) -> None:
     )
 
 
-def _account_secret(args: argparse.Namespace, name: str, user: str, origin: str, auth: str) -> str:
+def account_secret(args: argparse.Namespace, name: str, user: str, origin: str, auth: str) -> str:
     """The password or token of `account add`: from stdin when asked, else typed unechoed."""
     word = "access token" if auth == "bearer" else "password"
     flag = "--token-stdin" if auth == "bearer" else "--password-stdin"
@@ -182,7 +182,7 @@ def run_account(args: argparse.Namespace, store: Store) -> int:
         chosen = presets.PRESETS.get(account.preset)
         if chosen and not (args.password_stdin or args.token_stdin) and sys.stdin.isatty():
             complain(f"followthrough: {chosen.note}")
-        secret = _account_secret(args, account.name, account.username, account.origin, account.auth)
+        secret = account_secret(args, account.name, account.username, account.origin, account.auth)
         added = connection.add_account(store, account, secret)
         emit(f"Added the account {added.name}: {added.username} at {added.url}.")
         if not added.calendar_url:

@@ -3,16 +3,29 @@ when a message reaches the people the user writes to (`Reach`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from followthrough.core.model import local_datetime
 from followthrough.core.settings import Settings
 
 _HOLIDAY_CACHE: dict[tuple[str, str, int], dict[date, str]] = {}
 _DAYS_CACHE: dict[tuple[str, str, int], frozenset[date]] = {}
-_SHARED: dict[tuple[str, str, str, time, time], tuple[dict[Any, Any], ...]] = {}
+
+
+@dataclass
+class _Known:
+    """What the calendars of one user's settings have worked out (see WorkCalendar)."""
+
+    workday: dict[date, bool] = field(default_factory=dict)
+    opens: dict[date, datetime] = field(default_factory=dict)
+    closes: dict[date, datetime] = field(default_factory=dict)
+    after: dict[tuple[date, int], date] = field(default_factory=dict)
+    reach: dict[tuple[str, str, time, time], Reach] = field(default_factory=dict)
+
+
+_KNOWN: dict[tuple[str, str, str, time, time], _Known] = {}
 
 
 def holiday_names(country: str, subdivision: str, year: int) -> dict[date, str]:
@@ -54,18 +67,17 @@ class WorkCalendar:
         self.tz = settings.zone
         self.work_start: time = settings.work_start
         self.work_end: time = settings.work_end
-        # What it has worked out depends on these settings alone: kept for the next calendar
-        # made with the same ones (the store makes one at each change), not worked out again.
-        shared = _SHARED.get((self.country, self.subdivision, self.tz.key, self.work_start,
-                              self.work_end))  # fmt: skip
-        if shared is None:
-            shared = _SHARED[(self.country, self.subdivision, self.tz.key, self.work_start,
-                              self.work_end)] = ({}, {}, {}, {}, {})  # fmt: skip
-        self._workday: dict[date, bool] = shared[0]
-        self._opens: dict[date, datetime] = shared[1]
-        self._closes: dict[date, datetime] = shared[2]
-        self._after: dict[tuple[date, int], date] = shared[3]
-        self._reach: dict[tuple[str, str, time, time], Reach] = shared[4]
+        # What it works out depends on these settings alone: kept for the next calendar made
+        # with the same ones (the store makes one at each change), not worked out again.
+        key = (self.country, self.subdivision, self.tz.key, self.work_start, self.work_end)
+        known = _KNOWN.get(key)
+        if known is None:
+            known = _KNOWN[key] = _Known()
+        self._workday = known.workday
+        self._opens = known.opens
+        self._closes = known.closes
+        self._after = known.after
+        self._reach = known.reach
 
     def reach(self, zone: str, country: str) -> Reach:
         """The hours when this user's messages reach people working in `zone` (their public

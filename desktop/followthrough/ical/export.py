@@ -22,6 +22,7 @@ from followthrough.core.model import StepStatus, ValidationError
 from followthrough.core.settings import Settings
 from followthrough.ical.mapping import (
     PRODID,
+    Text,
     interview_event,
     interview_uid,
     step_event,
@@ -494,7 +495,7 @@ def _opening(*, method: str, name: str, tz: str) -> bytes:
     if method:
         head.add("METHOD", method)
     if name:
-        head.add("X-WR-CALNAME", name)
+        head.add("X-WR-CALNAME", Text(name))
         head.add("X-WR-TIMEZONE", tz)
         head.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         head.add("X-PUBLISHED-TTL", FEED_REFRESH)

@@ -100,9 +100,23 @@ def _stamp(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
+class Text(vText):
+    """A TEXT value escaped by RFC 5545 alone (3.3.11): icalendar 7 writes a typed "\\N" as a
+    line break, so a role or a name holding those two characters would come back changed."""
+
+    def to_ical(self) -> bytes:
+        return escape_text(str(self)).encode("utf-8")
+
+
+def escape_text(value: str) -> str:
+    """RFC 5545 TEXT escaping: the backslash first, then ; and , and every kind of line end."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
 def _x(event: Event, name: str, value: str) -> None:
     if value:
-        event.add(X + name, vText(value))
+        event.add(X + name, Text(value))
 
 
 def interview_summary(interview: Interview) -> str:
@@ -119,15 +133,15 @@ def interview_event(stored: StoredInterview) -> Event:
     event.add("CREATED", _stamp(iv.created or stored.created))
     event.add("LAST-MODIFIED", _stamp(stored.modified))
     event.add("SEQUENCE", stored.sequence)
-    event.add("SUMMARY", interview_summary(iv))
+    event.add("SUMMARY", Text(interview_summary(iv)))
     event.add("DTSTART", iv.start.astimezone(ZoneInfo(iv.tz)))
     event.add("DTEND", iv.end.astimezone(ZoneInfo(iv.tz)))
     if iv.location:
-        event.add("LOCATION", iv.location)
+        event.add("LOCATION", Text(iv.location))
         if re.match(r"^https?://\S+$", iv.location):
             event.add("URL", iv.location)
     if iv.notes:
-        event.add("DESCRIPTION", iv.notes)
+        event.add("DESCRIPTION", Text(iv.notes))
     # Cancelled by the employer (until a newer invitation or the user brings it back).
     cancelled = employer_cancellation(stored.activities) is not None
     event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
@@ -203,13 +217,13 @@ def step_event(
     event.add("DTSTAMP", _stamp(stored.modified))
     event.add("LAST-MODIFIED", _stamp(stored.modified))
     event.add("SEQUENCE", stored.sequence)
-    event.add("SUMMARY", step_summary(step))
+    event.add("SUMMARY", Text(step_summary(step)))
     event.add("DTSTART", step.start.astimezone(tz))
     event.add("DTEND", step.end.astimezone(tz))
-    event.add("DESCRIPTION", step_description(step, uid, draft))
+    event.add("DESCRIPTION", Text(step_description(step, uid, draft)))
     event.add("RELATED-TO", interview_uid(interview.id), parameters={"RELTYPE": "PARENT"})
     event.add("URL", compose_link(uid))
-    event.add("CATEGORIES", ["Followthrough", "Follow-up", interview.company])
+    event.add("CATEGORIES", ["Followthrough", "Follow-up", Text(interview.company)])
     event.add(
         "STATUS",
         "CANCELLED" if step.status in (StepStatus.CANCELLED, StepStatus.SKIPPED) else "CONFIRMED",
@@ -218,7 +232,7 @@ def step_event(
     if step.status is StepStatus.PLANNED:
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", step.title)
+        alarm.add("DESCRIPTION", Text(step.title))
         alarm.add("TRIGGER", timedelta(minutes=-15))
         event.add_component(alarm)
     _x(event, "KIND", step.kind)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -78,6 +78,38 @@ class Changes:
         if activity.kind is ActivityKind.REOPEN:
             return [replace(back, id=activity.id, note=activity.note)]
         return [back, activity]
+
+    def forget_activity(
+        self,
+        interview_id: str,
+        activity_id: str,
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """Take one entry out of an interview's history and re-plan it, in one transaction
+        (what the mail watcher logged, taken back). The change that wrote it leaves the undo
+        log's lists (Undo would take back nothing, Redo would bring it back) but stays
+        remembered, so a sync does not bring the entry back from a calendar that has it."""
+        store = cast("Store", self)
+        with store.transaction() as conn:
+            interview = store.interview(interview_id)
+            conn.execute(
+                "DELETE FROM activities WHERE id = ? AND interview_id = ?",
+                (activity_id, interview_id),
+            )
+            conn.execute(
+                "UPDATE interviews SET sequence = sequence + 1, updated = ? WHERE id = ?",
+                (utc_text(utc_now()), interview_id),
+            )
+            store._replan(conn, interview)
+            if self._undo_log_ready(conn):
+                conn.execute(
+                    "UPDATE undo_log SET state = ? WHERE interview_id = ? AND EXISTS "
+                    "(SELECT 1 FROM json_each(undo_log.data, '$.activities') "
+                    "WHERE json_extract(value, '$.id') = ?)",
+                    (_DROPPED, interview_id, activity_id),
+                )
+            if also is not None:
+                also(conn)
 
     def delete_interview(self, interview_id: str) -> None:
         """Delete an interview, its history and its plan; undo brings all of it back."""
@@ -158,7 +190,8 @@ class Changes:
             return
         data = {
             "kind": kind,
-            "what": f"{what} ({interview.company})",
+            # Named with its company, unless it names it already ("skip Status check with Acme").
+            "what": what if interview.company in what else f"{what} ({interview.company})",
             "before": interview_to_dict(before) if before is not None else None,
             "after": interview_to_dict(after) if after is not None else None,
             "activities": [activity_to_dict(a) for a in activities],
@@ -253,11 +286,11 @@ class Changes:
             store._write_interview(conn, interview, insert=True)
             for activity in sorted(activities, key=lambda a: a.seq):
                 store._insert_activity(conn, interview_id, activity)
+            store._replan(conn, interview)
             # Above what calendars were shown, so that they take what comes back.
             sequences = {key: int(value) + 1 for key, value in data["sequences"].items()}
             own = sequences.pop(interview_id, 0)  # the rest are the steps'
             store.raise_sequences(conn, {interview_id: own}, sequences)
-            store._replan(conn, interview)
             return
         if kind == EDIT:
             interview = interview_from_dict(data["before" if undoing else "after"])

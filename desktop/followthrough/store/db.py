@@ -414,28 +414,6 @@ class Store(Merging, Changes):
             self._log_recorded(conn, interview, written, label, before)
         return activity
 
-    def forget_activity(
-        self,
-        interview_id: str,
-        activity_id: str,
-        also: Callable[[sqlite3.Connection], None] | None = None,
-    ) -> None:
-        """Take one entry out of an interview's history and re-plan it, in one transaction
-        (an undo: the plan is a pure function of the interview and its history)."""
-        with self.transaction() as conn:
-            interview = self.interview(interview_id)
-            conn.execute(
-                "DELETE FROM activities WHERE id = ? AND interview_id = ?",
-                (activity_id, interview_id),
-            )
-            conn.execute(
-                "UPDATE interviews SET sequence = sequence + 1, updated = ? WHERE id = ?",
-                (utc_text(utc_now()), interview_id),
-            )
-            self._replan(conn, interview)
-            if also is not None:
-                also(conn)
-
     @reads("an activity")
     def activities(self, interview_id: str) -> list[Activity]:
         rows = self.conn.execute(

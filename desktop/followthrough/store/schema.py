@@ -181,11 +181,10 @@ def _v6(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-def _v8(conn: sqlite3.Connection) -> None:
+def _v7(conn: sqlite3.Connection) -> None:
     # The undo log (store.changes): each change the user made to an interview, with what
     # undo and redo put back; state 0 can be undone, 1 redone, 2 neither (kept so that a sync
-    # does not bring back what was undone). IF NOT EXISTS: it is written to run in any order
-    # with v6 and v7 while they are being written.
+    # does not bring back what was undone).
     conn.execute(
         """CREATE TABLE IF NOT EXISTS undo_log (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -198,8 +197,7 @@ def _v8(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS undo_log_by_interview ON undo_log (interview_id)")
 
 
-# v7 (applications) comes before _v8 once it is written.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v8)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 
 
 def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:

@@ -44,6 +44,7 @@ from followthrough.core.model import (
     next_interviewer_key,
     zone,
 )
+from followthrough.core.zones import zone_country
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -107,6 +108,12 @@ class InterviewDialog(QDialog):
         self.round.setRange(1, 20)
         self.location = QLineEdit(self)
         self.location.setPlaceholderText(self.tr("Address or meeting link"))
+        self.country = QLineEdit(self)  # the employer's, for its public holidays
+        self.country.setMaxLength(2)
+        self.country.setToolTip(self.tr(
+            "The employer's country (ISO 3166 code, like US): its public holidays are days "
+            "they do not work. Empty: the country of the time zone."
+        ))
 
         # -- interviewers ---------------------------------------------------------------------
         self.people = QTableWidget(0, 4, self)
@@ -162,6 +169,7 @@ class InterviewDialog(QDialog):
         form.addRow(self.tr("&Start:"), self.start)
         form.addRow(self.tr("&End:"), self.end)
         form.addRow(self.tr("&Time zone:"), self.zone)
+        form.addRow(self.tr("Countr&y:"), self.country)
         form.addRow(self.tr("C&hannel:"), self.channel)
         form.addRow(self.tr("Ro&und:"), self.round)
         form.addRow(self.tr("&Location:"), self.location)
@@ -213,6 +221,7 @@ class InterviewDialog(QDialog):
             (self.start, self.tr("Start")),
             (self.end, self.tr("End")),
             (self.zone, self.tr("Time zone")),
+            (self.country, self.tr("Employer's country")),
             (self.channel, self.tr("Channel so far")),
             (self.round, self.tr("Round")),
             (self.location, self.tr("Location")),
@@ -240,7 +249,7 @@ class InterviewDialog(QDialog):
             self.zone.currentTextChanged, self.zone.editTextChanged, self.location.textChanged,
             self.people.itemChanged, self.has_decision.toggled, self.decision.dateChanged,
             self.topics.textChanged, self.clarify.textChanged, self.notes.textChanged,
-            self.round.valueChanged, self.channel.currentIndexChanged,
+            self.round.valueChanged, self.channel.currentIndexChanged, self.country.textChanged,
             self.pace.currentIndexChanged, self.playbook.currentIndexChanged,
         ):
             signal.connect(self.validate)
@@ -282,6 +291,7 @@ class InterviewDialog(QDialog):
         self.channel.setCurrentIndex(max(0, self.channel.findData(interview.channel.value)))
         self.round.setValue(interview.round)
         self.location.setText(interview.location)
+        self.country.setText(interview.country)
         for person in interview.interviewers:
             self.add_interviewer_row(person)
         self.has_decision.setChecked(interview.decision_date is not None)
@@ -396,12 +406,18 @@ class InterviewDialog(QDialog):
             clarify=_lines(self.clarify.toPlainText()),
             notes=self.notes.toPlainText(),
             location=self.location.text(),
+            country=self.country.text(),
         )
         if base is not None:
             interview = replace(interview, created=base.created, source_uid=base.source_uid)
         return interview.validated()
 
     def validate(self) -> bool:
+        code = zone_country(self.zone.currentText().strip())
+        self.country.setPlaceholderText(
+            self.tr("From the time zone: {code}").format(code=code) if code
+            else self.tr("None from the time zone")
+        )
         try:
             self._result = self.build()
         except ValidationError as error:

@@ -163,7 +163,7 @@ class _DayTreeModel(TwoLevelModel):
 
     def _event_data(self, event: CalendarEvent, index: Index, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-            return f"{event.time_text()} {event.title}"
+            return f"{event.times_text()} {event.title}"
         return event_data(event, role, index.column())
 
     # -- drag and drop --------------------------------------------------------------------
@@ -296,7 +296,7 @@ class AgendaModel(_DayTreeModel):
             if column == self.TIME:
                 if event.day < self.first:  # in the overdue group: its day says more
                     return QLocale().toString(QDate(event.day), OVERDUE_DAY_FORMAT)
-                return event.time_text()
+                return event.times_text()
             if column == self.TITLE:
                 mark = event.status.mark
                 return f"{mark} {event.title}" if mark else event.title

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from followthrough.core.model import StepStatus
+from followthrough.core.zones import in_both_zones, time_there
 
 
 def tr(text: str) -> str:
@@ -161,12 +162,12 @@ class CalendarEvent:
     def time_there(self) -> str:
         """The start's time where the interview is, when that is not the user's time:
         "14:00 New York"; "" when both read the same."""
-        if not self.zone:
-            return ""
-        there = self.start.astimezone(_zone(self.zone))
-        if there.utcoffset() == self.start.utcoffset():
-            return ""
-        return f"{there.strftime('%H:%M')} {self.zone.rsplit('/', 1)[-1].replace('_', ' ')}"
+        return time_there(self.start, self.zone)
+
+    def times_text(self) -> str:
+        """The start's time, and where the interview is when that reads otherwise:
+        "19:00 · 14:00 New York"."""
+        return in_both_zones(self.start, self.start.tzinfo or _zone("UTC"), self.zone)
 
     @property
     def is_step(self) -> bool:

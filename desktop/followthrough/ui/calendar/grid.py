@@ -231,7 +231,7 @@ class PaintedCalendar(GridPainting, QWidget):
         if chip.event is not None:
             text = chip.event.tooltip()
         else:  # "+N more": everything of that day, since the cell shows only part of it
-            text = "\n".join(f"{e.time_text()}  {e.title}" for e in self.model.events_on(chip.day))
+            text = "\n".join(f"{e.times_text()}  {e.title}" for e in self.model.events_on(chip.day))
         QToolTip.showText(event.globalPos(), text, self, chip.rect.toAlignedRect())
 
     def _chip_at(self, pos: QPointF) -> Chip | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from followthrough.core.model import Interview, Step, StepStatus
+from followthrough.core.zones import in_both_zones
 from followthrough.ui.calendar.events import OVERDUE_COLOUR, EventStatus, display_status
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -31,6 +32,7 @@ class PlanModel(QAbstractTableModel):
         self._steps: list[Step] = []
         self._shown: list[EventStatus] = []
         self._companies: dict[str, str] = {}
+        self._zones: dict[str, str] = {}  # interview id -> its zone
         self._tz = ZoneInfo("UTC")
         self._order: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self.show_cancelled = False  # the cancelled steps too (read at the next set_plan)
@@ -40,6 +42,7 @@ class PlanModel(QAbstractTableModel):
     ) -> None:
         self.beginResetModel()
         self._companies = {iv.id: iv.company for iv in interviews}
+        self._zones = {iv.id: iv.tz for iv in interviews}
         self._steps = [
             s for s in steps if self.show_cancelled or s.status is not StepStatus.CANCELLED
         ]
@@ -91,7 +94,8 @@ class PlanModel(QAbstractTableModel):
     def _text(self, row: int, column: int) -> str:
         step = self._steps[row]
         if column == 0:
-            return _local(step.start, self._tz)
+            there = self._zones.get(step.interview_id, "")
+            return in_both_zones(step.start, self._tz, there, "%a %d %b %Y %H:%M")
         if column == 1:
             return step.title
         if column == 2:
@@ -112,10 +116,6 @@ class PlanModel(QAbstractTableModel):
             rows.reverse()
         self._steps = [self._steps[r] for r in rows]
         self._shown = [self._shown[r] for r in rows]
-
-
-def _local(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%a %d %b %Y %H:%M")
 
 
 class PlanList(QTableView):

@@ -66,7 +66,7 @@ class TodayModel(QAbstractListModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             when = (
-                event.time_text()
+                event.times_text()
                 if event.status is EventStatus.DUE
                 else event.start.strftime("%d %b")
             )

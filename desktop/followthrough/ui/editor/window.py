@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from followthrough.core.model import Interview, Step, StepChannel, StepStatus
+from followthrough.core.zones import in_both_zones
 from followthrough.store import Store
 from followthrough.ui.editor.actions import MessageActions
 from followthrough.ui.editor.draft import DraftText
@@ -373,7 +374,7 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
         start, deadline = step.start.astimezone(tz), step.deadline.astimezone(tz)
         if step.status is StepStatus.PLANNED:
             when = self.tr("Due {start}, at the latest {deadline}.").format(
-                start=start.strftime("%a %d %b %Y, %H:%M"),
+                start=in_both_zones(start, tz, interview.tz, "%a %d %b %Y, %H:%M"),
                 deadline=deadline.strftime("%a %d %b %H:%M"),
             )
         elif step.status is StepStatus.DONE:
