@@ -13,7 +13,6 @@ was never offered" as facts.
 from __future__ import annotations
 
 import contextlib
-import socket
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
+from child_servers import free_port
 from followthrough.compose.smtp import SmtpConfig
 
 USER = "sam"
@@ -39,12 +39,6 @@ ASCII_PASSWORD = "plain-Password-1"
 ACCOUNTS = {USER.encode(): PASSWORD.encode(), ASCII_USER.encode(): ASCII_PASSWORD.encode()}
 # The plain and implicit-TLS servers offer AUTH without STARTTLS, and aiosmtpd warns about it.
 NO_TLS_AUTH_WARNING = "ignore:Requiring AUTH while not requiring TLS"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

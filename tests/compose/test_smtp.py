@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from child_servers import free_port
 from followthrough.compose.eml import email_message
 from followthrough.compose.smtp import (
     SERVICE,
@@ -43,7 +44,6 @@ from smtp_server import (
     Authority,
     MemoryKeyring,
     StartServer,
-    free_port,
     server_context_for,
 )
 

@@ -24,7 +24,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
@@ -33,17 +32,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from certificates import self_signed_certificate
+from child_servers import free_port, stop_process, wait_listening
 
 DOVECOT = "/usr/sbin/dovecot"
-START_TIMEOUT = 15.0
 PARIS = ZoneInfo("Europe/Paris")  # where the tests' interview (tests/one_interview.py) is
 Deliver = Callable[..., None]  # the `deliver` fixture of tests/mail/conftest.py
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def need_dovecot() -> str:
@@ -130,29 +123,19 @@ class Dovecot:
             )  # fmt: skip
         finally:
             output.close()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"dovecot exited at start:\n{self.log()[-2000:]}")
-            try:
-                for port in (self.plain_port, self.tls_port):
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"dovecot did not listen within {START_TIMEOUT:g} s:\n{self.log()}")
+        try:
+            wait_listening(
+                self.process, (self.plain_port, self.tls_port), "dovecot",
+                lambda: self.log()[-2000:],
+            )  # fmt: skip
+        except RuntimeError:
+            self.process = None
+            raise
 
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
         self.process = None
 
     def remove(self) -> None:

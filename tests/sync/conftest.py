@@ -22,10 +22,8 @@ import importlib.util
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
@@ -38,22 +36,15 @@ import pytest
 from sync_data import ANA, add_two
 
 from certificates import self_signed_certificate  # shared with tests/mail
+from child_servers import free_port, stop_process, wait_listening
 from followthrough.core.model import Interview, Interviewer
 from followthrough.store import Store, open_store
 from followthrough.sync.accounts import Account
 from smtp_server import MemoryKeyring, installed_keyring  # one in-memory keyring for all tests
 
-START_TIMEOUT = 15.0  # seconds for a server to answer after it was started
 SABRE_DIR = Path(__file__).resolve().parents[1] / "servers" / "sabre-dav"  # never written to
 PHP_PACKAGES = "php-cli php-sqlite3 php-xml php-mbstring"  # Debian's, as .ci/run installs
 PHP_EXTENSIONS = ("pdo_sqlite", "dom", "xmlreader", "xmlwriter", "simplexml", "mbstring")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class DavServer(ABC):
@@ -120,19 +111,12 @@ class DavServer(ABC):
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if not self.running:
-                raise RuntimeError(f"{self.name} exited at start:\n{self._log_tail()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(
-            f"{self.name} did not listen within {START_TIMEOUT:g} s:\n{self._log_tail()}"
-        )
+        assert self.process is not None
+        try:
+            wait_listening(self.process, (self.port,), self.name, self._log_tail)
+        except RuntimeError:
+            self.process = None
+            raise
 
     def _log_tail(self) -> str:
         try:
@@ -144,13 +128,7 @@ class DavServer(ABC):
         """Stop the server; its port then refuses connections until `start()`."""
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process, timeout=5)
         self.process = None
 
     def restart(self) -> None:

@@ -5,12 +5,13 @@ sabre/dav): every request is passed on and answered as that server answers it, u
 queues a misdeed for the next request of a method, or the next one a test's predicate picks
 (`server.next("REPORT", flood(200 * MB), when=...)`). The misdeeds are what a broken
 or hostile server does: an answer of its own (`answer`: malformed XML, an entity bomb), an
-answer trickled one byte at a time (`drip`), an endless body (`flood`), a redirect
-(`redirect`), or the real answer altered (`rewrite`; `hrefs` rewrites each href of it, as
-other servers write them: `flip_at`, `absolute`, `trailing_slash`). It serves https when given
-a certificate, and runs as a `with` block. Every request it received is kept in `seen`;
-`Listener` is a plain server that only records who came (where a redirect should never lead).
-`account_at` saves an account that reaches its server through the proxy.
+answer trickled one byte at a time (`drip`), an endless body (`flood`), the real answer
+after a silence (`delay`: a slow server), a redirect (`redirect`), or the real answer altered
+(`rewrite`; `hrefs` rewrites each href of it, as other servers write them: `flip_at`,
+`absolute`, `trailing_slash`). It serves https when given a certificate, and runs as a `with`
+block. Every request it received is kept in `seen`; `Listener` is a plain server that only
+records who came (where a redirect should never lead). `account_at` saves an account that
+reaches its server through the proxy.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from pathlib import Path
 from types import TracebackType
 from xml.sax.saxutils import escape, unescape
 
+from child_servers import free_port
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.calendars import use_calendar
 from followthrough.sync.connection import add_account
-from smtp_server import free_port
 
 MB = 1 << 20
 # Not passed on: the connection's own, and compression (a test rewrites plain answers).
@@ -276,6 +277,21 @@ def redirect(location: str, status: int = 307) -> Misdeed:
 
     def act(handler: _Handler, seen: Seen) -> None:
         handler.send(status, b"", {"Location": location})
+
+    return act
+
+
+def delay(seconds: float) -> Misdeed:
+    """The real server's answer, after `seconds` of silence (a slow server, not a hostile one);
+    when the client gave up before, the real server still did what it was asked."""
+
+    def act(handler: _Handler, seen: Seen) -> None:
+        time.sleep(seconds)
+        status, headers, body = handler.server.owner.forward(seen)
+        try:
+            handler.send(status, body, headers)
+        except OSError:
+            return  # the client gave up waiting
 
     return act
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,25 @@ def test_the_window_gets_a_settings_action(
     assert "Ctrl+," in [k.toString() for k in action.shortcuts()]
     action.trigger()
     assert shown and saved == [True] and store.settings().my_name == "Sam Doe"
+
+
+def test_the_recipients_hours_and_spreading_are_set_here(
+    dialog: SettingsDialog, store: Store
+) -> None:
+    their_start, their_end = field(dialog, "recipient-start"), field(dialog, "recipient-end")
+    spread = field(dialog, "spread-steps")
+    assert isinstance(their_start, QTimeEdit) and isinstance(their_end, QTimeEdit)
+    assert isinstance(spread, QCheckBox)
+    assert (their_start.time(), their_end.time(), spread.isChecked()) == (
+        QTime(9, 0), QTime(17, 0), True
+    )
+    their_start.setTime(QTime(10, 0))
+    their_end.setTime(QTime(8, 0))
+    assert not dialog.apply() and "must end after it starts" in dialog.message.text()
+    assert store.settings().recipient_start == time(9, 0)  # nothing saved
+    their_end.setTime(QTime(16, 30))
+    spread.setChecked(False)
+    assert dialog.apply() and dialog.message.isHidden()
+    settings = store.settings()
+    assert (settings.recipient_start, settings.recipient_end) == (time(10, 0), time(16, 30))
+    assert settings.spread_steps is False

@@ -9,14 +9,12 @@ from typing import Any
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -69,15 +67,7 @@ class CalendarAccountsPage:
         self.add_button.clicked.connect(self._ask_new_account)
         self.choose_button.clicked.connect(self._ask_calendar)
         self.remove_button.clicked.connect(self._ask_remove)
-        form = QFormLayout()
-        interval = QSpinBox(page)
-        interval.setRange(0, 1440)
-        interval.setSuffix(self.tr(" min"))
-        interval.setSpecialValueText(self.tr("only when I ask"))
-        interval.setAccessibleName(self.tr("Sync every"))
-        form.addRow(self.tr("Sync every"), interval)
-        layout.addLayout(form)
-        self.fields["sync-interval"] = interval
+        self._every("sync-interval", layout, self.tr("Sync every"))
         self.tabs.addTab(page, self.tr("Calendar"))
 
     def load_accounts(self) -> None:

@@ -94,6 +94,19 @@ class SettingsDialog(
         self.fields[key] = field
         return field
 
+    def _every(self, key: str, layout: QVBoxLayout, label: str) -> QSpinBox:
+        """A field of minutes between two runs of something (0: only when the user asks)."""
+        form = QFormLayout()
+        interval = QSpinBox(self)
+        interval.setRange(0, 1440)
+        interval.setSuffix(self.tr(" min"))
+        interval.setSpecialValueText(self.tr("only when I ask"))
+        interval.setAccessibleName(label)
+        form.addRow(label, interval)
+        layout.addLayout(form)
+        self.fields[key] = interval
+        return interval
+
     # -- values ----------------------------------------------------------------------------------
 
     def load(self) -> None:

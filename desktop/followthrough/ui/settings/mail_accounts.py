@@ -163,15 +163,7 @@ class MailAccountsPage:
         layout.addLayout(row)
         self.mail_add_button.clicked.connect(self._ask_new_mail_account)
         self.mail_remove_button.clicked.connect(self._ask_remove_mail)
-        form = QFormLayout()
-        interval = QSpinBox(page)
-        interval.setRange(0, 1440)
-        interval.setSuffix(self.tr(" min"))
-        interval.setSpecialValueText(self.tr("only when I ask"))
-        interval.setAccessibleName(self.tr("Check mail every"))
-        form.addRow(self.tr("Check mail every"), interval)
-        layout.addLayout(form)
-        self.fields["mail-interval"] = interval
+        self._every("mail-interval", layout, self.tr("Check mail every"))
         self.tabs.addTab(page, self.tr("Mail"))
 
     def load_mail_accounts(self) -> None:

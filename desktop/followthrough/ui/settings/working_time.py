@@ -1,5 +1,6 @@
 """Settings > Working time: the country and region of the public holidays, the time zone,
-the working day, the default playbook and whether the optional steps are planned."""
+the working day, the hours the people written to work (in the interview's zone), the default
+playbook, whether the optional steps are planned and whether a day's steps are spread."""
 
 from __future__ import annotations
 
@@ -50,6 +51,17 @@ class WorkingTimePage:
             edit.setAccessibleName(self.tr(name))
         form.addRow(self.tr("Working day starts"), start)
         form.addRow(self.tr("Working day ends"), end)
+        their_start, their_end = QTimeEdit(page), QTimeEdit(page)
+        for edit, name in (
+            (their_start, "Their working day starts"),
+            (their_end, "Their working day ends"),
+        ):
+            edit.setDisplayFormat("HH:mm")
+            edit.setAccessibleName(self.tr(name))
+            edit.setToolTip(
+                self.tr("The people you write to, in the interview's time zone and country")
+            )
+            form.addRow(self.tr(name), edit)
         playbook = QComboBox(page)
         playbook.setAccessibleName(self.tr("Default playbook"))
         for book in sorted(self.store.library.playbooks.values(), key=lambda b: b.name):
@@ -57,6 +69,9 @@ class WorkingTimePage:
         form.addRow(self.tr("Default playbook"), playbook)
         optional = QCheckBox(self.tr("Plan the optional steps (a handwritten note, ...)"), page)
         form.addRow("", optional)
+        spread = QCheckBox(self.tr("Spread a day's steps over the morning"), page)
+        spread.setToolTip(self.tr("Unchecked, every step of a day starts when your day does"))
+        form.addRow("", spread)
         self.fields.update(
             {
                 "country": country,
@@ -66,6 +81,9 @@ class WorkingTimePage:
                 "work-end": end,
                 "playbook": playbook,
                 "optional-steps": optional,
+                "recipient-start": their_start,
+                "recipient-end": their_end,
+                "spread-steps": spread,
             }
         )
         self.tabs.addTab(page, self.tr("Working time"))
