@@ -80,7 +80,9 @@ def message(
 class Dovecot:
     """One Dovecot master process and its folder (see the module's docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, gmail: bool = False) -> None:
+        """`gmail`: folders as Gmail has them, no Sent folder but "[Gmail]/All Mail" marked
+        \\All (SPECIAL-USE), where Gmail keeps what was sent."""
         self.program = need_dovecot()
         # Not under pytest's private tmp folder: Dovecot's unprivileged processes must reach it.
         self.folder = Path(tempfile.mkdtemp(prefix="followthrough-dovecot-"))
@@ -106,6 +108,7 @@ class Dovecot:
                 group=grp.getgrgid(internal.pw_gid).gr_name, uid=self.mail_uid,
                 gid=self.mail_gid, users=self.users, home=self.home,
                 plain=self.plain_port, tls=self.tls_port,
+                folders=_GMAIL_FOLDERS if gmail else _FOLDERS,
             ),
             encoding="utf-8",
         )
@@ -195,6 +198,17 @@ class Dovecot:
         return re.findall(r"body_count=(\d+)", self.log())
 
 
+_FOLDERS = """\
+  mailbox Sent {
+    special_use = \\Sent
+    auto = create
+  }"""
+_GMAIL_FOLDERS = """\
+  mailbox "[Gmail]/All Mail" {
+    special_use = \\All
+    auto = create
+  }"""
+
 _CONFIG = """\
 base_dir = {folder}/run
 state_dir = {folder}/state
@@ -223,10 +237,7 @@ mail_location = maildir:~/Maildir
 namespace inbox {{
   inbox = yes
   separator = /
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = create
-  }}
+{folders}
 }}
 service imap-login {{
   chroot =
