@@ -4,13 +4,17 @@ Run from the repo root:
 
     .venv/bin/python bench/export.py [--interviews N] [--runs R] [--seed S]
 
-It fills a temporary data folder as bench/plan.py does, then prints, each as the median of R runs:
+It fills a temporary data folder as bench/plan.py does, then prints, each as the median of R runs
+(the cold export and its baseline, and the two whole processes, timed in turn, so that a change
+in the machine's load falls on both sides alike):
 
 1. cold export: a fresh `Exporter` (nothing cached) builds the whole .ics from the store:
    reading the store, drafting each step's message, mapping, time zones, serializing;
 2. the baseline: bare `icalendar` building the same events (the same properties and values,
    taken from the exported file beforehand) and serializing them;
-3. re-export with nothing changed, with the same `Exporter` (unchanged events' bytes are kept).
+3. re-export with nothing changed, with the same `Exporter` (unchanged events' bytes are kept);
+4. the whole process a user runs, `followthrough export FILE`, against `python -c "import
+   icalendar"` (the floor of any Python program that writes iCalendar with it).
 
 Targets: cold export within 1.2x of the baseline; unchanged re-export under 0.1 s.
 """
@@ -30,6 +34,7 @@ from icalendar import Calendar, Event
 from followthrough.ical.export import Exporter
 from followthrough.store import open_store
 from plan import _cores, fill, timed
+from timing import interleaved, process
 
 RATIO_TARGET = 1.2
 UNCHANGED_TARGET = 0.1
@@ -82,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         def unchanged() -> bytes:
             return warm_exporter.ics()
 
-        base = statistics.median(timed(args.runs, baseline))
-        cold_times = timed(args.runs, cold)
+        base_times, cold_times = interleaved(args.runs, (baseline, cold))
+        base = statistics.median(base_times)
         cold_median = statistics.median(cold_times)
         warm_times = timed(args.runs, unchanged)
         warm_median = statistics.median(warm_times)
@@ -97,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{warm_median / UNCHANGED_TARGET:.2f}x)")
         print(f"  runs: {', '.join(f'{t:.3f}' for t in warm_times)} s")
         store.close()
+        program = Path(sys.executable).with_name("followthrough")
+        whole, floor = interleaved(args.runs, (
+            process([str(program), "--data-dir", folder, "export", f"{folder}/out.ics"]),
+            process([sys.executable, "-c", "import icalendar"]),
+        ))  # fmt: skip
+        print(f"whole process, followthrough export: median {statistics.median(whole):.3f} s "
+              f"({statistics.median(whole) / statistics.median(floor):.1f}x python -c "
+              f"'import icalendar', median {statistics.median(floor):.3f} s)")
     return 0
 
 

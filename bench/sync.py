@@ -21,13 +21,22 @@ on a new calendar, prints the median over the runs of:
 
 Request counts are printed with each figure, and the time spent waiting for the server's
 answers (the rest is Followthrough's own work).
+
+With `--vdirsyncer PATH` (vdirsyncer from PyPI, in a virtual environment of its own:
+`python3 -m venv /tmp/vds && /tmp/vds/bin/pip install vdirsyncer`), the last run's calendar is
+also synced by vdirsyncer into a folder of .ics files, the peer issue 18 names, and a sync with
+nothing changed is timed as whole processes, in turn: `followthrough sync NAME` and `vdirsyncer
+sync`, wall time and CPU (the process's own, from the kernel), median of R runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -124,6 +133,8 @@ def line(
 def main(argv: list[str] | None = None) -> int:
     def server_option(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--server", choices=(*SERVERS, "both"), default="both")
+        parser.add_argument("--vdirsyncer", metavar="PATH", default=shutil.which("vdirsyncer"),
+                            help="the vdirsyncer program, to sync the same calendar beside us")
 
     args = arguments(__doc__, argv, "events", runs=3, more=server_option)
     keyring.set_keyring(MemoryKeyring())
@@ -146,7 +157,11 @@ def main(argv: list[str] | None = None) -> int:
             server = start_server(kind, root / kind)
             try:
                 print(f"\n{server.name} at {server.url}")
-                bench(server, store, files, args.runs, counter, root / kind)
+                account = bench(server, store, files, args.runs, counter, root / kind)
+                if args.vdirsyncer:
+                    store.close()  # the whole process opens it
+                    peer(server, root / kind, account, args.runs, args.vdirsyncer)
+                    store = bench_store(root / kind / "data")
             finally:
                 server.stop()
                 store.close()
@@ -160,8 +175,8 @@ def bench(
     runs: int,
     counter: Requests,
     root: Path,
-) -> None:
-    """The figures of the module's description on `server`, printed."""
+) -> Account:
+    """The figures of the module's description on `server`, printed; the last run's account."""
     first: list[float] = []
     first_waits: list[float] = []
     first_requests: list[int] = []
@@ -263,6 +278,99 @@ def bench(
         pulled_requests,
         waits=pulled_waits,
     )
+    return account
+
+
+# A whole `followthrough sync NAME` process, with the account's secret in a keyring that lives
+# in the process (given on stdin: never in a file), as the system keyring would give it.
+_OURS = """\
+import json, sys
+import keyring
+sys.path.insert(0, {tests!r})
+from smtp_server import MemoryKeyring
+given = json.loads(sys.stdin.read())
+ring = MemoryKeyring()
+ring.set_password(given["service"], given["entry"], given["secret"])
+keyring.set_keyring(ring)
+from followthrough.cli import main
+sys.exit(main(["--data-dir", given["data"], "sync", given["name"]]))
+"""
+
+_PEER_CONFIG = """\
+[general]
+status_path = "{root}/status/"
+
+[pair bench]
+a = "files"
+b = "server"
+collections = null
+conflict_resolution = "b wins"
+
+[storage files]
+type = "filesystem"
+path = "{root}/events/"
+fileext = ".ics"
+
+[storage server]
+type = "caldav"
+url = "{url}"
+username = "{user}"
+password.fetch = ["command", "cat", "{root}/secret"]
+"""
+
+
+def _process(command: list[str], given: str = "") -> tuple[float, float]:
+    """Run a whole process; (wall seconds, CPU seconds it used, user and system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    subprocess.run(command, input=given.encode(), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def peer(server: DavServer, root: Path, account: Account, runs: int, program: str) -> None:
+    """A sync with nothing changed of the same calendar: ours and vdirsyncer's, whole processes
+    timed in turn, after vdirsyncer's own first sync into a folder of .ics files."""
+    store = bench_store(root / "data")
+    stored, entry, secret = stored_secret(store, account.name)
+    store.close()
+    folder = root / "vdirsyncer"
+    (folder / "events").mkdir(parents=True)
+    secret_file = folder / "secret"  # vdirsyncer reads its password from a command
+    secret_file.touch(mode=0o600)
+    secret_file.write_text(secret, encoding="utf-8")
+    config = folder / "config"
+    config.write_text(_PEER_CONFIG.format(root=folder, url=stored.calendar_url,
+                                          user=stored.username), encoding="utf-8")  # fmt: skip
+    vdir = [program, "-c", str(config)]
+    subprocess.run([*vdir, "discover"], input=b"y\n", check=True, capture_output=True)
+    first_wall, first_cpu = _process([*vdir, "sync"])
+    pulled = len(list((folder / "events").glob("*.ics")))
+    tests = str(Path(__file__).resolve().parent.parent / "tests")
+    given = json.dumps({"service": "followthrough-caldav", "entry": entry, "secret": secret,
+                        "data": str(root / "data"), "name": account.name})  # fmt: skip
+    ours_command = [sys.executable, "-c", _OURS.format(tests=tests)]
+    _process(ours_command, given)  # anything left to send goes now: then nothing is
+    ours: list[tuple[float, float]] = []
+    theirs: list[tuple[float, float]] = []
+    for run in range(runs):
+        pair = ((ours, ours_command, given), (theirs, [*vdir, "sync"], ""))
+        for times, command, stdin in pair if run % 2 == 0 else pair[::-1]:
+            times.append(_process(command, stdin))
+    secret_file.unlink()
+
+    def median(values: list[tuple[float, float]], index: int) -> float:
+        return statistics.median(v[index] for v in values)
+
+    print(f"vdirsyncer's first sync ({pulled} events into a folder): {first_wall:.3f} s, "
+          f"{first_cpu:.3f} s CPU")  # fmt: skip
+    for what, values in (("followthrough sync", ours), ("vdirsyncer sync", theirs)):
+        print(f"nothing changed, whole process, {what}: median {median(values, 0):.3f} s, "
+              f"{median(values, 1):.3f} s CPU")  # fmt: skip
+    print(f"  ours / vdirsyncer: {median(ours, 0) / median(theirs, 0):.2f}x wall, "
+          f"{median(ours, 1) / median(theirs, 1):.2f}x CPU (target: no slower, 1.0x)")
 
 
 if __name__ == "__main__":
