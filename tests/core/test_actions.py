@@ -198,6 +198,7 @@ def test_what_they_said_is_recorded_as_the_history_expects(
         (ReplySays.ANSWER, END - timedelta(days=1), None, "before the interview started"),
         (ReplySays.NEW_DATE, END + timedelta(days=2), None, "Give the new decision date"),
         (ReplySays.NEW_DATE, END + timedelta(days=2), date(2026, 11, 24), "before the day"),
+        (ReplySays.NEXT_ROUND, END + timedelta(days=2), date(2026, 11, 24), "before the day"),
     ],
 )
 def test_what_cannot_be_recorded_is_one_sentence(
@@ -225,8 +226,9 @@ def test_the_decision_date_now_and_the_one_it_replaced(make_interview: Make) -> 
         (datetime(2026, 12, 2, 10, 0, tzinfo=PARIS), ""),
         (datetime(2026, 12, 5, 10, 0, tzinfo=PARIS), "on a Saturday"),
         (datetime(2026, 12, 25, 10, 0, tzinfo=PARIS), "on a public holiday (Christmas Day)"),
-        (datetime(2026, 12, 2, 20, 0, tzinfo=PARIS), "outside your working hours"),
-        (datetime(2026, 12, 2, 16, 50, tzinfo=PARIS), "outside your working hours"),  # ends late
+        (datetime(2026, 12, 2, 20, 0, tzinfo=PARIS), "outside your working hours (09:00–17:00)"),
+        (datetime(2026, 12, 2, 16, 50, tzinfo=PARIS),
+         "outside your working hours (09:00–17:00)"),  # ends late
     ],
 )
 def test_a_time_off_work_is_named(start: datetime, note: str) -> None:

@@ -109,6 +109,7 @@ def full_interview(**fields: Any) -> Interview:
         decision_date=date(2026, 12, 4),
         topics=("the streaming pipeline", "on-call rotas"),
         clarify=("My notice period is one month, not three",),
+        postal_address="Acme Robotics\n1 Loop Street\nCape Town 8001",
     ).validated()
     return replace(interview, **fields)
 
@@ -504,9 +505,8 @@ def test_if_and_end_lines_and_comments_are_not_part_of_the_message() -> None:
     draft = render(make_step("note", StepChannel.LETTER), full_interview(), FULL_SETTINGS, library)
     assert draft.subject == "S"
     assert draft.body == "Top\nAbout the streaming pipeline\n# not a comment\n"
-    sparse = render(
-        make_step("note", StepChannel.LETTER), sparse_interview(), FULL_SETTINGS, library
-    )
+    posted = replace(sparse_interview(), postal_address="1 Main Road")  # the note's envelope
+    sparse = render(make_step("note", StepChannel.LETTER), posted, FULL_SETTINGS, library)
     assert sparse.body == "Top\n# not a comment\n"
     assert sparse.missing == ()  # an [if] block that drops out is not "missing"
 

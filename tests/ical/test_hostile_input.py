@@ -196,10 +196,12 @@ def test_an_interviewer_of_the_wrong_type_is_one_sentence(  # type: ignore[no-un
         ("X-FOLLOWTHROUGH-DECISION-DATE:9999-12-31", "decision date must be between the years"),
         ("X-FOLLOWTHROUGH-DECISION-DATE:tomorrow", "is not a date"),
         ("X-FOLLOWTHROUGH-COUNTRY:Narnia", "is not an ISO 3166 country code"),
+        ("X-FOLLOWTHROUGH-APPLICATION:" + "a" * 5000, "is not the id of an application"),
+        ("X-FOLLOWTHROUGH-APPLICATION:../Acme Ltd", "is not the id of an application"),
     ],
     ids=[
         "round-huge", "round-word", "channel-long", "pace-lines", "decision-9999", "decision",
-        "country",
+        "country", "application-long", "application-shape",
     ],
 )
 def test_another_x_property_out_of_shape_is_one_short_sentence(  # type: ignore[no-untyped-def]

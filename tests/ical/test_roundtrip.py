@@ -55,6 +55,8 @@ def interviews(draw: st.DrawFn) -> Interview:
             name=draw(LINE), title=draw(st.one_of(st.just(""), LINE)),
             email=draw(st.sampled_from(("", "ana@acme.example", "bo.li+jobs@mail.example.org"))),
             phone=draw(st.sampled_from(("", "+33 1 23 45 67 89"))), key=f"p{n}",
+            topics=tuple(draw(st.lists(LINE, max_size=2))),
+            clarify=tuple(draw(st.lists(LINE, max_size=2))),
         )
         for n in range(1, draw(st.integers(1, 3)) + 1)
     )
@@ -70,6 +72,7 @@ def interviews(draw: st.DrawFn) -> Interview:
         clarify=tuple(draw(st.lists(LINE, max_size=2))), notes=draw(LONG),
         location=draw(st.one_of(st.just(""), LINE, st.just("https://meet.example/abc?x=1;y=2"))),
         country=draw(st.sampled_from(("", "", "US", "DE", "JP"))),
+        postal_address="\n".join(draw(st.lists(LINE, max_size=4))),
     ).validated()
 
 
@@ -192,6 +195,35 @@ def test_moves_and_dones_made_in_a_calendar_come_back(
         moved = target.step(check_in.id).step
         assert moved.start == datetime(2026, 12, 9, 14, 30, tzinfo=ZoneInfo("Europe/Paris"))
         assert moved.manual
+    finally:
+        source.close()
+        target.close()
+
+
+def test_the_rounds_of_an_application_stay_together_on_another_computer(
+    tmp_path: Path, sample: Callable[..., Interview]
+) -> None:
+    """X-FOLLOWTHROUGH-APPLICATION carries the application: the second computer groups the
+    same rounds, even with the company renamed on one round."""
+    source, _ = open_store(tmp_path / "a")
+    target, _ = open_store(tmp_path / "b")
+    try:
+        first = source.add_interview(sample())
+        week = timedelta(days=7)
+        second = source.add_interview(
+            replace(sample(company="Acme Group"), start=first.start + week, end=first.end + week),
+            first.id,
+        )
+        other = source.add_interview(sample(company="Globex"))
+        text = Exporter(source).ics().decode()
+        assert text.count(f"X-FOLLOWTHROUGH-APPLICATION:{first.id}\r\n") == 2
+        assert f"X-FOLLOWTHROUGH-APPLICATION:{other.id}\r\n" in text
+        path = tmp_path / "export.ics"
+        path.write_text(text, encoding="utf-8", newline="")
+        import_file(target, path)
+        grouped = {app.id: [iv.id for iv in app.rounds] for app in target.applications()}
+        assert grouped == {first.id: [first.id, second.id], other.id: [other.id]}
+        assert target.interview(second.id).round == 2
     finally:
         source.close()
         target.close()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from followthrough.core.actions import NEXT_ROUND
 from followthrough.core.model import (
     BROUGHT_BACK,
     Activity,
@@ -102,6 +103,11 @@ def _add(store: Store, interview: Interview) -> None:
     store.add_interview(replace(interview, id="", company="Globex"))
 
 
+def _next_round(store: Store, interview: Interview) -> None:
+    reply = Activity(ActivityKind.REPLY, LATER, how=NEXT_ROUND, until=date(2026, 12, 7))
+    store.add_next_round(interview.id, reply)
+
+
 def _nothing(store: Store, interview: Interview) -> None:
     pass
 
@@ -123,6 +129,7 @@ ACTIONS = {
     "edit": (_nothing, _edit),
     "delete": (_nothing, _delete),
     "add": (_nothing, _add),
+    "next-round": (_nothing, _next_round),
 }  # fmt: skip
 
 

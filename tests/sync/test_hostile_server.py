@@ -3,7 +3,9 @@
 The server is `hostile_server.HostileServer`, a proxy in front of the tests' real Radicale
 that misbehaves on cue: malformed XML, an entity bomb, a stray XML declaration, 200 MB
 answers, an answer dripped one byte at a time, redirects off the account's origin or from
-https to http, one unreadable event in a multiget answer.
+https to http, one unreadable event in a multiget answer. And a slow server: a listing or a
+multiget slower than a small request may be succeeds (its deadline is wire.LONG_TIMEOUT) and
+says how it is getting on; a small request as slow is cut off at the account's timeout.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import pytest
@@ -23,16 +26,19 @@ from hostile_server import (
     Seen,
     account_at,
     answer,
+    delay,
     drip,
     flood,
     redirect,
     rewrite,
 )
+from sync_data import ANA, interview
 
 from followthrough.core.model import Interview
 from followthrough.core.text import is_control
 from followthrough.ical.mapping import interview_uid
 from followthrough.store import Store, open_store
+from followthrough.sync import wire
 from followthrough.sync.accounts import Account
 from followthrough.sync.engine import SyncReport, sync
 from followthrough.sync.errors import SyncError
@@ -175,8 +181,9 @@ def run_bounded(store: Store, account: Account, timeout: float, limit: float) ->
 
 @pytest.mark.parametrize("head", [False, True], ids=["body", "head"])
 def test_a_server_dripping_its_answer_is_cut_off_at_the_deadline(
-    store: Store, account: Account, hostile: HostileServer, head: bool
+    store: Store, account: Account, hostile: HostileServer, head: bool, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr(wire, "LONG_TIMEOUT", 2.0)  # a listing's deadline bounds it too
     hostile.next("REPORT", drip(0.2, head=head))
     began = time.monotonic()
     error = run_bounded(store, account, timeout=2, limit=15)
@@ -184,6 +191,71 @@ def test_a_server_dripping_its_answer_is_cut_off_at_the_deadline(
     assert isinstance(error, SyncError), repr(error)
     assert str(error) == f"The server at {account.origin} did not answer within 2 seconds."
     assert took < 6, took
+
+
+# The limits of a slow server's test: the short one (a small request's), the server's silence
+# before it answers, and the long one (a listing's or a multiget's). The real ones are 20 s
+# (the account's timeout), 30 s (Radicale listing 40,000 events) and wire.LONG_TIMEOUT.
+SHORT, SILENCE, LONG = 1.0, 2.5, 8.0
+
+
+def test_a_listing_slower_than_a_small_request_may_be_succeeds_and_says_so(
+    store: Store, account: Account, hostile: HostileServer, two: list[Interview], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(wire, "LONG_TIMEOUT", LONG)
+    monkeypatch.setattr(wire, "PROGRESS_EVERY", 0.5)
+    hostile.next("REPORT", delay(SILENCE))  # the full listing (the first sync's)
+    heard: list[str] = []
+    report = sync(store, account, timeout=SHORT, progress=heard.append)
+    assert report.pull.full and report.push.created > 0
+    assert any(h.startswith("Listing the calendar… (") and h.endswith(" s)") for h in heard)
+    # The daily full listing (pull.FULL_EVERY), and the listing of what changed, as slow.
+    for later, full in ((timedelta(days=1, minutes=1), True), (timedelta(days=1, hours=1), False)):
+        hostile.next("REPORT", delay(SILENCE))
+        heard.clear()
+        again = sync(
+            store, account, timeout=SHORT, now=datetime.now(UTC) + later, progress=heard.append
+        )
+        assert again.pull.full is full and again.push.created == 0
+        waited = "Listing the calendar" if full else "Asking the calendar what changed"
+        assert any(h.startswith(f"{waited}… (") for h in heard), heard
+    store.add_interview(interview("Initech", 25, (ANA,)))
+    hostile.next("PUT", delay(SILENCE))  # a small request as slow: cut off at the short limit
+    began = time.monotonic()
+    assert sync_error(store, account, timeout=SHORT) == (
+        f"The server at {account.origin} did not answer within 1 second."
+    )
+    assert time.monotonic() - began < SILENCE
+
+
+def test_a_multiget_slower_than_a_small_request_may_be_succeeds(
+    second: Store, hostile: HostileServer, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(wire, "LONG_TIMEOUT", LONG)
+    monkeypatch.setattr(wire, "PROGRESS_EVERY", 0.5)
+    hostile.next("REPORT", delay(SILENCE), when=is_multiget)
+    heard: list[str] = []
+    report = sync(second, "hostile", timeout=SHORT, progress=heard.append)
+    assert sorted(report.pull.added) == ["Acme Analytics — Data engineer", "Globex — Data engineer"]
+    assert any(h.startswith("Fetching events… (") for h in heard), heard
+
+
+def test_the_sync_command_says_how_a_slow_listing_is_getting_on(
+    store: Store,
+    account: Account,
+    hostile: HostileServer,
+    two: list[Interview],
+    monkeypatch: Any,
+    capsys: Any,
+) -> None:
+    from followthrough import cli
+
+    monkeypatch.setattr(wire, "PROGRESS_EVERY", 0.5)
+    hostile.next("REPORT", delay(SILENCE))
+    assert cli.main(["sync"]) == 0
+    out, err = capsys.readouterr()
+    assert "followthrough: Listing the calendar… (" in err and " s)\n" in err, err
+    assert "To the calendar: 14 created" in out
 
 
 # -- redirects -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from icalendar import Event
 from sync_data import remote_calendar, server_uids
 
+from followthrough.core.actions import NEXT_ROUND
 from followthrough.core.model import Activity, ActivityKind, Interview, StepStatus
 from followthrough.ical.mapping import interview_uid, step_uid
 from followthrough.store import Store, open_store
@@ -118,6 +119,22 @@ def test_a_second_computer_that_rebuilt_the_plan_writes_a_higher_sequence(
     second.record(acme.id, Activity(ActivityKind.REPLY, datetime.now(UTC)))
     sync(second, caldav_account.name, timeout=5)
     assert remote_sequence(store, caldav_account, uid) > 9
+
+
+def test_a_second_computer_groups_the_same_rounds_into_the_same_application(
+    store: Store, caldav_account: Account, two: list[Interview], computer: NewComputer
+) -> None:
+    acme = two[0]
+    day = acme.start.date() + timedelta(days=10)
+    reply = Activity(ActivityKind.REPLY, acme.end + timedelta(days=1), how=NEXT_ROUND, until=day)
+    upcoming = store.add_next_round(acme.id, reply)
+    sync(store, caldav_account, timeout=5)
+    second = computer("second")
+    sync(second, caldav_account.name, timeout=5)
+    grouped = {app.id: [iv.id for iv in app.rounds] for app in second.applications()}
+    assert grouped == {app.id: [iv.id for iv in app.rounds] for app in store.applications()}
+    assert grouped[acme.id] == [acme.id, upcoming.id]
+    assert second.interview(upcoming.id).round == 2
 
 
 # -- deletions made in the calendar ------------------------------------------------------------

@@ -4,6 +4,7 @@ status, errors, confirmation."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -67,6 +68,30 @@ def test_sync_runs_off_the_ui_thread_and_reports(
     assert statuses[0] == "Syncing…" and statuses[-1].startswith("Synced at ")
     assert set(sync_items(store, account.name)) == set(Exporter(store).event_files())
     assert not controller.busy
+
+
+def test_a_long_listing_shows_how_it_is_getting_on(
+    qtbot: QtBot, account: Account, controller: SyncController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followthrough.sync import wire
+
+    monkeypatch.setattr(wire, "PROGRESS_EVERY", 0.2)
+    answer = wire.DavSession._bounded
+
+    def slow(
+        session: wire.DavSession, forward: object, method: str, url: str, **kw: object
+    ) -> object:
+        if method == "REPORT":
+            time.sleep(0.7)  # a server slow to list the calendar
+        return answer(session, forward, method, url, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wire.DavSession, "_bounded", slow)
+    statuses: list[str] = []
+    controller.status_changed.connect(statuses.append)
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        assert controller.sync_now()
+    assert any(s.startswith("Listing the calendar… (") for s in statuses), statuses
+    assert statuses[-1].startswith("Synced at ")
 
 
 def test_a_failed_sync_is_one_sentence(

@@ -2,7 +2,8 @@
 command to the module of its group.
 
 Starting the window comes through here, so this module imports no command group: their parsers
-are built, and their modules imported, only when a command or --help is given.
+are built, and their modules imported, only when a command (only its group's) or --help is
+given.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message[:1].upper()}{message[1:]} (see --help).\n")
 
 
-def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True, only: str = "") -> argparse.ArgumentParser:
     """The command line's parser; with `commands` False only the options that open the window
-    (building every command's parser costs a fiftieth of a second of the window's start-up)."""
+    (building every command's parser costs a fiftieth of a second of the window's start-up),
+    and with `only` naming a command, only the parsers of its group (the others' cost a
+    command as much)."""
     parser = _Parser(
         prog="followthrough",
         description="Turn each job interview into a plan of calendar follow-ups.",
@@ -61,52 +64,68 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_commands(subparsers)
+    _add_commands(subparsers, only)
     return parser
 
 
-def _add_commands(commands: Any) -> None:
-    """Every command's parser, in the order --help lists them."""
-    from followthrough.cli import compose, exchange, interviews, mail, settings, sync
+# Each group's parsers: its module, the function that adds them, and the commands it adds (a
+# command not named here, or none, builds them all), in the order --help lists them.
+_GROUPS = (
+    (
+        "interviews",
+        "add_parsers",
+        ("interview", "plan", "reply", "delay", "outcome", "step", "undo", "redo"),
+    ),
+    ("settings", "add_config_parser", ("config",)),
+    ("exchange", "add_parsers", ("export", "import", "feed")),
+    ("settings", "add_playbooks_parser", ("playbooks",)),
+    ("sync", "add_account_parser", ("account",)),
+    ("compose", "add_parsers", ("compose", "smtp")),
+    ("sync", "add_sync_parser", ("sync",)),
+    ("mail", "add_parsers", ("mail",)),  # mail add, list, remove, check, presets
+    ("settings", "add_restore_parser", ("restore-backup",)),
+)
 
-    interviews.add_parsers(commands)  # interview, plan, reply, delay, outcome, step, undo, redo
-    settings.add_config_parser(commands)
-    exchange.add_parsers(commands)  # export, import, feed
-    settings.add_playbooks_parser(commands)
-    sync.add_account_parser(commands)
-    compose.add_parsers(commands)  # compose, smtp
-    sync.add_sync_parser(commands)
-    mail.add_parsers(commands)  # mail add, list, remove, check, presets
-    settings.add_restore_parser(commands)
+
+def _add_commands(commands: Any, only: str = "") -> None:
+    """Every command's parser (or only those of the group of the command `only`)."""
+    from importlib import import_module
+
+    chosen = [g for g in _GROUPS if only in g[2]] or _GROUPS
+    for module, adder, _names in chosen:
+        getattr(import_module(f"followthrough.cli.{module}"), adder)(commands)
 
 
 def _run(args: argparse.Namespace, store: Store) -> int:
     """Runs the command with the module of its group (already imported with the parsers)."""
-    from followthrough.cli import compose, exchange, interviews, mail, settings, sync
+    from importlib import import_module
 
-    runs: dict[str, Callable[[argparse.Namespace, Store], int]] = {
-        "interview": interviews.run,
-        "plan": interviews.run,
-        "reply": interviews.run,
-        "delay": interviews.run,
-        "outcome": interviews.run,
-        "step": interviews.run,
-        "undo": interviews.run,
-        "redo": interviews.run,
-        "config": settings.run,
-        "playbooks": settings.run,
-        "export": exchange.run,
-        "import": exchange.run,
-        "feed": exchange.run,
-        "account": sync.run_account,
-        "sync": sync.run_sync,
-        "compose": compose.run_compose,
-        "smtp": compose.run_smtp,
-        "mail": mail.run,
+    runs: dict[str, tuple[str, str]] = {  # command -> (its group's module, the function)
+        "interview": ("interviews", "run"),
+        "plan": ("interviews", "run"),
+        "reply": ("interviews", "run"),
+        "delay": ("interviews", "run"),
+        "outcome": ("interviews", "run"),
+        "step": ("interviews", "run"),
+        "undo": ("interviews", "run"),
+        "redo": ("interviews", "run"),
+        "config": ("settings", "run"),
+        "playbooks": ("settings", "run"),
+        "export": ("exchange", "run"),
+        "import": ("exchange", "run"),
+        "feed": ("exchange", "run"),
+        "account": ("sync", "run_account"),
+        "sync": ("sync", "run_sync"),
+        "compose": ("compose", "run_compose"),
+        "smtp": ("compose", "run_smtp"),
+        "mail": ("mail", "run"),
     }
     if args.command not in runs:  # pragma: no cover - argparse guards it
         raise CliError(f"Unknown command {args.command}.")
-    return runs[args.command](args, store)
+    module, function = runs[args.command]
+    run: Callable[[argparse.Namespace, Store], int]
+    run = getattr(import_module(f"followthrough.cli.{module}"), function)
+    return run(args, store)
 
 
 def _is_open_item(token: str) -> bool:
@@ -155,10 +174,25 @@ def _names_a_command(rest: Sequence[str]) -> bool:
     return False
 
 
+def _command_in(rest: Sequence[str]) -> str:
+    """The command the arguments name ("" for none, or --help before it)."""
+    skip = False
+    for token in rest:
+        if skip:
+            skip = False
+        elif token == "--data-dir":
+            skip = True
+        elif token in ("-h", "--help"):
+            return ""
+        elif not token.startswith("-"):
+            return token
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followthrough` command and of `python -m followthrough`."""
     open_items, rest = split_open_items(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(commands=_names_a_command(rest))
+    parser = build_parser(commands=_names_a_command(rest), only=_command_in(rest))
     args = parser.parse_args(rest)
     if args.data_dir is not None:
         args.data_dir = args.data_dir.expanduser()

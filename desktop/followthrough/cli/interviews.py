@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from followthrough.cli.output import emit
+from followthrough.cli.output import emit, json_rows
 from followthrough.core.actions import ReplySays, decision_change, employer_news
+from followthrough.core.applications import applications
 from followthrough.core.codec import interview_to_dict, step_to_dict
 from followthrough.core.model import (
     Activity,
@@ -65,7 +66,29 @@ def _interview_options(parser: argparse.ArgumentParser, *, required: bool) -> No
     parser.add_argument("--pace", choices=_choices(Pace))
     parser.add_argument("--playbook")
     parser.add_argument("--topic", action="append", help="a topic discussed; repeatable")
-    parser.add_argument("--clarify", action="append", help="a point to clarify; repeatable")
+    parser.add_argument(
+        "--clarify", action="append", help="a point to clarify with the main contact; repeatable"
+    )
+    parser.add_argument(
+        "--topic-for",
+        action="append",
+        metavar="WHO=TOPIC",
+        help="a topic discussed with one interviewer (WHO: their number, 1 for the first, or "
+        "their name), mentioned to them instead of the --topic ones; repeatable; an empty "
+        "value clears them",
+    )
+    parser.add_argument(
+        "--clarify-for",
+        action="append",
+        metavar="WHO=POINT",
+        help="a point to clarify with one interviewer (WHO as for --topic-for); repeatable; "
+        "an empty value clears them",
+    )
+    parser.add_argument(
+        "--postal-address",
+        help="where a handwritten note is posted, one line of the address a line (an empty "
+        "value clears it)",
+    )
     parser.add_argument("--round", type=int)
     parser.add_argument("--notes")
     parser.add_argument("--location")
@@ -80,7 +103,12 @@ def add_parsers(commands: Any) -> None:
     iv_commands = interview.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = iv_commands.add_parser("add", help="record an interview; prints its id")
     _interview_options(add, required=True)
-    listing = iv_commands.add_parser("list", help="list interviews")
+    add.add_argument(
+        "--application",
+        help="the id of the application (company and role) it is the next round of; "
+        "without it, a --round after the first joins the same company and role's",
+    )
+    listing = iv_commands.add_parser("list", help="list applications and their rounds")
     listing.add_argument("--json", action="store_true")
     show = iv_commands.add_parser("show", help="show one interview and its plan")
     show.add_argument("id")
@@ -111,7 +139,11 @@ def add_parsers(commands: Any) -> None:
         help="just an answer (default), a next round, a new decision date, an offer or a "
         "rejection",
     )
-    reply.add_argument("--on", help="the new decision date or the next round's, YYYY-MM-DD")
+    reply.add_argument(
+        "--on",
+        help="the new decision date or the next round's, YYYY-MM-DD (a next round with a "
+        "date is added as the application's next interview; prints its id)",
+    )
 
     delay = commands.add_parser("delay", help="log a delay: the decision now comes by a date")
     delay.add_argument("id")
@@ -175,10 +207,46 @@ def _people(
             if match and match.key not in {q.key for q in people}
             else next_interviewer_key([*previous, *people])
         )
-        people.append(replace(person, key=key, phone=match.phone if match else ""))
+        if match:  # what was recorded of them besides "Name (Title) <email>" stays
+            person = replace(person, phone=match.phone, topics=match.topics, clarify=match.clarify)
+        people.append(replace(person, key=key))
     if phone is not None and people:
         people[0] = replace(people[0], phone=check_phone(phone))
     return tuple(people)
+
+
+def _addressed(
+    people: tuple[Interviewer, ...], specs: list[str], name: str, option: str
+) -> tuple[Interviewer, ...]:
+    """`people` with their `name` ("topics" or "clarify") from WHO=TEXT specs; a person no
+    spec names gets none, and an empty spec names nobody (so one alone clears them all)."""
+    given: dict[str, list[str]] = {person.key: [] for person in people}
+    for spec in specs:
+        if not spec.strip():
+            continue
+        who, equals, text = spec.partition("=")
+        if not equals:
+            raise ValidationError(
+                f"{option} takes WHO=TEXT (WHO: the interviewer's number or name), not "
+                f"'{shown(spec, 40)}'."
+            )
+        given[_who(people, who.strip(), option).key].append(text)
+    if name == "topics":
+        return tuple(replace(p, topics=tuple(given[p.key])) for p in people)
+    return tuple(replace(p, clarify=tuple(given[p.key])) for p in people)
+
+
+def _who(people: tuple[Interviewer, ...], who: str, option: str) -> Interviewer:
+    """The interviewer `who` names: their number (1 for the first), full or first name."""
+    if who.isascii() and who.isdigit() and len(who) <= 3 and 1 <= int(who) <= len(people):
+        return people[int(who) - 1]
+    found = [p for p in people if who.casefold() in (p.name.casefold(), p.first_name.casefold())]
+    if len(found) == 1:
+        return found[0]
+    raise ValidationError(
+        f"{option}: '{shown(who, 40)}' is not one of the interviewers: give their number (1 "
+        "for the first) or their name."
+    )
 
 
 def _interview_from_args(
@@ -216,6 +284,12 @@ def _interview_from_args(
         fields["topics"] = tuple(args.topic)
     if args.clarify is not None:
         fields["clarify"] = tuple(args.clarify)
+    if args.topic_for is not None:
+        people = _addressed(people, args.topic_for, "topics", "--topic-for")
+    if args.clarify_for is not None:
+        people = _addressed(people, args.clarify_for, "clarify", "--clarify-for")
+    if args.postal_address is not None:
+        fields["postal_address"] = args.postal_address
     if args.decision_date is not None:
         fields["decision_date"] = (
             parse_date(args.decision_date, "decision date") if args.decision_date.strip() else None
@@ -265,28 +339,33 @@ def _activity_text(activity: Activity, tz: ZoneInfo) -> str:
 
 
 def _plan_rows(store: Store, interview_id: str | None, include_all: bool) -> list[dict[str, Any]]:
+    """The plan (of one interview, or of all) as its JSON shows it, each step decoded once."""
     if interview_id:
         store.interview(interview_id)
-    rows = [step_to_dict(s.step) for s in store.steps(interview_id)]
     tz = store.settings().zone
-    for row, stored in zip(rows, store.steps(interview_id), strict=True):
-        row["start"] = stored.step.start.astimezone(tz).isoformat()
-        row["end"] = stored.step.end.astimezone(tz).isoformat()
-        row["deadline"] = stored.step.deadline.astimezone(tz).isoformat()
+    rows = []
+    for stored in store.steps(interview_id, cancelled=include_all):
+        row = step_to_dict(stored.step, tz)
         row["sequence"] = stored.sequence
-    if not include_all:
-        rows = [r for r in rows if r["status"] != "cancelled"]
+        rows.append(row)
     return rows
 
 
-def _print_plan(rows: list[dict[str, Any]], tz: ZoneInfo, store: Store) -> None:
-    if not rows:
+def _print_plan(store: Store, interview_id: str | None, include_all: bool, tz: ZoneInfo) -> None:
+    """The plan's lines, read without decoding a step (Store.plan_lines)."""
+    if interview_id:
+        store.interview(interview_id)
+    steps = store.plan_lines(interview_id, cancelled=include_all)
+    if not steps:
         emit("No follow-up steps.")
         return
-    zones = {iv.id: iv.tz for iv in store.interviews()}
-    for row in rows:
-        start = _both(datetime.fromisoformat(row["start"]), tz, zones.get(row["interview"], ""))
-        emit(f"{start}  {row['status']:<9}  {row['channel']:<7}  {row['title']}  [{row['id']}]")
+    zones = store.interview_zones()
+    lines = []
+    for step in steps:
+        start = _both(step.start, tz, zones.get(step.interview_id, ""))
+        status, channel = step.status.value, step.channel.value
+        lines.append(f"{start}  {status:<9}  {channel:<7}  {step.title}  [{step.id}]")
+    emit("\n".join(lines))  # one write: a line at a time costs a terminal a flush each
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -298,11 +377,10 @@ def run(args: argparse.Namespace, store: Store) -> int:
     if args.command == "interview":
         _run_interview(args, store, tz)
     elif args.command == "plan":
-        rows = _plan_rows(store, args.interview, args.all)
         if args.json:
-            emit(json.dumps(rows, indent=2))
+            emit(json_rows(_plan_rows(store, args.interview, args.all)))
         else:
-            _print_plan(rows, tz, store)
+            _print_plan(store, args.interview, args.all, tz)
     elif args.command == "step":
         _run_step(args, store, tz)
     elif args.command == "undo":
@@ -316,7 +394,11 @@ def run(args: argparse.Namespace, store: Store) -> int:
 
 def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:
     if args.action == "add":
-        interview = store.add_interview(_interview_from_args(args, store))
+        interview = store.add_interview(
+            _interview_from_args(args, store),
+            args.application,
+            round_given=args.round is not None,
+        )
         emit(interview.id)
     elif args.action == "list":
         interviews = store.interviews()
@@ -324,8 +406,14 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
             emit(json.dumps([interview_to_dict(iv) for iv in interviews], indent=2))
         elif not interviews:
             emit("No interviews yet. Add one with: followthrough interview add ...")
-        for iv in [] if args.json else interviews:
-            emit(f"{iv.id}  {_both(iv.start, tz, iv.tz)}  {iv.company} — {iv.role}")
+        for app in [] if args.json else applications(interviews):
+            if len(app.rounds) == 1:  # an application of one round: the interview's line
+                iv = app.latest
+                emit(f"{iv.id}  {_both(iv.start, tz, iv.tz)}  {iv.company} — {iv.role}")
+                continue
+            emit(f"{app.company} — {app.role}: {len(app.rounds)} rounds  [application {app.id}]")
+            for iv in app.rounds:
+                emit(f"  round {iv.round}  {iv.id}  {_both(iv.start, tz, iv.tz)}")
     elif args.action == "show":
         iv = store.interview(args.id)
         history = store.activities(iv.id)
@@ -339,6 +427,7 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
             emit(json.dumps(data, indent=2))
         else:
             emit(f"{iv.company} — {iv.role} (round {iv.round})  [{iv.id}]")
+            emit(f"Application {iv.application_id}")
             emit(
                 f"{_both(iv.start, tz, iv.tz)} to {iv.end.astimezone(tz):%H:%M} "
                 f"({iv.tz}, {iv.employer_country or 'no country'}), {iv.channel.value}, "
@@ -348,6 +437,11 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
                 title = f" ({person.title})" if person.title else ""
                 phone = f", {person.phone}" if person.phone else ""
                 emit(f"  with {person.address}{title}{phone}")
+                for label, texts in (("topics", person.topics), ("to clarify", person.clarify)):
+                    if texts:
+                        emit(f"    {label}: {'; '.join(texts)}")
+            if iv.postal_address:
+                emit(f"Post to: {', '.join(iv.postal_address.splitlines())}")
             decided, was = decision_change(iv, history)
             if decided is not None:
                 emit(
@@ -357,7 +451,7 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
                 )
             if cancelled:
                 emit(cancelled_sentence(cancelled, tz))
-            _print_plan(_plan_rows(store, iv.id, include_all=False), tz, store)
+            _print_plan(store, iv.id, False, tz)
             if history:
                 emit("History:")
             for activity in history:
@@ -385,7 +479,11 @@ def _log_news(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:
         says = Outcome(args.result)
     note = args.note
     history = store.activities(interview.id)
-    store.record(interview.id, employer_news(interview, history, says, at, note=note, day=day))
+    news = employer_news(interview, history, says, at, note=note, day=day)
+    if says is ReplySays.NEXT_ROUND and day is not None:  # the next round, with its own plan
+        emit(store.add_next_round(interview.id, news).id)
+    else:
+        store.record(interview.id, news)
 
 
 def _run_step(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None:

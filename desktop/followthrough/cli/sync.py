@@ -134,7 +134,7 @@ def run_sync(args: argparse.Namespace, store: Store) -> int:
         allow = args.allow_deletes
         while True:
             try:
-                report = sync(store, account, allow_deletes=allow)
+                report = sync(store, account, allow_deletes=allow, progress=_progress)
             except MassDeleteError as error:
                 if allow or not sys.stdin.isatty():
                     raise
@@ -151,6 +151,12 @@ def run_sync(args: argparse.Namespace, store: Store) -> int:
         for line in report.lines():
             emit(line)
     return 0
+
+
+def _progress(text: str) -> None:
+    """How a long sync is getting on ("Listing the calendar… (5 s)"), on stderr."""
+    complain(f"followthrough: {text}")
+    sys.stderr.flush()
 
 
 def run_account(args: argparse.Namespace, store: Store) -> int:

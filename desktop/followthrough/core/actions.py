@@ -74,6 +74,8 @@ def employer_news(
             raise ValidationError("The new decision date is before the day they told you.")
         return Activity(ActivityKind.DELAY, at, until=day, note=note)
     if says is ReplySays.NEXT_ROUND:
+        if day is not None and day < at.date():
+            raise ValidationError("The next round's date is before the day they told you.")
         return Activity(ActivityKind.REPLY, at, how=NEXT_ROUND, until=day, note=note)
     if says is ReplySays.ANSWER:
         return Activity(ActivityKind.REPLY, at, note=note)
@@ -93,7 +95,8 @@ def decision_change(
 
 def placement_note(start: datetime, end: datetime, calendar: WorkCalendar) -> str:
     """What the time a step is moved to falls on when that is not a working time: "on a
-    Saturday", "on a public holiday (Christmas Day)", "outside your working hours"; else ""."""
+    Saturday", "on a public holiday (Christmas Day)", "outside your working hours
+    (09:00–17:30)"; else ""."""
     local = start.astimezone(calendar.tz)
     holiday = holiday_names(calendar.country, calendar.subdivision, local.year).get(local.date())
     if holiday:
@@ -101,7 +104,8 @@ def placement_note(start: datetime, end: datetime, calendar: WorkCalendar) -> st
     if local.weekday() >= 5:
         return f"on a {local.strftime('%A')}"
     if not calendar.in_working_hours(start, end):
-        return "outside your working hours"
+        hours = f"{calendar.work_start:%H:%M}–{calendar.work_end:%H:%M}"
+        return f"outside your working hours ({hours})"
     return ""
 
 

@@ -9,26 +9,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from followthrough.core.model import (
     BROUGHT_BACK,
     Activity,
     ActivityKind,
-    Channel,
     Interview,
     Interviewer,
     Outcome,
     Step,
-    StepChannel,
     StepStatus,
     cancelled_sentence,
     employer_cancellation,
 )
 from followthrough.core.playbooks import Offset, Playbook, StepRule
 from followthrough.core.settings import Settings
-from followthrough.core.spacing import YOUR_HOURS, Spacing
+from followthrough.core.spacing import Spacing
+from followthrough.core.timing import (
+    at_offset,
+    cancelled,
+    channel_for,
+    decision_anchor,
+    in_time_order,
+    recipient,
+    shown_at,
+    step_title,
+    why_then,
+)
 from followthrough.core.workdays import WorkCalendar
 
 DECISION_KEY = "decision-check-in"
@@ -89,70 +98,6 @@ class _History:
         return [a for a in self.contacts if a.kind is ActivityKind.DELAY]
 
 
-def _at_offset(anchor: datetime, offset: Offset, cal: WorkCalendar, *, latest: bool) -> datetime:
-    """The moment `offset` after `anchor`: exact for hours; a day's start or end for days."""
-    if offset.unit in ("h", "m"):
-        return anchor + offset.as_timedelta()
-    local = anchor.astimezone(cal.tz)
-    if offset.unit == "bd":
-        day = cal.add_business_days(local.date(), offset.amount)
-    else:
-        day = local.date() + timedelta(days=offset.days)
-    if latest:
-        return max(cal.day_end(day), local)
-    if day == local.date():
-        return local
-    return cal.day_start(day)
-
-
-def _decision_anchor(day: date, employer: ZoneInfo, cal: WorkCalendar) -> datetime:
-    """When the stated decision day is over where the employer is: waits count from there."""
-    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=employer).astimezone(cal.tz)
-
-
-def _channel_for(rule: StepRule, person: Interviewer, interview: Interview) -> StepChannel:
-    if rule.channel != "preferred":
-        return StepChannel(rule.channel)
-    if person.email or interview.channel is not Channel.PHONE or not person.phone:
-        return StepChannel.EMAIL
-    return StepChannel.PHONE
-
-
-def _recipient(channel: StepChannel, person: Interviewer) -> str:
-    if channel is StepChannel.EMAIL:
-        return person.address
-    if channel is StepChannel.PHONE and person.phone:
-        return f"{person.name} ({person.phone})"
-    return person.name
-
-
-def _title(rule: StepRule, person: Interviewer, interview: Interview) -> str:
-    return rule.title.replace("{person}", person.name).replace("{company}", interview.company)
-
-
-def _when(rule: StepRule, earliest: Offset, latest: Offset, anchor_name: str) -> str:
-    return _when_text(earliest, latest, anchor_name, rule.why)
-
-
-@lru_cache(maxsize=512)  # the same few sentences for every interview: made once each
-def _when_text(earliest: Offset, latest: Offset, anchor_name: str, why: str) -> str:
-    if earliest.amount == 0 and earliest.is_days:
-        span = f"the same day as {anchor_name}"
-    elif str(earliest) == str(latest):
-        span = f"{earliest.describe()} after {anchor_name}"
-    elif earliest.unit == latest.unit:
-        span = f"{earliest.amount} to {latest.describe()} after {anchor_name}"
-    else:
-        span = f"{earliest.describe()} to {latest.describe()} after {anchor_name}"
-    span = span.replace("to the same day", "to the end of that day")
-    sentence = span[0].upper() + span[1:] + YOUR_HOURS
-    return f"{sentence} {why}".strip()
-
-
-def _fmt(moment: datetime, cal: WorkCalendar) -> str:
-    return moment.astimezone(cal.tz).strftime("%a %d %b %Y %H:%M")
-
-
 class _Planner:
     def __init__(
         self,
@@ -171,9 +116,22 @@ class _Planner:
         self.steps: dict[str, Step] = {}
         self.end = interview.end.astimezone(self.cal.tz)
         self.employer = ZoneInfo(interview.tz)  # a stated date is a day where the employer is
-        self.spacing = Spacing(interview, self.cal, settings.spread_steps, self.fixed_times())
+        self.fixed = self.fixed_times()
+        self.spacing = Spacing(interview, self.cal, settings.spread_steps, self.fixed)
+        self._after_end: dict[tuple[int, str, bool], datetime] = {}  # see after_end
+        # (rule, step key, decision day) -> its nominal time: asked again for each chaser
+        self._nominal: dict[tuple[int, str, date | None], datetime] = {}
 
     # -- building blocks ------------------------------------------------------------------
+    def after_end(self, offset: Offset, *, latest: bool) -> datetime:
+        """_at_offset from the interview's end: the same few offsets are asked for again and
+        again (by each interviewer's step, by the chasers and their order)."""
+        asked = (offset.amount, offset.unit, latest)
+        found = self._after_end.get(asked)
+        if found is None:
+            found = self._after_end[asked] = at_offset(self.end, offset, self.cal, latest=latest)
+        return found
+
     def make(
         self,
         rule: StepRule,
@@ -185,7 +143,7 @@ class _Planner:
     ) -> Step:
         """A step planned at the first working slot after `earliest_at`, then the user's facts."""
         duration = rule.duration.as_timedelta()
-        channel = _channel_for(rule, person, self.iv)
+        channel = channel_for(rule, person, self.iv)
         status = StepStatus.PLANNED
         manual = False
         status_reason = ""
@@ -203,7 +161,7 @@ class _Planner:
         if move is not None and move.to is not None:
             start = move.to.astimezone(self.cal.tz)
             manual = True
-            why = f"You moved it to {_fmt(start, self.cal)}. {why}"
+            why = f"You moved it to {shown_at(start, self.cal)}. {why}"
         else:
             why = timed_why
         if fact is not None:
@@ -212,7 +170,7 @@ class _Planner:
                 start = fact.at.astimezone(self.cal.tz)
                 manual = True
                 done_how = fact.how
-                status_reason = f"Done {_fmt(start, self.cal)}" + (
+                status_reason = f"Done {shown_at(start, self.cal)}" + (
                     f" ({fact.how})." if fact.how else "."
                 )
             else:
@@ -221,17 +179,17 @@ class _Planner:
                     start = fact.to.astimezone(self.cal.tz)
                 if fact.is_calendar_deletion():
                     gone = True
-                    status_reason = f"Deleted in the calendar on {_fmt(fact.at, self.cal)}."
+                    status_reason = f"Deleted in the calendar on {shown_at(fact.at, self.cal)}."
                 else:
-                    status_reason = f"You skipped it on {_fmt(fact.at, self.cal)}."
+                    status_reason = f"You skipped it on {shown_at(fact.at, self.cal)}."
         return Step(
             id=f"{self.iv.id}.{key}",
             interview_id=self.iv.id,
             key=key,
             kind=rule.kind,
-            title=_title(rule, person, self.iv),
+            title=step_title(rule, person, self.iv),
             channel=channel,
-            to=_recipient(channel, person),
+            to=recipient(channel, person),
             start=start,
             end=start + duration,
             deadline=max(deadline, start + duration),
@@ -272,9 +230,7 @@ class _Planner:
         back since the employer's last news (their word then is the last)."""
         if step.status is not StepStatus.PLANNED or step.key in self.history.revived:
             return step
-        from dataclasses import replace
-
-        return replace(step, status=StepStatus.CANCELLED, status_reason=reason)
+        return cancelled(step, reason)
 
     # -- the plan -------------------------------------------------------------------------
     def run(self) -> list[Step]:
@@ -293,9 +249,9 @@ class _Planner:
                         rule,
                         key,
                         person,
-                        _at_offset(self.end, earliest, self.cal, latest=False),
-                        _at_offset(self.end, latest, self.cal, latest=True),
-                        _when(rule, earliest, latest, "the interview"),
+                        self.after_end(earliest, latest=False),
+                        self.after_end(latest, latest=True),
+                        why_then(rule, earliest, latest, "the interview"),
                     )
                 )
         self.plan_chasers()
@@ -304,7 +260,11 @@ class _Planner:
             for key, step in self.steps.items():
                 self.steps[key] = self.cancel(step, reason)
         self.close_on_outcome()
-        return sorted(self.steps.values(), key=lambda s: (s.start, s.key))
+        steps = list(self.steps.values())
+        zone = steps[0].start.tzinfo if steps else None
+        if all(step.start.tzinfo is zone for step in steps):
+            return sorted(steps, key=lambda s: (s.start, s.key))
+        return sorted(steps, key=in_time_order)
 
     def decision_dates(self) -> list[tuple[str, date]]:
         return decision_dates(self.iv, self.history.delays())
@@ -314,6 +274,7 @@ class _Planner:
         rules = [r for r in self.book.steps if r.chaser]
         decision_rule = next((r for r in rules if r.after == "decision"), None)
         dates = self.decision_dates() if decision_rule is not None else []
+        day_of = dict(dates)  # check-in key -> its decision date (the keys differ)
         current = dates[-1] if dates else None
         decision_day = current[1] if current else None
         last_contact = self.history.last_contact
@@ -334,7 +295,7 @@ class _Planner:
             if k in chaser_keys and a.kind is ActivityKind.DONE
         ]
         last_sent = max(sent) if sent else None
-        user_fixed = self.fixed_times()
+        user_fixed = self.fixed
         fixed = sorted((moment, key) for key, moment in user_fixed.items() if key in chaser_keys)
         entries: list[tuple[datetime, int, int, StepRule, str]] = []
         # The other chasers keep the playbook's order (the final check-in comes last);
@@ -343,7 +304,7 @@ class _Planner:
         for index, rule in enumerate(rules):
             keys = [key for key, _d in dates] if rule.after == "decision" else [rule.key]
             for key in keys:
-                day = next((d for k, d in dates if k == key), None)
+                day = day_of.get(key)
                 moment = self.nominal(rule, key, decision_day_of=day)
                 pending = key not in self.history.finished and key not in self.history.moved
                 if pending and floor is not None and rule.after != "decision":
@@ -366,8 +327,8 @@ class _Planner:
             person = self.iv.primary
             earliest, latest = rule.window(pace)
             if rule.after == "decision":
-                day = next(d for k, d in dates if k == key)
-                anchor = _decision_anchor(day, self.employer, self.cal)
+                day = day_of[key]
+                anchor = decision_anchor(day, self.employer, self.cal)
                 anchor_name = f"the decision date ({day.isoformat()})"
             elif rule.after == "interview":
                 anchor, anchor_name = self.end, "the interview"
@@ -379,21 +340,25 @@ class _Planner:
                     anchor, anchor_name = previous.start, "the previous message"
                 else:
                     anchor, anchor_name = self.end, "the interview"
-            at = _at_offset(anchor, earliest, self.cal, latest=False)
-            why = _when(rule, earliest, latest, anchor_name)
+            at = (
+                self.after_end(earliest, latest=False)
+                if anchor is self.end
+                else at_offset(anchor, earliest, self.cal, latest=False)
+            )
+            why = why_then(rule, earliest, latest, anchor_name)
             notes: list[str] = []
             replaced = self.replaced(rule, key, decision_day)
             if replaced:
                 pass  # it will be cancelled: keep the time it had, so calendars see it go, not move
             elif previous is not None:
-                spaced = _at_offset(previous.start, gap, self.cal, latest=False)
+                spaced = at_offset(previous.start, gap, self.cal, latest=False)
                 if spaced > at:
                     at = spaced
                     notes.append(f"Kept {gap.describe()} after the previous message.")
             if decision_day is not None and rule.after != "decision" and not replaced:
                 after_decision = max(
                     self.cal.day_start(decision_day + timedelta(days=1)),
-                    _decision_anchor(decision_day, self.employer, self.cal),
+                    decision_anchor(decision_day, self.employer, self.cal),
                 )
                 if after_decision > at:
                     at = after_decision
@@ -412,7 +377,8 @@ class _Planner:
                 notes.append("Two business days after the thank-you: never close on its heels.")
             at = max(at, self.end)  # a decision "today" seen from another zone: never before
             if not replaced and key not in user_fixed:
-                cleared = self.clear_of(at, [m for m, k in fixed if k != key], gap, rule, key)
+                others = [m for m, k in fixed if k != key] if fixed else []
+                cleared = self.clear_of(at, others, gap, rule, key)
                 if cleared != at:
                     at = cleared
                     notes.append(f"Kept {gap.describe()} from the messages you placed yourself.")
@@ -421,7 +387,7 @@ class _Planner:
                 key,
                 person,
                 at,
-                _at_offset(anchor, latest, self.cal, latest=True),
+                at_offset(anchor, latest, self.cal, latest=True),
                 " ".join([why, *notes]),
             )
             step = self.filter_chaser(
@@ -452,26 +418,34 @@ class _Planner:
     ) -> datetime:
         """The first moment from `at` where the chaser `key` keeps `gap` from every time the
         user fixed."""
+        if not fixed:
+            return at
         person, duration = self.iv.primary, rule.duration.as_timedelta()
-        channel = _channel_for(rule, person, self.iv)
-        for _ in range(len(fixed) + 1 if fixed else 0):
+        channel = channel_for(rule, person, self.iv)
+        kept = [(f, at_offset(f, gap, self.cal, latest=False)) for f in fixed]
+        for _ in range(len(fixed) + 1):
             slot = self.spacing.place(key, person, channel, duration, at).start
-            clash = next(
-                (
-                    f
-                    for f in fixed
-                    if slot < _at_offset(f, gap, self.cal, latest=False)
-                    and f < _at_offset(slot, gap, self.cal, latest=False)
-                ),
-                None,
-            )
-            if clash is None:
+            slot_kept: datetime | None = None  # `gap` after the slot, when first needed
+            for f, f_kept in kept:
+                if slot < f_kept:
+                    if slot_kept is None:
+                        slot_kept = at_offset(slot, gap, self.cal, latest=False)
+                    if f < slot_kept:
+                        at = f_kept  # the first clash: from `gap` after it
+                        break
+            else:
                 return at
-            at = _at_offset(clash, gap, self.cal, latest=False)
         return at
 
     def nominal(self, rule: StepRule, key: str, decision_day_of: date | None = None) -> datetime:
         """Where a chaser would fall with no gaps: used only to order the chasers."""
+        asked = (id(rule), key, decision_day_of)  # the rules live as long as the planner
+        found = self._nominal.get(asked)
+        if found is None:
+            found = self._nominal[asked] = self._nominal_time(rule, key, decision_day_of)
+        return found
+
+    def _nominal_time(self, rule: StepRule, key: str, decision_day_of: date | None) -> datetime:
         fact = self.history.finished.get(key)
         if fact is not None and fact.kind is ActivityKind.DONE:
             return fact.at
@@ -480,8 +454,8 @@ class _Planner:
             return move.to
         earliest, _latest = rule.window(self.iv.pace)
         if rule.after == "decision" and decision_day_of is not None:
-            return _at_offset(
-                _decision_anchor(decision_day_of, self.employer, self.cal),
+            return at_offset(
+                decision_anchor(decision_day_of, self.employer, self.cal),
                 earliest,
                 self.cal,
                 latest=False,
@@ -491,7 +465,9 @@ class _Planner:
             ref = self.book.rule(rule.after)
             if ref is not None:
                 anchor = self.nominal(ref, ref.key)
-        return _at_offset(anchor, earliest, self.cal, latest=False)
+        if anchor is self.end:
+            return self.after_end(earliest, latest=False)
+        return at_offset(anchor, earliest, self.cal, latest=False)
 
     def replaced(self, rule: StepRule, key: str, decision_day: date | None) -> bool:
         """A stated decision date replaces this chaser: it would have come before the date."""
@@ -513,7 +489,7 @@ class _Planner:
         """Cancel a chaser that a reply, a stated date or the playbook's limit rules out."""
         last_contact = self.history.last_contact
         if last_contact is not None and last_contact.kind is ActivityKind.REPLY:
-            return self.cancel(step, f"They replied on {_fmt(last_contact.at, self.cal)}.")
+            return self.cancel(step, self.replied)
         if rule.after == "decision" and current is not None and key != current[0]:
             return self.cancel(step, f"The decision date moved to {current[1].isoformat()}.")
         if replaced:
@@ -529,6 +505,12 @@ class _Planner:
         if step.status is StepStatus.PLANNED and step.start < chase_from:
             return self.cancel(step, "It was due before the employer's last message.")
         return step
+
+    @cached_property
+    def replied(self) -> str:
+        """Why the chasers after the employer's reply are cancelled (made once for them all)."""
+        assert self.history.last_contact is not None
+        return f"They replied on {shown_at(self.history.last_contact.at, self.cal)}."
 
     def close_on_outcome(self) -> None:
         latest = self.history.outcome
@@ -554,9 +536,9 @@ class _Planner:
                 rule,
                 rule.key,
                 self.iv.primary,
-                _at_offset(at, earliest, self.cal, latest=False),
-                _at_offset(at, last, self.cal, latest=True),
-                _when(rule, earliest, last, _OUTCOME_NAMES[result]),
+                at_offset(at, earliest, self.cal, latest=False),
+                at_offset(at, last, self.cal, latest=True),
+                why_then(rule, earliest, last, _OUTCOME_NAMES[result]),
             )
             if result not in rule.on:
                 step = self.cancel(step, f"The outcome changed to {result.value}.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,13 +29,19 @@ def _instant(text: str | None) -> datetime | None:
 
 
 def interviewer_to_dict(person: Interviewer) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "key": person.key,
         "name": person.name,
         "title": person.title,
         "email": person.email,
         "phone": person.phone,
     }
+    # Only when recorded: a person without them is written as before they existed.
+    if person.topics:
+        data["topics"] = list(person.topics)
+    if person.clarify:
+        data["clarify"] = list(person.clarify)
+    return data
 
 
 def interviewer_from_dict(data: dict[str, Any], default_key: str = "p1") -> Interviewer:
@@ -45,6 +51,8 @@ def interviewer_from_dict(data: dict[str, Any], default_key: str = "p1") -> Inte
         title=data.get("title", ""),
         phone=data.get("phone", ""),
         key=data.get("key", default_key),
+        topics=tuple(data.get("topics", ())),
+        clarify=tuple(data.get("clarify", ())),
     )
 
 
@@ -62,10 +70,12 @@ def interview_to_dict(iv: Interview) -> dict[str, Any]:
         "pace": iv.pace.value,
         "playbook": iv.playbook,
         "round": iv.round,
+        "application": iv.application,
         "topics": list(iv.topics),
         "clarify": list(iv.clarify),
         "notes": iv.notes,
         "location": iv.location,
+        "postal_address": iv.postal_address,
         "country": iv.country,
         "created": _when(iv.created),
         "source_uid": iv.source_uid,
@@ -95,10 +105,12 @@ def interview_from_dict(data: dict[str, Any]) -> Interview:
         pace=Pace(data.get("pace", Pace.STANDARD.value)),
         playbook=data.get("playbook", ""),
         round=int(data.get("round", 1)),
+        application=data.get("application", ""),
         topics=tuple(data.get("topics", ())),
         clarify=tuple(data.get("clarify", ())),
         notes=data.get("notes", ""),
         location=data.get("location", ""),
+        postal_address=data.get("postal_address", ""),
         country=data.get("country", ""),
         created=_instant(data.get("created")),
         source_uid=data.get("source_uid", ""),
@@ -138,8 +150,11 @@ def activity_from_dict(data: dict[str, Any]) -> Activity:
     )
 
 
-def step_to_dict(step: Step) -> dict[str, Any]:
-    """The step as the CLI's JSON prints it and the store keeps it."""
+def step_to_dict(step: Step, tz: tzinfo | None = None) -> dict[str, Any]:
+    """The step as the CLI's JSON prints it (its times in `tz`) and the store keeps it."""
+    start, end, deadline = step.start, step.end, step.deadline
+    if tz is not None:
+        start, end, deadline = start.astimezone(tz), end.astimezone(tz), deadline.astimezone(tz)
     return {
         "id": step.id,
         "interview": step.interview_id,
@@ -148,9 +163,9 @@ def step_to_dict(step: Step) -> dict[str, Any]:
         "title": step.title,
         "channel": step.channel.value,
         "to": step.to,
-        "start": step.start.isoformat(),
-        "end": step.end.isoformat(),
-        "deadline": step.deadline.isoformat(),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "deadline": deadline.isoformat(),
         "status": step.status.value,
         "chaser": step.chaser,
         "optional": step.optional,

@@ -370,6 +370,8 @@ class Draft:
     missing: tuple[str, ...]  # sentences: what to add before sending
     hints: tuple[str, ...]  # the don'ts for this kind of step
     template_path: Path
+    # Where a letter is posted (its envelope side, under to_name); "" for other channels.
+    postal_address: str = ""
 
     def as_text(self) -> str:
         """Subject and body as one text, as a calendar event's description shows it."""
@@ -429,8 +431,14 @@ def _values(
     settings: Settings,
     decision_date: date | None,
 ) -> dict[str, str]:
-    topics = [t for t in (_one_line(t) for t in interview.topics) if t]
-    clarify = [c for c in (_one_line(c) for c in interview.clarify) if c]
+    # Each person's own topics, else the interview's; the points to clarify addressed to
+    # them, and the interview's own only to the main contact (the first interviewer).
+    own_topics = person.topics if person else ()
+    topics = [t for t in (_one_line(t) for t in own_topics or interview.topics) if t]
+    first = interview.interviewers[0].key if interview.interviewers else None
+    main = person is not None and person.key == first
+    points = (*(interview.clarify if main else ()), *(person.clarify if person else ()))
+    clarify = [c for c in (_one_line(c) for c in points) if c]
     decided = decision_date or interview.decision_date
     values = {
         "interviewer_name": person.name if person else "",
@@ -519,6 +527,14 @@ def render(
         to_address = person.phone.strip() if person else ""
         if not to_address:
             missing.append(f"{name} has no phone number.")
+    postal_address = ""
+    if step.channel is StepChannel.LETTER:
+        postal_address = interview.postal_address.strip()
+        if not postal_address:
+            missing.append(
+                "No postal address recorded: add it to the interview so the envelope side of "
+                "the card can be addressed."
+            )
 
     empty: list[str] = []
     subject = _render_line(template.subject, values, empty) if template.subject else ""
@@ -541,4 +557,5 @@ def render(
         missing=tuple(missing),
         hints=_HINTS.get(step.kind, _DEFAULT_HINTS),
         template_path=template.path,
+        postal_address=postal_address,
     )

@@ -260,6 +260,42 @@ def parse_date(text: str, what: str) -> date:
     return day
 
 
+MAX_TOPIC = 500  # characters of one topic discussed
+MAX_POINT = 1000  # characters of one point to clarify
+
+
+def check_topics(values: Iterable[str]) -> tuple[str, ...]:
+    """Topics discussed, each one line of at most MAX_TOPIC characters; blank ones dropped."""
+    return tuple(t for t in (check_text(t, "topic", limit=MAX_TOPIC) for t in values) if t)
+
+
+def check_points(values: Iterable[str]) -> tuple[str, ...]:
+    """Points to clarify, each one line of at most MAX_POINT characters; blank ones dropped."""
+    checked = (check_text(c, "point to clarify", limit=MAX_POINT) for c in values)
+    return tuple(c for c in checked if c)
+
+
+MAX_POSTAL = 500  # characters of a postal address, its line breaks included
+MAX_POSTAL_LINES = 8
+
+
+def check_postal_address(value: str) -> str:
+    """A postal address for an envelope: lines (at most MAX_POSTAL_LINES) each checked as a
+    one-line text, blank ones dropped, joined by line breaks; at most MAX_POSTAL characters."""
+    if len(value) > 4 * MAX_POSTAL:  # however much of it is blank: not an address
+        raise ValidationError(f"The postal address is longer than {MAX_POSTAL} characters.")
+    lines = [
+        check_text(line, "postal address", limit=MAX_POSTAL)
+        for line in value.replace("\r\n", "\n").split("\n")
+    ]
+    address = "\n".join(line for line in lines if line)
+    if len(address) > MAX_POSTAL:
+        raise ValidationError(f"The postal address is longer than {MAX_POSTAL} characters.")
+    if address.count("\n") >= MAX_POSTAL_LINES:
+        raise ValidationError(f"The postal address has more than {MAX_POSTAL_LINES} lines.")
+    return address
+
+
 MAX_PERSON = 1000  # characters of "Name (Title) <email>": 200 + 200 + 254 and room to spare
 _ADDRESS_RE = re.compile(
     r"^\s*(?P<name>[^<>()]*?)\s*(?:\((?P<title>[^()<>]*)\)\s*)?(?:<(?P<email>[^<>]*)>)?\s*$"
@@ -275,6 +311,10 @@ class Interviewer:
     title: str = ""
     phone: str = ""
     key: str = "p1"
+    # What the messages to this person mention: their topics (else the interview's), and the
+    # points to clarify addressed to them (the interview's own go to the main contact).
+    topics: tuple[str, ...] = ()
+    clarify: tuple[str, ...] = ()
 
     @property
     def first_name(self) -> str:
@@ -292,6 +332,8 @@ class Interviewer:
             title=check_text(self.title, "interviewer's title", limit=200),
             email=check_email(self.email),
             phone=check_phone(self.phone),
+            topics=check_topics(self.topics),
+            clarify=check_points(self.clarify),
         )
 
     @classmethod
@@ -327,10 +369,14 @@ class Interview:
     pace: Pace = Pace.STANDARD
     playbook: str = ""  # empty: the user's default playbook
     round: int = 1
-    topics: tuple[str, ...] = ()
-    clarify: tuple[str, ...] = ()
+    # The application (company and role) this round belongs to: the id of its first round's
+    # interview, or '' before it is stored (it is then its own application).
+    application: str = ""
+    topics: tuple[str, ...] = ()  # mentioned to every interviewer without topics of their own
+    clarify: tuple[str, ...] = ()  # the points to clarify for the main contact (the first)
     notes: str = ""
     location: str = ""
+    postal_address: str = ""  # where a handwritten note is posted: on the card's envelope side
     # Where the employer works (ISO 3166): their public holidays; '' means the time zone's.
     country: str = ""
     created: datetime | None = None
@@ -342,6 +388,11 @@ class Interview:
     @property
     def primary(self) -> Interviewer:
         return self.interviewers[0]
+
+    @property
+    def application_id(self) -> str:
+        """The application it is a round of: its own, unless it joined another."""
+        return self.application or self.id
 
     @property
     def employer_country(self) -> str:
@@ -373,6 +424,10 @@ class Interview:
             raise ValidationError("The decision date is before the interview.")
         if not 1 <= self.round <= 20:
             raise ValidationError("The round must be a number from 1 to 20.")
+        if self.application and not is_id(self.application):
+            raise ValidationError(
+                f"'{shown(str(self.application)[:40])}' is not the id of an application."
+            )
         if self.source_stamp is not None:
             check_instant(self.source_stamp, "invitation's time stamp (DTSTAMP)")
         return replace(
@@ -382,18 +437,16 @@ class Interview:
             interviewers=people,
             start=self.start.astimezone(tz),
             end=self.end.astimezone(tz),
-            topics=tuple(t for t in (check_text(t, "topic", limit=500) for t in self.topics) if t),
-            clarify=tuple(
-                c
-                for c in (check_text(c, "point to clarify", limit=1000) for c in self.clarify)
-                if c
-            ),
+            topics=check_topics(self.topics),
+            clarify=check_points(self.clarify),
             notes=check_text(self.notes, "notes", multiline=True),
             location=check_text(self.location, "location", limit=2000),
+            postal_address=check_postal_address(self.postal_address),
             country=check_country(self.country),
             playbook=check_text(self.playbook, "playbook name", limit=100),
             source_uid=check_text(self.source_uid, "invitation UID", limit=1000),
             source_sequence=check_sequence(self.source_sequence),
+            application=self.application_id,
         )
 
 

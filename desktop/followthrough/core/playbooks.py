@@ -29,6 +29,9 @@ _OFFSET_RE = re.compile(r"^\s*(\d{1,4})\s*(bd|h|d|w|m)\s*$")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
 
 
+_LENGTHS: dict[tuple[int, str], timedelta] = {}  # (amount, unit) -> Offset.as_timedelta()
+
+
 class PlaybookError(ValidationError):
     """A playbook file that cannot be used; the message names the file, line and field."""
 
@@ -50,11 +53,16 @@ class Offset:
 
     def as_timedelta(self) -> timedelta:
         """The wait as a fixed length (business days count as calendar days here)."""
-        if self.unit == "h":
-            return timedelta(hours=self.amount)
-        if self.unit == "m":
-            return timedelta(minutes=self.amount)
-        return timedelta(days=self.days)
+        found = _LENGTHS.get((self.amount, self.unit))  # the planner asks for every step
+        if found is None:
+            if self.unit == "h":
+                found = timedelta(hours=self.amount)
+            elif self.unit == "m":
+                found = timedelta(minutes=self.amount)
+            else:
+                found = timedelta(days=self.days)
+            _LENGTHS[(self.amount, self.unit)] = found
+        return found
 
     def describe(self) -> str:
         if self.amount == 0 and self.is_days:

@@ -35,6 +35,39 @@ def subdivisions(code: str) -> tuple[str, ...]:
     return tuple(getattr(holidays, code).subdivisions)
 
 
+@cache
+def country_names() -> dict[str, str]:
+    """Country code -> the country's name in English ("US": "United States"), for every code
+    `country_codes` knows, read from the `holidays` registry (no country's module is loaded)."""
+    from holidays.registry import COUNTRIES
+
+    names: dict[str, str] = {}
+    for class_name, *codes in COUNTRIES.values():
+        name = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", class_name)
+        for code in codes:
+            if re.fullmatch(r"[A-Z]{2,3}", code):
+                names[code] = name
+    return names
+
+
+@cache
+def subdivision_names(code: str) -> dict[str, str]:
+    """Subdivision code -> its name ("CA": "California"), for one country's regions; a
+    region the `holidays` package names only by its code keeps the code."""
+    codes = subdivisions(code)
+    if not codes:
+        return {}
+    import holidays
+
+    aliases: dict[str, str] = getattr(getattr(holidays, code), "subdivisions_aliases", {}) or {}
+    names: dict[str, str] = {}
+    for sub in codes:
+        known = [alias for alias, target in aliases.items() if target == sub and alias != sub]
+        # The longest alias is the name; the others are short forms ("GUA" for Guadeloupe).
+        names[sub] = max(known, key=len) if known else sub
+    return names
+
+
 def supported_countries() -> dict[str, list[str]]:
     """Country code -> subdivision codes, as the `holidays` package knows them (slow: every
     country's module is loaded; for a list of every country with its regions)."""

@@ -37,6 +37,13 @@ def slot_kind(channel: StepChannel) -> SlotKind:
     return "call" if channel is StepChannel.PHONE else "message"
 
 
+_KINDS: dict[StepChannel, SlotKind] = {channel: slot_kind(channel) for channel in StepChannel}
+
+
+# (sentence, window mode, place) -> the sentence naming whose hours: the same few for all
+_EXPLAINED: dict[tuple[str, str, str], str] = {}
+
+
 class Placed(NamedTuple):
     start: datetime
     window: Window
@@ -61,15 +68,19 @@ class Spacing:
         self.reach = cal.reach(interview.tz, interview.employer_country)
         self.where = place(interview.tz)  # "New York"
         self._people = {p.key for p in interview.interviewers}
+        self._seed = zlib.crc32(f"{interview.id}.".encode())  # of "<id>.<step key>", see _place
         self._whom: dict[str, str] = {}
         self._midnight: dict[date, datetime] = {}
-        # step key -> (start in UTC, the person it is addressed to, the day where they are),
-        # and how many steps each start and each (person, day) has
-        self.taken: dict[str, tuple[datetime, str, date]] = {}
+        # step key -> (its start as given, in UTC, the person it is addressed to, the day where
+        # they are), and how many steps each start and each (person, day) has
+        self.taken: dict[str, tuple[datetime, datetime, str, date]] = {}
         self._starts: dict[datetime, int] = {}
         self._days: dict[tuple[str, date], int] = {}
         # The last placement, until a step is held: the planner asks twice for a chaser.
         self._last: tuple[tuple[object, ...], Placed] | None = None
+        # The start last looked at, in UTC and its day where the employer is: the step placed
+        # there is held there next (the same object: a fold's two hours are not confused).
+        self._seen: tuple[datetime, datetime, date] | None = None
         for key, moment in fixed.items():
             self.hold(key, moment)
 
@@ -87,14 +98,29 @@ class Spacing:
         self._last = None
         old = self.taken.pop(key, None)
         if old is not None:
+            if old[0] is start:  # kept again where it stood (a cancelled step keeps its time)
+                self.taken[key] = old
+                return
             self._count(old, -1)
         if start is not None:
-            their_day = start.astimezone(self.employer).date()
-            new = self.taken[key] = (start.astimezone(UTC), self.person_of(key), their_day)
-            self._count(new, 1)
+            moment, their_day = self._where(start)
+            who = self._whom.get(key) or self.person_of(key)
+            self.taken[key] = (start, moment, who, their_day)
+            starts, days = self._starts, self._days  # as _count(..., 1) does
+            starts[moment] = starts.get(moment, 0) + 1
+            days[(who, their_day)] = days.get((who, their_day), 0) + 1
 
-    def _count(self, taken: tuple[datetime, str, date], change: int) -> None:
-        moment, who, their_day = taken
+    def _where(self, start: datetime) -> tuple[datetime, date]:
+        """`start` in UTC (equal instants hash alike) and its day where the employer is."""
+        seen = self._seen
+        if seen is not None and seen[0] is start:
+            return seen[1], seen[2]
+        moment, their_day = start.astimezone(UTC), start.astimezone(self.employer).date()
+        self._seen = (start, moment, their_day)
+        return moment, their_day
+
+    def _count(self, taken: tuple[datetime, datetime, str, date], change: int) -> None:
+        _start, moment, who, their_day = taken
         self._starts[moment] = self._starts.get(moment, 0) + change
         self._days[(who, their_day)] = self._days.get((who, their_day), 0) + change
 
@@ -114,8 +140,8 @@ class Spacing:
         self, key: str, person: Interviewer, channel: StepChannel, duration: timedelta,
         earliest: datetime,
     ) -> Placed:  # fmt: skip
-        kind = slot_kind(channel)
-        spread = zlib.crc32(f"{self.iv.id}.{key}".encode()) if self.spread else None
+        kind = _KINDS.get(channel) or slot_kind(channel)
+        spread = zlib.crc32(key.encode(), self._seed) if self.spread else None
         own = self.taken.get(key)  # where it stood: not a clash with itself
         if own is not None:
             self._count(own, -1)
@@ -123,11 +149,11 @@ class Spacing:
         start, window = self.reach.next_slot(earliest, duration, kind, spread)
         first_try, first_window = start, window
         for _ in range(4 * len(self.taken) + 4 if self.taken else 0):  # each clash moves it on
-            day = start.astimezone(self.employer).date()
+            moment, day = self._where(start)
             if self._days.get((person.key, day)):
                 at = self.midnight(day + timedelta(days=1))
                 note = f"Moved to another day: one message a day to {person.name}."
-            elif self._starts.get(start.astimezone(UTC)):  # in UTC: equal instants hash alike
+            elif self._starts.get(moment):
                 at = start + GRAIN
                 note = "Set five minutes after another step of this interview: never two at once."
             else:
@@ -152,12 +178,22 @@ class Spacing:
 
     def explain(self, why: str, placed: Placed) -> str:
         """`why` with where the recipients' hours put the step and what pushed it."""
-        where = self.where
-        if placed.window.mode == "theirs":
-            why = why.replace(YOUR_HOURS, f", in the working hours in {where}.", 1)
-        elif placed.window.mode == "both" and self.reach.theirs.tz.key != self.cal.tz.key:
-            why = why.replace(YOUR_HOURS, f", in your working hours and {where}'s.", 1)
+        mode = placed.window.mode
+        if mode == "theirs" or (mode == "both" and self.reach.theirs.tz.key != self.cal.tz.key):
+            asked = (why, mode, self.where)
+            found = _EXPLAINED.get(asked)
+            if found is None:
+                if len(_EXPLAINED) >= 4096:
+                    _EXPLAINED.clear()
+                found = _EXPLAINED[asked] = self._hours(why, mode)
+            why = found
         return " ".join([why, *placed.notes]) if placed.notes else why
+
+    def _hours(self, why: str, mode: str) -> str:
+        where = self.where
+        if mode == "theirs":
+            return why.replace(YOUR_HOURS, f", in the working hours in {where}.", 1)
+        return why.replace(YOUR_HOURS, f", in your working hours and {where}'s.", 1)
 
     def apart_note(self, start: datetime, kind: SlotKind) -> tuple[str, ...]:
         """Why a step keeps to the recipient's hours only."""

@@ -44,6 +44,29 @@ def shown(text: str, limit: int = SHOWN_LIMIT) -> str:
 
 def printable(text: str) -> str:
     """`text` as the terminal may print it: line breaks and tabs kept, every other control
-    character a '?', so an escape sequence cannot retitle, clear or rewrite the screen."""
+    character a '?', so an escape sequence cannot retitle, clear or rewrite the screen.
+
+    Done in C, not a character at a time (a `plan --json` of 7,000 steps is 5 million
+    characters): the one-byte controls in the UTF-8 bytes, then the others, if any, by
+    `str.translate`."""
     text = text.replace("\r\n", "\n")
-    return "".join(c if c in "\n\t" or not is_control(c) else "?" for c in text)
+    try:
+        text = text.encode("utf-8").translate(_BYTES).decode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return text.translate(_table())
+    if text.isascii() or not any(c in text for c in _WIDE):
+        return text
+    return text.translate(_table())
+
+
+# In UTF-8 a byte below 0x80 is always a character of its own: C0 (but \n and \t) and DEL.
+_BYTES = bytes(
+    ord("?") if (b < 0x20 and b not in b"\n\t") or b == 0x7F else b for b in range(256)
+)
+_WIDE = "".join(map(chr, range(0x80, 0xA0))) + "".join(sorted(HIDING))  # C1, HIDING
+
+
+def _table() -> dict[int, str]:
+    """code point -> "?" for every character `is_control` names, but \\n and \\t."""
+    narrow = [b for b in range(0x80) if _BYTES[b] != b]
+    return {code: "?" for code in (*narrow, *map(ord, _WIDE), *range(0xD800, 0xE000))}

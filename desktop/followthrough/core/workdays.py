@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
+from zoneinfo import ZoneInfo
 
 from followthrough.core.model import local_datetime
 from followthrough.core.settings import Settings
@@ -172,6 +173,8 @@ MORNING = timedelta(hours=3)  # a day's steps are spread over its first three ho
 START_OF_DAY = timedelta(hours=1)  # a message timed for the start of their day: its first hour
 GRAIN = timedelta(minutes=5)  # spread steps start on a multiple of five minutes
 _DAY = timedelta(days=1)
+_MARKS = tuple(GRAIN * n for n in range(MORNING // GRAIN + 1))  # n -> n five-minute marks
+UTC = ZoneInfo("UTC")
 
 
 class Window(NamedTuple):
@@ -199,6 +202,15 @@ class Reach:
         self.theirs = theirs
         self._overlap: dict[date, timedelta] = {}
         self._windows: dict[tuple[str, timedelta], dict[date, tuple[Window, ...]]] = {}
+        # (the user's day, duration) -> the day to look from: the day before when their day
+        # that began then may still be open (see next_slot)
+        self._from: dict[tuple[date, timedelta], date] = {}
+        # (kind, duration) -> day -> each window, its first and last starts in UTC (or as they
+        # are, when both are in the user's zone), and whether they are: comparing times of two
+        # zones asks each for its offset every time, in UTC only once.
+        self._bounds: dict[
+            tuple[str, timedelta], dict[date, tuple[tuple[Window, datetime, datetime, bool], ...]]
+        ] = {}
 
     def overlap(self, day: date) -> timedelta:
         """How long the user's working hours on `day` and the recipient's (whatever the day
@@ -228,6 +240,22 @@ class Reach:
             found = table[day] = tuple(
                 window._replace(marks=min(MORNING, window.last - window.first) // GRAIN + 1)
                 for window in self._find_windows(day, kind, duration)
+            )
+        return found
+
+    def _bounded(
+        self, day: date, kind: SlotKind, duration: timedelta
+    ) -> tuple[tuple[Window, datetime, datetime, bool], ...]:
+        """`windows` with their bounds for next_slot (see _bounds)."""
+        table = self._bounds.setdefault((kind, duration), {})
+        found = table.get(day)
+        if found is None:
+            tz = self.mine.tz
+            found = table[day] = tuple(
+                (window, window.first, window.last, True)
+                if window.first.tzinfo is tz and window.last.tzinfo is tz
+                else (window, window.first.astimezone(UTC), window.last.astimezone(UTC), False)
+                for window in self.windows(day, kind, duration)
             )
         return found
 
@@ -272,21 +300,45 @@ class Reach:
         its first three hours by that number, on a five-minute mark."""
         moment = earliest.astimezone(self.mine.tz)
         day = moment.date()
-        if kind != "mine" and not self.together(day - _DAY, duration):
-            day -= _DAY  # their day that began the day before may still be open
-        table = self._windows.get((kind, duration))
+        if kind != "mine":
+            asked = (day, duration)
+            begin = self._from.get(asked)
+            if begin is None:
+                before = day - _DAY
+                # their day that began the day before may still be open
+                begin = self._from[asked] = day if self.together(before, duration) else before
+            day = begin
+        table = self._bounds.get((kind, duration))
+        moment_utc: datetime | None = None
         for _ in range(400):  # a year of holidays cannot fill 400 days; this only bounds the loop
             found = table.get(day) if table is not None else None
-            for window in self.windows(day, kind, duration) if found is None else found:
-                if window.last < moment:
+            if found is None:
+                found = self._bounded(day, kind, duration)
+                table = self._bounds[(kind, duration)]
+            for window, first_at, last_at, local in found:
+                if local:  # all in the user's zone, as `moment` is
+                    if last_at < moment:
+                        continue
+                    first = window.first
+                    if spread is not None and window.marks > 1:
+                        first += _MARKS[spread % window.marks]
+                    start = moment if moment > first else first
+                    if start <= last_at:
+                        return start, window
+                    continue
+                if moment_utc is None:
+                    moment_utc = moment.astimezone(UTC)
+                if last_at < moment_utc:
                     continue
                 first = window.first
                 if spread is not None and window.marks > 1:
-                    first += (spread % window.marks) * GRAIN
-                start = moment if moment > first else first
-                if start <= window.last:
+                    first += _MARKS[spread % window.marks]  # on the clock where it is
+                    first_at = first.astimezone(UTC)
+                if moment_utc > first_at:
+                    start, start_at = moment, moment_utc
+                else:
+                    start, start_at = first, first_at
+                if start_at <= last_at:
                     return start, window
             day += _DAY
-            if table is None:
-                table = self._windows.get((kind, duration))
         raise RuntimeError("no working day found within 400 days")  # pragma: no cover

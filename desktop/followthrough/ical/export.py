@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, vCalAddress
 from followthrough.core.cadence import decision_dates
 from followthrough.core.messages import TemplateLibrary, render
 from followthrough.core.model import StepStatus, ValidationError
+from followthrough.core.samples import is_sample
 from followthrough.core.settings import Settings
 from followthrough.ical.mapping import (
     PRODID,
@@ -198,7 +199,12 @@ class Exporter:
         interviews = [
             _Row(iid, iid, (seq, updated), parse_utc(start))
             for iid, seq, updated, start in self.store.interview_index()
+            if not is_sample(iid)  # made up, to explore: it stays on this computer
         ]
+        if selection.interview_id is not None and is_sample(selection.interview_id):
+            raise ValidationError(
+                "The sample interview stays on this computer: it is never exported."
+            )
         if selection.interview_id is not None:
             interviews = [r for r in interviews if r.id == selection.interview_id]
             if not interviews:

@@ -73,6 +73,10 @@ def interviewer(data: object) -> Interviewer:
     for name in ("name", "email", "title", "phone", "key"):
         if not isinstance(data.get(name, ""), str):
             raise ValidationError(f"an interviewer's {name} is not text")
+    for name in ("topics", "clarify"):  # what to mention to this person: lists of texts
+        values = data.get(name, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValidationError(f"an interviewer's {name} is not a list of texts")
     key = data.get("key", "p1")
     if not _INTERVIEWER_KEY.match(key):
         raise ValidationError(f"'{shown(key, 40)}' is not the key of an interviewer")
@@ -103,6 +107,14 @@ def round_number(text: str) -> int:
     if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_ROUND_DIGITS:
         raise ValidationError(f"the round '{shown(text, 40)}' is not a whole number")
     return int(digits)
+
+
+def application(text: str) -> str:
+    """The id of the application an interview is a round of ("" for none given: its own)."""
+    value = text.strip()
+    if value and not is_id(value):
+        raise ValidationError(f"'{shown(text, 40)}' is not the id of an application")
+    return value
 
 
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"  # an instant in UTC, as iCalendar writes one

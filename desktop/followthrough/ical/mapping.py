@@ -38,6 +38,7 @@ from followthrough.core.model import (
 from followthrough.core.text import shown
 from followthrough.ical.fields import (
     STAMP_FORMAT,
+    application,
     choice,
     day,
     first_uid,
@@ -164,6 +165,7 @@ def interview_event(stored: StoredInterview) -> Event:
     _x(event, "PLAYBOOK", iv.playbook)
     _x(event, "COUNTRY", iv.country)  # the employer's, when not the time zone's
     _x(event, "ROUND", str(iv.round))
+    _x(event, "APPLICATION", iv.application_id)  # the rounds of one company and role share it
     _x(event, "SOURCE-UID", iv.source_uid)
     if iv.source_uid:  # which revision of that invitation was applied (an older one is not)
         _x(event, "SOURCE-SEQUENCE", str(iv.source_sequence))
@@ -175,6 +177,7 @@ def interview_event(stored: StoredInterview) -> Event:
         _x(event, "TOPIC", topic)
     for point in iv.clarify:
         _x(event, "CLARIFY", point)
+    _x(event, "POSTAL-ADDRESS", iv.postal_address)  # TEXT, line breaks escaped
     for person in iv.interviewers:
         _x(event, "INTERVIEWER", json.dumps(interviewer_to_dict(person), ensure_ascii=False))
     for activity in stored.activities:
@@ -352,10 +355,12 @@ def read_interview(event: Event) -> ImportedInterview:
             pace=choice(Pace, _text(event, X + "PACE", Pace.STANDARD.value), "pace"),
             playbook=_text(event, X + "PLAYBOOK"),
             round=round_number(_text(event, X + "ROUND", "1")),
+            application=application(_text(event, X + "APPLICATION")),
             topics=tuple(_texts(event, X + "TOPIC")),
             clarify=tuple(_texts(event, X + "CLARIFY")),
             notes=_text(event, "DESCRIPTION"),
             location=_text(event, "LOCATION"),
+            postal_address=_text(event, X + "POSTAL-ADDRESS"),
             country=_text(event, X + "COUNTRY"),
             created=_created(event),
             source_uid=_text(event, X + "SOURCE-UID"),

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 UNDO_KEPT = 100  # changes the log keeps: older ones can no longer be undone
 _DONE, _UNDONE, _DROPPED = 0, 1, 2  # can be undone; can be redone; neither (kept for sync)
 HISTORY, EDIT, ADD, DELETE = "history", "edit", "add", "delete"
+ROUND = "round"  # a reply that added the next round (store.rounds)
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,8 @@ class Changes:
             own = sequences.pop(interview_id, 0)  # the rest are the steps'
             store.raise_sequences(conn, {interview_id: own}, sequences)
             return
+        if kind == ROUND:  # a reply that added the next round: that round goes or comes back
+            store._apply_round(conn, data, undoing)
         if kind == EDIT:
             interview = interview_from_dict(data["before" if undoing else "after"])
             store._write_interview(conn, interview, insert=False)
@@ -327,8 +330,8 @@ class Changes:
         ids: set[str] = set()
         for (text,) in conn.execute(
             "SELECT data FROM undo_log WHERE interview_id = ? AND state != ? "
-            "AND json_extract(data, '$.kind') = ?",
-            (interview_id, _DONE, HISTORY),
+            "AND json_extract(data, '$.kind') IN (?, ?)",
+            (interview_id, _DONE, HISTORY, ROUND),
         ):
             ids.update(str(a["id"]) for a in json.loads(text)["activities"])
         return ids

@@ -41,6 +41,7 @@ from followthrough.core.settings import Settings, system_timezone
 from followthrough.core.workdays import WorkCalendar
 from followthrough.store.backups import check_shape, damaged, newest_backup, reads
 from followthrough.store.changes import ADD, EDIT, Changes
+from followthrough.store.listing import Listings
 from followthrough.store.merge import Merging
 from followthrough.store.records import (
     BUSY_MESSAGE,
@@ -56,13 +57,14 @@ from followthrough.store.records import (
     utc_now,
     utc_text,
 )
+from followthrough.store.rounds import Rounds
 from followthrough.store.schema import MIGRATIONS, Migration, migrate
 from followthrough.store.sql import id_filter, step_filter
 
 POLL_MS = 5  # how often a change waiting for another process's asks again
 
 
-class Store(Merging, Changes):
+class Store(Merging, Changes, Rounds, Listings):
     """The user's interviews, what happened since, their plans and the settings."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, library: PlaybookLibrary) -> None:
@@ -230,8 +232,12 @@ class Store(Merging, Changes):
         if interview.playbook:
             self.library.get(interview.playbook)
 
-    def add_interview(self, interview: Interview) -> Interview:
-        """Store a new interview and its plan; returns it with its id."""
+    def add_interview(
+        self, interview: Interview, application: str | None = None, *, round_given: bool = False
+    ) -> Interview:
+        """Store a new interview and its plan; returns it with its id. It joins the
+        application with id `application`, or the one it is a later round of (Rounds.placed)."""
+        interview = self.placed(interview, application, round_given=round_given)
         interview = replace(
             interview, id=interview.id or new_id(), created=interview.created or utc_now()
         ).validated()
@@ -423,17 +429,25 @@ class Store(Merging, Changes):
 
     # -- the plan -------------------------------------------------------------------------
     @reads("a follow-up")
-    def steps(self, interview_id: str | None = None) -> list[StoredStep]:
-        """The stored plan (of one interview, or of all), in time order."""
-        query = "SELECT data, sequence, modified FROM steps"
+    def steps(
+        self, interview_id: str | None = None, *, cancelled: bool = True
+    ) -> list[StoredStep]:
+        """The stored plan (of one interview, or of all), in time order; the cancelled steps
+        left unread when `cancelled` is False."""
+        query = "SELECT data, sequence, modified FROM steps WHERE 1"
         args: tuple[Any, ...] = ()
         if interview_id is not None:
-            query += " WHERE interview_id = ?"
+            query += " AND interview_id = ?"
             args = (interview_id,)
+        if not cancelled:
+            query += " AND status != ?"
+            args += (StepStatus.CANCELLED.value,)
         rows = self.conn.execute(query + " ORDER BY start_utc, id", args).fetchall()
+        # One JSON text of them all: a call of json.loads per step cost more than its parse.
+        found = json.loads(f"[{','.join(row[0] for row in rows)}]")
         return [
-            StoredStep(step_from_dict(json.loads(d)), seq, datetime.fromisoformat(m))
-            for d, seq, m in rows
+            StoredStep(step_from_dict(data), seq, datetime.fromisoformat(m))
+            for data, (_d, seq, m) in zip(found, rows, strict=True)
         ]
 
     @reads("a follow-up")

@@ -113,10 +113,15 @@ def message_text(
     return saved.subject, saved.body, draft
 
 
-def finish_step(store: Store, step: Step, how: str, at: datetime | None = None) -> Activity:
+def finish_step(
+    store: Store, step: Step, how: str, at: datetime | None = None,
+    sent: tuple[str, str] | None = None,
+) -> Activity:
     """Record that `step` was done (`how`: "email (SMTP)", "phone: voicemail"...) and re-plan.
 
-    Then the saved draft is discarded: nothing is left to write.
+    `sent` (subject, body) is what left: it is kept as the step's text, which the window
+    shows, read-only, as what was sent (and the editor again should the step be reopened).
+    Without it the saved draft is discarded: nothing is left to write.
     Raises ValidationError when `at` (default now) is before the interview started.
     """
     interview = store.interview(step.interview_id)
@@ -125,5 +130,8 @@ def finish_step(store: Store, step: Step, how: str, at: datetime | None = None) 
         raise ValidationError("That time is before the interview started.")
     activity = Activity(ActivityKind.DONE, when, step=step.key, how=how)
     recorded = store.record(interview.id, activity)
-    discard_draft(store, step.id)
+    if sent is None:
+        discard_draft(store, step.id)
+    else:
+        save_draft(store, step.id, *sent)
     return recorded

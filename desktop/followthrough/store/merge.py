@@ -127,7 +127,8 @@ class Merging:
             interview, id=interview.id or new_id(), created=interview.created or utc_now()
         ).validated()
         row = conn.execute(
-            "SELECT sequence FROM interviews WHERE id = ?", (interview.id,)
+            "SELECT sequence, json_extract(data, '$.application') FROM interviews WHERE id = ?",
+            (interview.id,),
         ).fetchone()
         known = {
             r[0]
@@ -138,6 +139,8 @@ class Merging:
         known |= store.withdrawn_activities(conn, interview.id)  # undone here: stays undone
         owned = (store._own_id(conn, interview.id, a) for a in activities)
         fresh = [a for a in owned if a.id not in known]
+        if interview.application == interview.id:  # no other application named (or none)
+            interview = self._kept_application(interview, None if row is None else row[1] or "")
         if row is None:
             store._write_interview(conn, interview, insert=True)
             outcome = "added"
@@ -156,6 +159,15 @@ class Merging:
         )
         store._replan(conn, interview)
         return interview, outcome
+
+    def _kept_application(self, interview: Interview, here: str | None) -> Interview:
+        """An interview from elsewhere that names no other application (an event written
+        before applications): a later round of a company and role joins theirs, as one added
+        here does; one known here (in application `here`, None when new) stays in it."""
+        if here is None:
+            joined = cast("Store", self).placed(replace(interview, application=""))
+            return replace(interview, application=joined.application or interview.id)
+        return replace(interview, application=here or interview.id)
 
     @staticmethod
     def raise_sequences(

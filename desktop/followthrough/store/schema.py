@@ -7,6 +7,7 @@ A migration is never edited once released: a change to the schema is a new migra
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -197,7 +198,27 @@ def _v7(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS undo_log_by_interview ON undo_log (interview_id)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(conn: sqlite3.Connection) -> None:
+    # Applications (core.applications): each interview names the application it is a round
+    # of. Interviews of the same company and role (case and spacing aside) become the rounds
+    # of one application, whose id is the earliest one's; the others are their own. Their
+    # SEQUENCE grows, so that calendars and other computers learn the application too.
+    rows = conn.execute("SELECT id, data FROM interviews ORDER BY start_utc, id").fetchall()
+    first: dict[tuple[str, str], str] = {}
+    for interview_id, text in rows:
+        data = json.loads(text)
+        if data.get("application"):
+            continue
+        key = tuple(" ".join(str(data.get(name, "")).split()).casefold()
+                    for name in ("company", "role"))
+        data["application"] = first.setdefault((key[0], key[1]), interview_id)
+        conn.execute(
+            "UPDATE interviews SET data = ?, sequence = sequence + 1 WHERE id = ?",
+            (json.dumps(data), interview_id),
+        )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 
 
 def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:

@@ -8,6 +8,7 @@ the last sync knew of each event and of the calendar is kept in the store (`reco
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,10 +53,15 @@ def sync(
     timeout: float = DEFAULT_TIMEOUT,
     allow_deletes: bool = False,
     now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> SyncReport:
-    """Pull the calendar's changes, then push this computer's; see the module's description."""
+    """Pull the calendar's changes, then push this computer's; see the module's description.
+
+    `timeout` bounds each small request (a listing or a multiget has wire.LONG_TIMEOUT);
+    `progress`, if given, hears how a long sync is getting on (from the sync's threads).
+    """
     exporter = exporter or Exporter(store)
-    with open_session(store, account, timeout) as session:
+    with open_session(store, account, timeout, progress) as session:
         pulled = pull_with_session(store, session, exporter, allow_deletes, now)
         pushed = push_with_session(store, session, exporter, allow_deletes)
     return SyncReport(pulled, pushed, session.waited)

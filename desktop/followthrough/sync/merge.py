@@ -81,10 +81,12 @@ _LABELS = {
     "pace": "pace",
     "playbook": "playbook",
     "round": "round",
+    "application": "application",
     "topics": "topics",
     "clarify": "points to clarify",
     "notes": "notes",
     "location": "location",
+    "postal_address": "postal address",
 }
 
 

@@ -110,6 +110,8 @@ def push_with_session(
         # Only what is sent is rendered, a batch at a time (memory stays bounded).
         for first in range(0, len(sending), RENDER_BATCH):
             batch = sending[first : first + RENDER_BATCH]
+            if first:
+                session.tell(f"Sent {first:,} of {len(sending):,} events…")
             files = exporter.files_for(batch)
             sent = bases(store, name, batch)
             for uid in batch:

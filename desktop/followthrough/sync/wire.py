@@ -19,11 +19,15 @@ A server that answers a stale token with everything (Stalwart) or with more than
 ("fragile") costs only bandwidth: ETags decide what is fetched. Servers that forget to report
 deletions (older Nextcloud) are caught by a full listing once a day (see pull.FULL_EVERY).
 
-What a server sends is bounded before anything reads it: each request has one deadline (the
-account's timeout covers connecting and the whole answer: a server that drips its answer is
-cut off), an answer held in memory is at most ANSWER_LIMIT bytes, a redirect is followed only
-within the account's origin and never from https to http, and XML is read by a parser that
-refuses DTDs and entities (defusedxml). Each of these is one sentence (SyncError). A multiget
+What a server sends is bounded before anything reads it: each request has one deadline that
+covers connecting and the whole answer (a server that drips its answer is cut off): the
+account's timeout for a small request (a GET, PUT or DELETE), LONG_TIMEOUT for a listing or a
+multiget, whose time grows with the calendar (a slow server lists 40,000 events in 30 s); while
+a long request waits, the session's `progress` hears what it waits for every PROGRESS_EVERY
+seconds, and how far a fetch of several multigets got after each. An answer held in memory
+is at most ANSWER_LIMIT bytes, a redirect is followed only within the account's origin and
+never from https to http, and XML is read by a parser that refuses DTDs and entities
+(defusedxml). Each of these is one sentence (SyncError). A multiget
 answer that is not XML at all is asked again event by event, so one unreadable event is left
 out (the pull warns) instead of failing every sync.
 """
@@ -61,6 +65,8 @@ _XML = '<?xml version="1.0" encoding="utf-8"?>\n'
 MULTIGET_BATCH = 250  # hrefs per calendar-multiget: big enough for speed, small for servers
 ANSWER_LIMIT = 100 * 1024 * 1024  # bytes of one answer held in memory (a multiget of a batch)
 REDIRECTS = 5  # redirects followed for one request, all within the account's origin
+LONG_TIMEOUT = 120.0  # seconds for a listing or a multiget (at least the account's timeout)
+PROGRESS_EVERY = 5.0  # seconds between the progress reports of a long request
 _CHUNK = 1 << 14  # bytes read at a time (decompressed, so a zip bomb grows by little at once)
 _REDIRECT = (301, 302, 303, 307, 308)
 
@@ -88,14 +94,22 @@ def normal_etag(value: str) -> str:
 class DavSession:
     """One account's calendar, with every request counted and errors made sentences."""
 
-    def __init__(self, calendar: Calendar, account: Account, timeout: float) -> None:
+    def __init__(
+        self,
+        calendar: Calendar,
+        account: Account,
+        timeout: float,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.calendar = calendar
         client = calendar.client
         if client is None:  # pragma: no cover - calendar_for always gives a client
             raise SyncError(f"No connection to {account.origin}.")
         self.client: DAVClient = client
         self.account = account
-        self.timeout = timeout
+        self.timeout = timeout  # seconds for a small request
+        self.limit = timeout  # seconds for the request under way (what a timeout error says)
+        self.progress = progress
         self.requests = 0
         self.waited = 0.0  # seconds spent waiting for the server's answers
         base = str(calendar.url)
@@ -135,12 +149,18 @@ class DavSession:
         return href.startswith(self._members) and len(href) > len(self._members)
 
     def send(
-        self, url: str, method: str, body: bytes = b"", headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        method: str,
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+        waiting: str = "",
     ) -> DAVResponse:
+        """One request; with `waiting` (what it waits for), a long one (see the module)."""
         from caldav.lib import error as dav_errors
 
         try:
-            return self._call(url, method, body, headers or {})
+            return self._call(url, method, body, headers or {}, waiting)
         except (OSError, dav_errors.DAVError) as error:
             raise self._failure(error) from error
 
@@ -170,12 +190,18 @@ class DavSession:
     def close(self) -> None:
         self.client.close()
 
-    def _report(self, body: bytes, depth: str) -> DAVResponse | None:
-        """A REPORT on the calendar; None when the server forbids it (403)."""
+    def tell(self, text: str) -> None:
+        """Say how the sync is getting on, to whoever listens (`progress`)."""
+        if self.progress is not None:
+            with suppress(Exception):  # a listener's problem never stops a sync
+                self.progress(text)
+
+    def _report(self, body: bytes, depth: str, waiting: str) -> DAVResponse | None:
+        """A (long) REPORT on the calendar; None when the server forbids it (403)."""
         from caldav.lib import error as dav_errors
 
         try:
-            return self._call(self.base, "REPORT", body, _xml_headers(depth))
+            return self._call(self.base, "REPORT", body, _xml_headers(depth), waiting)
         except dav_errors.AuthorizationError as error:
             if error.status == 403:
                 # caldav raises 403 as an authorization error, but with DAV:valid-sync-token
@@ -187,14 +213,21 @@ class DavSession:
 
     # -- one request: a deadline, a size limit, redirects within the origin ------------------
 
-    def _call(self, url: str, method: str, body: bytes, headers: Mapping[str, str]) -> DAVResponse:
-        """caldav's request, cut off at the deadline (see the module's description)."""
+    def _call(
+        self, url: str, method: str, body: bytes, headers: Mapping[str, str], waiting: str = ""
+    ) -> DAVResponse:
+        """caldav's request, cut off at the deadline: LONG_TIMEOUT's when `waiting` says what
+        a long request waits for (reported while it waits), else the account's timeout."""
         url = self.url(url)  # a canonical href is a path: on the calendar's server
-        deadline = time.monotonic() + self.timeout
+        self.limit = max(self.timeout, LONG_TIMEOUT) if waiting else self.timeout
+        deadline = time.monotonic() + self.limit
         self.deadline, self.late = deadline, False
-        watchdog = threading.Timer(self.timeout, self._cut, (deadline,))
+        watchdog = threading.Timer(self.limit, self._cut, (deadline,))
         watchdog.daemon = True
         watchdog.start()
+        done = threading.Event()
+        if waiting and self.progress is not None:
+            threading.Thread(target=self._tick, args=(waiting, done), daemon=True).start()
         try:
             return self.client.request(url, method, body, dict(headers))  # type: ignore[arg-type]
         except SyntaxError as error:  # caldav parses XML answers with lxml (XMLSyntaxError)
@@ -203,11 +236,18 @@ class DavSession:
         finally:
             self.deadline = 0.0  # done: a late watchdog leaves the next request alone
             watchdog.cancel()
+            done.set()
+
+    def _tick(self, waiting: str, done: threading.Event) -> None:
+        """Every PROGRESS_EVERY seconds until `done`: what the request waits for, and how long."""
+        began = time.monotonic()
+        while not done.wait(PROGRESS_EVERY):
+            self.tell(f"{waiting}… ({time.monotonic() - began:.0f} s)")
 
     def _failure(self, error: BaseException) -> SyncError:
         if self.late:
             error = TimeoutError()  # the deadline cut the connection: say so, not "broke off"
-        return SyncError(str(explain(error, self.account, self.timeout)))
+        return SyncError(str(explain(error, self.account, self.limit)))
 
     def _cut(self, deadline: float) -> None:
         """At the deadline: end the request under way by shutting its connections down."""
@@ -318,7 +358,8 @@ class DavSession:
             "</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop>"
             "</d:sync-collection>"
         ).encode()
-        response = self._report(body, "0")
+        waiting = "Asking the calendar what changed" if token else "Listing the calendar"
+        response = self._report(body, "0", waiting)
         status = 403 if response is None else int(response.status)
         if response is None or status not in OK:
             if response is None or status in (400, 404, 405, 409, 412, 415, 500, 501):
@@ -345,7 +386,7 @@ class DavSession:
             f'{_XML}<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:resourcetype/></d:prop>'
             "</d:propfind>"
         ).encode()
-        response = self.send(self.base, "PROPFIND", body, _xml_headers("1"))
+        response = self.send(self.base, "PROPFIND", body, _xml_headers("1"), "Listing the calendar")
         if int(response.status) not in OK:
             raise self.fail(response, self.base, "PROPFIND")
         listing = Listing(full=True)
@@ -370,6 +411,8 @@ class DavSession:
         found: dict[str, tuple[str, bytes]] = {}
         for start in range(0, len(wanted), MULTIGET_BATCH):
             batch = wanted[start : start + MULTIGET_BATCH]
+            if start:
+                self.tell(f"Fetched {start:,} of {len(wanted):,} events…")
             got = self._multiget(batch)
             if got is None:
                 for path in batch:
@@ -391,7 +434,7 @@ class DavSession:
             f"<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
         ).encode()
         try:
-            response = self._report(body, "1")
+            response = self._report(body, "1", "Fetching events")
             if response is None or int(response.status) in (400, 405, 415, 501):
                 return None
             status = int(response.status)
@@ -453,10 +496,16 @@ class DavSession:
 
 
 @contextmanager
-def open_session(store: Store, account: Account | str, timeout: float) -> Iterator[DavSession]:
-    """The account's calendar, ready to talk to (no traffic yet); closed when the block ends."""
+def open_session(
+    store: Store,
+    account: Account | str,
+    timeout: float,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[DavSession]:
+    """The account's calendar, ready to talk to (no traffic yet); closed when the block ends.
+    `progress` hears how a long sync is getting on (see the module's description)."""
     stored = get_account(store, account.name if isinstance(account, Account) else account)
-    session = DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout)
+    session = DavSession(calendar_for(store, stored, timeout=timeout), stored, timeout, progress)
     try:
         yield session
     finally:
