@@ -15,12 +15,13 @@ from calendar_data import PARIS, add_interview, make_cache, make_store
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QDropEvent, QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton, QToolTip
 from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.store import Store
 from followthrough.ui.calendar.day_models import AgendaModel
+from followthrough.ui.calendar.day_popup import DayPopup
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.month import MonthGrid
 from followthrough.ui.calendar.painting import _luminance
@@ -106,8 +107,27 @@ def test_full_days_say_how_many_more(qtbot: QtBot, store: Store) -> None:
     assert more and more[0].hidden > 0
     shown = [c for c in month._chips if c.event is not None and c.day == date(2026, 11, 24)]
     assert len(shown) + more[0].hidden == len(month.model.events_on(date(2026, 11, 24)))
+    QTest.mouseClick(month, Qt.MouseButton.LeftButton, pos=more[0].rect.center().toPoint())
+    popup = month.day_popup
+    assert isinstance(popup, DayPopup) and popup.isVisible()
+    everything = month.model.events_on(date(2026, 11, 24))
+    listed = [popup.list.item(row) for row in range(popup.list.count())]
+    assert [item.text() for item in listed] == [f"{e.times_text()}  {e.title}" for e in everything]
+    assert all(item.toolTip() for item in listed)
+    # Enter on one of them opens it, as a double-click on its chip does.
+    popup.list.setCurrentRow(len(listed) - 1)
+    last = everything[-1]
+    signal = month.step_activated if last.is_step else month.interview_activated
+    with qtbot.waitSignal(signal) as opened:
+        QTest.keyClick(popup.list, Qt.Key.Key_Return)
+    assert opened.args == [last.id] and month.current_event_id == last.id
+    assert not popup.isVisible()
+    # Or the popup shows the whole week of that day.
+    QTest.mouseClick(month, Qt.MouseButton.LeftButton, pos=more[0].rect.center().toPoint())
+    again = month.day_popup
+    assert isinstance(again, DayPopup) and again is not popup
     with qtbot.waitSignal(month.day_activated) as shown_day:
-        QTest.mouseClick(month, Qt.MouseButton.LeftButton, pos=more[0].rect.center().toPoint())
+        again.findChild(QPushButton).click()
     assert shown_day.args == [date(2026, 11, 24)]
 
 
@@ -250,6 +270,8 @@ def test_week_keyboard_enter_opens_the_step(qtbot: QtBot, cache: EventCache) -> 
     QTest.keyClick(grid, Qt.Key.Key_Down)
     event = grid.current_event()
     assert event is not None and event.title == "Status check with Acme"
+    # The keyboard's hover: the event moved to says all of it, as the mouse's tooltip does.
+    assert QToolTip.isVisible() and QToolTip.text() == event.tooltip()
     with qtbot.waitSignal(widget.step_activated) as activated:
         QTest.keyClick(grid, Qt.Key.Key_Enter)
     assert activated.args == [event.id]
@@ -415,10 +437,7 @@ def test_painting_keeps_none_alive(qtbot: QtBot, cache: EventCache) -> None:
     assert after - before > -30
 
 
-def test_a_renamed_company_shows_on_its_chips(qtbot: QtBot, store: Store) -> None:
-    """Chips keep their elided labels between paints, but never an event's old text."""
-    cache = make_cache(store)
-    month = _month(qtbot, cache, size=(1400, 700))
+def _drawn_labels(month: MonthGrid) -> list[str]:
     drawn: list[str] = []
     paint_labels = month._paint_labels
 
@@ -428,12 +447,19 @@ def test_a_renamed_company_shows_on_its_chips(qtbot: QtBot, store: Store) -> Non
 
     month._paint_labels = recording  # type: ignore[method-assign]
     month.grab()
-    assert any("Acme" in label for label in drawn)
+    month._paint_labels = paint_labels  # type: ignore[method-assign]
+    return drawn
+
+
+def test_a_renamed_company_shows_on_its_chips(qtbot: QtBot, store: Store) -> None:
+    """Chips keep their elided labels between paints, but never an event's old text."""
+    cache = make_cache(store)
+    month = _month(qtbot, cache, size=(1400, 700))
+    assert any("Acme" in label for label in _drawn_labels(month))
     interview = store.interviews()[0]
     store.update_interview(replace(interview, company="Initech"))
     month.reload()
-    drawn.clear()
-    month.grab()
+    drawn = _drawn_labels(month)
     assert drawn and any("Initech" in label for label in drawn)
     assert not any("Acme" in label for label in drawn)
 
@@ -453,13 +479,13 @@ def test_week_working_hours_follow_the_settings_on_reload(
 
 def test_building_the_calendar_reads_its_month_once(qtbot: QtBot, cache: EventCache) -> None:
     reads: list[tuple[date, date]] = []
-    events = cache.events
+    day_events = cache.day_events
 
     def counting(first, last, **kwargs):  # type: ignore[no-untyped-def]
         reads.append((first, last))
-        return events(first, last, **kwargs)
+        return day_events(first, last, **kwargs)
 
-    cache.events = counting  # type: ignore[method-assign]
+    cache.day_events = counting  # type: ignore[method-assign]
     widget = CalendarWidget(cache, first_weekday=1)  # as the window builds it, then refreshes
     qtbot.addWidget(widget)
     widget.refresh(cache=False)
@@ -551,3 +577,59 @@ def test_public_holidays_are_shaded_and_named_once_read(qtbot: QtBot, store: Sto
     on = week.grid.grab().toImage().pixel(int(working.center().x()), int(week.grid.y_of(
         datetime(2026, 12, 23, 12, tzinfo=PARIS))))
     assert off != on  # the holiday's working hours are shaded as a day off
+
+
+def test_enter_on_a_focused_day_opens_its_first_event(qtbot: QtBot, cache: EventCache) -> None:
+    month = _month(qtbot, cache)
+    month.setFocus()
+    QTest.keyClick(month, Qt.Key.Key_Right)  # a day, no event current
+    assert month.current_date == date(2026, 11, 26) and month.current_event() is None
+    first = month.model.events_on(date(2026, 11, 26))[0]
+    with qtbot.waitSignal(month.step_activated) as activated:
+        QTest.keyClick(month, Qt.Key.Key_Return)
+    assert activated.args == [first.id] and month.current_event_id == first.id
+
+
+def test_month_chips_say_who_first_on_two_lines_where_there_is_room(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Two thank-yous on one day can be told apart: the person comes first (the kind is the
+    chip's colour), then the kind and the company, on a second line where the day has room."""
+    add_interview(store, "Acme", person="Ana Diaz")
+    add_interview(store, "Globex", person="Bo Li")
+    month = _month(qtbot, make_cache(store), size=(1600, 900))
+    labels = _drawn_labels(month)
+    thanks = {label for label in labels if "Thank-you" in label}
+    # Two lines each, who then what (their times, spread over the morning, may differ).
+    assert {tuple(label.split("\n")[1:]) for label in thanks} == {
+        ("Thank-you · Acme",), ("Thank-you · Globex",)
+    }, labels
+    for label in thanks:
+        who, what = label.split("\n")
+        person = "Ana Diaz" if what.endswith("Acme") else "Bo Li"
+        assert who.endswith(person), label
+    # Where a day has room for one line each, the person still comes first.
+    for n in range(4):
+        add_interview(store, f"Company {n}", person=f"Person {n}")
+    small = _month(qtbot, make_cache(store), size=(1024, 560))
+    one_line = [label for label in _drawn_labels(small) if "Person" in label]
+    assert one_line and all("\n" not in label for label in one_line)
+    assert all(label.lstrip("!●✓– 0123456789:").startswith("Person") for label in one_line)
+
+
+def test_the_agenda_keeps_a_readable_message_column_in_a_small_window(
+    qtbot: QtBot, cache: EventCache
+) -> None:
+    """At 800 px, the follow-up and company columns narrow so that the message column keeps
+    its first words (it was squeezed to "…"); wide, they have their full width again."""
+    widget = _calendar(qtbot, cache)
+    widget.set_view(AGENDA)
+    agenda = widget.agenda_view
+    header = agenda.view.header()
+    char = agenda.fontMetrics().averageCharWidth()
+    widget.resize(520, 500)
+    qtbot.waitUntil(lambda: header.sectionSize(AgendaModel.DRAFT) >= 24 * char - 2)
+    assert header.sectionSize(AgendaModel.TITLE) < 34 * char
+    widget.resize(1400, 500)
+    qtbot.waitUntil(lambda: header.sectionSize(AgendaModel.TITLE) == 34 * char)
+    assert header.sectionSize(AgendaModel.COMPANY) == 16 * char

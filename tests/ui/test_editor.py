@@ -258,7 +258,8 @@ def test_send_is_off_until_smtp_is_set_up(store: Store, open_editor: Open) -> No
     editor = open_editor(step_of(store, "thank-you").id)
     assert editor.send_button is not None
     assert not editor.send_button.isEnabled()
-    assert "followthrough config set smtp-host" in editor.send_button.toolTip()
+    tip = editor.send_button.toolTip()  # where the window sets it up, never a command
+    assert "Settings > Email sending" in tip and "followthrough" not in tip
     assert editor.primary_button is editor.mail_app_button
 
 
@@ -395,6 +396,54 @@ def test_save_as_eml_writes_an_unsent_draft_and_opens_it(
     assert done.how == "email (.eml)"
 
 
+def test_save_as_draft_with_placeholders_unfilled_asks_first(
+    store: Store, open_editor: Open, opened_urls: list[QUrl], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    editor = open_editor(step_of(store, "thank-you").id)
+    editor.to_address_edit.clear()
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.Cancel
+
+    def question(_parent: object, _title: str, text: str, *_rest: object) -> object:
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    files = save_as(monkeypatch, tmp_path / "draft.eml")
+    editor.eml_button.click()
+    (text,) = asked
+    assert "[topic]" in text and "their email address" in text
+    assert files == [] and not (tmp_path / "draft.eml").exists()  # not even a file dialog
+    assert editor.status_label.text().startswith("Not saved")
+    answer = QMessageBox.StandardButton.Save
+    editor.eml_button.click()
+    assert (tmp_path / "draft.eml").exists() and len(asked) == 2
+    # Nothing left to fill in: nothing is asked.
+    fill_in_topic(editor)
+    editor.to_address_edit.setText("ana@acme.example")
+    editor.eml_button.click()
+    assert len(asked) == 2
+
+
+def test_a_new_action_clears_what_the_last_one_said(
+    store: Store, open_editor: Open, opened_urls: list[QUrl], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    editor = open_editor(step_of(store, "thank-you").id)
+    editor.copy_button.click()
+    assert editor.status_label.text().startswith("Copied")
+    editor.subject_edit.setText("Hi\nBcc: evil@example.com")
+    save_as(monkeypatch, tmp_path / "x.eml")
+    editor.eml_button.click()  # refused: the error, and no "Copied" beside it
+    assert editor.error_label.isVisible() and editor.status_label.text() == ""
+    editor.subject_edit.setText("Thank you")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    fill_in_topic(editor)
+    editor.eml_button.click()  # cancelled in the file dialog: the old error is gone
+    assert editor.error_label.isHidden() and editor.status_label.text() == ""
+
+
 def test_copy_puts_subject_and_body_on_the_clipboard(store: Store, open_editor: Open) -> None:
     step = step_of(store, "thank-you")
     editor = open_editor(step.id)
@@ -458,7 +507,7 @@ def test_hostile_values_from_the_interview_stay_on_one_line(
 # -- marking done ----------------------------------------------------------------------------
 
 
-def test_mark_as_sent_records_it_replans_and_discards_the_draft(
+def test_mark_as_sent_records_it_replans_and_keeps_what_was_sent(
     qtbot: QtBot, store: Store, window: MainWindow
 ) -> None:
     # Six days on, the status check is overdue and the call is near: sending the status check
@@ -477,7 +526,8 @@ def test_mark_as_sent_records_it_replans_and_discards_the_draft(
     assert changed.args == [step.id]
     (done,) = activities(store, step)
     assert (done.kind, done.how) == (ActivityKind.DONE, "email")
-    assert load_draft(store, step.id) is None
+    kept = load_draft(store, step.id)  # what was sent, shown read-only in the details
+    assert kept is not None and "A line of mine. " in kept.body
     after = store.steps(step.interview_id)
     assert store.step(step.id).step.status is StepStatus.DONE
     chasers = [s.step for s in after if s.step.chaser and s.step.status is StepStatus.PLANNED]

@@ -143,14 +143,21 @@ def test_the_employers_country_is_checked_and_defaults_from_the_zone(qtbot: QtBo
     dialog.role.setText("Engineer")
     _set_cell(dialog, 0, InterviewDialog.NAME, "Ana Diaz")
     dialog.zone.setEditText("America/New_York")
-    assert dialog.country.placeholderText() == "From the time zone: US"
+    # Countries by name: the first choice is the time zone's, named.
+    assert dialog.country.itemText(0) == "From the time zone: United States"
     assert dialog.ok_button.isEnabled() and dialog.interview().country == ""
-    qtbot.keyClicks(dialog.country, "xz")
-    assert dialog.problem.text() == "'xz' is not an ISO 3166 country code (like US, GB, ZA)."
-    assert not dialog.ok_button.isEnabled()
-    dialog.country.setText("ca")
-    assert dialog.ok_button.isEnabled()
+    # Typing any part of a name finds it; what is kept is the code.
+    line = dialog.country.lineEdit()
+    line.selectAll()
+    qtbot.keyClicks(line, "canada")
+    line.editingFinished.emit()
+    assert dialog.country.currentText() == "Canada" and dialog.ok_button.isEnabled()
     interview = dialog.interview()
     assert (interview.country, interview.employer_country) == ("CA", "CA")
+    # Text that names no country goes back to the one chosen: never a stray code.
+    line.selectAll()
+    qtbot.keyClicks(line, "xz")
+    line.editingFinished.emit()
+    assert dialog.country.currentText() == "Canada" and dialog.interview().country == "CA"
     dialog.zone.setEditText("UTC")
-    assert dialog.country.placeholderText() == "None from the time zone"
+    assert dialog.country.itemText(0) == "None from the time zone"

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from calendar_data import NOW, PARIS, add_interview, clock, make_store
-from PySide6.QtCore import QDate, QLocale, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget
 from pytestqt.qtbot import QtBot
+from window_helpers import clocked_window
 
 from followthrough.core.model import ActivityKind, Interview, Interviewer, StepStatus
 from followthrough.store import Store, open_store
@@ -34,12 +35,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
-def _window(qtbot: QtBot, store: Store) -> MainWindow:
-    window = MainWindow(store, [], clock=clock)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+_window = clocked_window
 
 
 def _step_id(store: Store, kind: str) -> str:
@@ -74,7 +70,16 @@ def test_the_calendar_is_the_window(qtbot: QtBot, store: Store) -> None:
     assert window.central.currentWidget() is window.calendar
     assert window.calendar.current_view == MONTH
     assert _step_id(store, "status-check") in _shown_ids(window, date(2026, 11, 26))
-    assert window.side_dock.isVisible() and window.detail_dock.isVisible()
+    # The offscreen screen is 800 px wide: the overview and the details share the left side.
+    # (A dock in a tab behind another stays "visible" to Qt, moved out of sight.)
+    def in_sight(dock: QDockWidget) -> bool:
+        return not dock.visibleRegion().isEmpty()
+
+    assert window.tabifiedDockWidgets(window.side_dock) == [window.detail_dock]
+    qtbot.waitUntil(lambda: in_sight(window.side_dock) and not in_sight(window.detail_dock))
+    window.calendar.select_event("step", _step_id(store, "status-check"))
+    qtbot.waitUntil(lambda: in_sight(window.detail_dock) and not in_sight(window.side_dock))
+    assert "Status check" in window.detail_panel.title.text()
     assert window.side_panel.today_model.rowCount() == 2  # thank-you and note, overdue
     assert window.calendar.mini_month.isVisible()  # above the side panel
     assert window.side_panel.isAncestorOf(window.calendar.mini_month)
@@ -272,9 +277,8 @@ def test_an_employer_cancellation_is_shown_and_can_be_taken_back(
     assert planned == []
     window.calendar.select_event("interview", interview.id)
     panel = window.detail_panel
-    day = QLocale().toString(QDate(2026, 12, 2), QLocale.FormatType.LongFormat)
-    assert panel.fields["status"].text() == f"Cancelled by the employer on {day}."
-    assert "cancelled by the employer" in panel.fields["history"].text()
+    assert panel.fields["status"].text() == "Cancelled by the employer on 2 Dec 2026."
+    assert "The employer cancelled the interview on" in panel.fields["history"].text()
     assert panel.reopen_interview_button.isVisible()
     panel.reopen_interview_button.click()  # the user's undo
     assert any(s.step.status is StepStatus.PLANNED for s in store.steps(interview.id))
@@ -402,3 +406,42 @@ def test_problems_show_in_a_banner_that_never_blocks(qtbot: QtBot, store: Store)
     assert banner.text() == "Sync failed: nothing answers." and banner.details_button.isHidden()
     banner.close_button.click()
     assert banner.isHidden()
+
+
+def test_a_failed_sync_offers_retry_in_the_banner(qtbot: QtBot, store: Store) -> None:
+    from followthrough.ui.sync_controller import SyncController, report_failures
+
+    window = _window(qtbot, store)
+    syncer = SyncController(store, window)
+    report_failures(window, syncer)
+    retried: list[bool] = []
+    syncer.sync_now = lambda **_kw: retried.append(True) or True  # type: ignore[method-assign]
+    syncer.failed.emit("The server did not answer.")
+    banner = window.banner
+    assert banner.text() == "Sync failed: The server did not answer."
+    assert banner.action_button.isVisible() and banner.action_button.text() == "&Retry"
+    banner.action_button.click()
+    assert retried == [True] and banner.isHidden()
+    # A later message without an action offers none.
+    window.show_problem("Export failed: the disk is full.")
+    assert banner.action_button.isHidden()
+    syncer.shutdown()
+
+
+def test_the_editor_opens_centred_on_the_window_and_wholly_on_screen(
+    qtbot: QtBot, store: Store
+) -> None:
+    add_interview(store)
+    window = _window(qtbot, store)
+    window.move(40, 30)
+    editor = window.open_editor(_step_id(store, "status-check"))
+    assert editor is not None
+    qtbot.addWidget(editor)
+    qtbot.waitExposed(editor)
+    free = editor.screen().availableGeometry()
+    assert free.contains(editor.frameGeometry())  # 820 px wide at first: narrowed to fit
+    frame, wanted = editor.frameGeometry(), window.frameGeometry().center()
+    # Centred on the window, but for what the screen's edges hold back.
+    assert abs(frame.center().y() - wanted.y()) <= 2  # 600 px high: room to centre
+    assert frame.left() == free.left() or abs(frame.center().x() - wanted.x()) <= 2
+    editor.close()

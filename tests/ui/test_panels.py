@@ -171,7 +171,7 @@ def test_detail_panel_shows_an_interview(qtbot: QtBot, store: Store, cache: Even
     assert panel.title.text() == "Interview at Globex"
     assert panel.fields["people"].text() == "Kim Park · ana@acme.example"
     assert panel.fields["status"].text() == "Replied"
-    assert "reply" in panel.fields["history"].text()
+    assert panel.fields["history"].text() == "They replied on 25 Nov: <b>soon</b>"
     assert panel.title.textFormat() == Qt.TextFormat.PlainText
     assert not panel.open_button.isVisible() and panel.reply_button.isVisible()
     panel.show_item("step", "no-such-step")
@@ -212,3 +212,60 @@ def test_move_dialog_gives_an_aware_time(qtbot: QtBot, store: Store, cache: Even
     qtbot.addWidget(dialog)
     dialog.when.setDateTime(QDateTime(QDate(2026, 11, 27), QTime(14, 30)))
     assert dialog.start() == datetime(2026, 11, 27, 14, 30, tzinfo=PARIS)
+
+
+def test_a_done_step_shows_what_was_sent_and_when_and_how(
+    qtbot: QtBot, store: Store, cache: EventCache
+) -> None:
+    from followthrough.store.drafts import finish_step
+
+    panel = DetailPanel(cache)
+    qtbot.addWidget(panel)
+    panel.show()
+    acme = next(iv for iv in store.interviews() if iv.company == "Acme")
+    step = store.step(f"{acme.id}.status-check").step
+    finish_step(store, step, "email (SMTP)", at=NOW, sent=("Checking in", "Dear Ana,\nAny news?"))
+    cache.refresh()
+    panel.show_item("step", step.id)
+    assert panel.fields["status"].text() == "Done: sent by email on 25 Nov at 10:00 (SMTP)."
+    sent = panel.fields["sent"]
+    assert sent.isVisible() and sent.textFormat() == Qt.TextFormat.PlainText
+    assert sent.text() == "Subject: Checking in\n\nDear Ana,\nAny news?"
+    assert not sent.textInteractionFlags() & Qt.TextInteractionFlag.TextEditable
+    assert not panel.open_button.isEnabled()  # read-only: nothing left to write
+    # Marked done without a message (from the window): nothing is shown as sent.
+    thanks = next(s.step for s in store.steps(acme.id) if s.step.kind == "thank-you")
+    finish_step(store, thanks, "", at=NOW)
+    cache.refresh()
+    panel.show_item("step", thanks.id)
+    assert panel.fields["status"].text() == "Done: done on 25 Nov at 10:00."
+    assert not panel.fields["sent"].isVisible()
+
+
+def test_the_history_reads_as_sentences_never_ids(
+    qtbot: QtBot, store: Store, cache: EventCache
+) -> None:
+    panel = DetailPanel(cache)
+    qtbot.addWidget(panel)
+    panel.show()
+    acme = next(iv for iv in store.interviews() if iv.company == "Acme")
+    steps = {s.step.kind: s.step for s in store.steps(acme.id)}
+    thanks = steps["thank-you"]
+    for activity in (
+        Activity(ActivityKind.DONE, NOW, step=thanks.key, how="email"),
+        Activity(ActivityKind.SKIP, NOW, step="status-check"),
+        Activity(ActivityKind.DONE, NOW, step="call", how="phone: voicemail"),
+        Activity(ActivityKind.DELAY, NOW, until=date(2026, 12, 15)),
+    ):
+        store.record(acme.id, activity)
+    cache.refresh()
+    panel.show_item("interview", acme.id)
+    lines = panel.fields["history"].text().splitlines()
+    assert lines == [
+        f"{thanks.title} sent by email on 25 Nov",
+        "Status check with Acme skipped on 25 Nov",
+        f"{steps['call'].title} done by phone on 25 Nov (voicemail)",
+        "They moved the decision to 15 Dec on 25 Nov",
+    ]
+    history = panel.fields["history"].text()
+    assert acme.id not in history and thanks.key not in history and "status-check" not in history

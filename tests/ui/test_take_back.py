@@ -11,12 +11,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from calendar_data import NOW, PARIS, add_interview, clock, make_store
+from calendar_data import NOW, PARIS, add_interview, make_store
 from PySide6.QtCore import QDate, QDateTime, QMimeData, Qt, QTime
 from PySide6.QtGui import QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
+from window_helpers import clocked_window
 
 from followthrough.core.actions import NEXT_ROUND, ReplySays
 from followthrough.core.model import Activity, ActivityKind, Interview, StepStatus
@@ -33,12 +34,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def _window(qtbot: QtBot, store: Store) -> MainWindow:
-    window = MainWindow(store, [], clock=clock)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+_window = clocked_window
 
 
 def _plan(store: Store) -> list[object]:
@@ -183,6 +179,9 @@ def test_log_reply_asks_what_they_said_and_records_it_so(
     reply = store.activities(interview.id)[-1]
     assert (reply.kind, reply.how, reply.until, reply.note) == (
         ActivityKind.REPLY, NEXT_ROUND, date(2027, 1, 12), "Meet the team.")  # fmt: skip
+    (_first, upcoming) = store.applications()[0].rounds  # the next round was added
+    assert upcoming.start.date() == date(2027, 1, 12)
+    window.calendar.select_event("interview", interview.id)
     monkeypatch.setattr(ReplyDialog, "exec", _answer(ReplySays.OFFER))
     window.reply_action.trigger()
     assert store.activities(interview.id)[-1].kind is ActivityKind.OUTCOME

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from window_helpers import shown_window
 
@@ -24,7 +25,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def test_size_panels_and_view_are_remembered(qtbot: QtBot, store: Store) -> None:
     first = shown_window(qtbot, store)
-    assert first.calendar.current_view == MONTH and first.detail_dock.isVisible()
+    assert first.calendar.current_view == MONTH and first.side_dock.isVisible()
+    first.removeDockWidget(first.detail_dock)  # the panels side by side again, as a user may
+    first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.detail_dock)
+    first.detail_dock.show()
+    assert first.detail_dock.isVisible()
     first.resize(700, 520)  # within the offscreen screen (800x600): kept on screen
     size = (first.width(), first.height())
     assert size != (1280, 760)

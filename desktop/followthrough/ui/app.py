@@ -130,11 +130,11 @@ def run_gui(
     window = MainWindow(store, warnings)
     instance.received.connect(window.open_handed_over)
     from followthrough.ui.settings.action import attach as attach_settings
-    from followthrough.ui.sync_controller import SyncController, attach
+    from followthrough.ui.sync_controller import SyncController, attach, report_failures
 
     syncer = SyncController(store, window)
     attach(window, syncer, window.reload)
-    syncer.failed.connect(lambda message: window.show_problem(window.tr("Sync failed: ") + message))
+    report_failures(window, syncer)
     syncer.started.connect(window.progress.show)
     for ended in (syncer.finished, syncer.failed, syncer.confirm_deletes):
         ended.connect(lambda *_args: window.progress.setVisible(not window.imports_idle()))

@@ -2,10 +2,13 @@
 
 Problems (a file that cannot be imported, a link that points nowhere, a failed sync) are shown
 here instead of in a dialog, so the window stays usable while the user reads them. The newest
-message replaces the one before; Close (or Esc in the banner) hides it.
+message replaces the one before; Close (or Esc in the banner) hides it. A message may offer
+one action to fix it (Retry after a failed sync): the button runs it and hides the message.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QPalette
@@ -49,11 +52,16 @@ class Banner(QFrame):
         self.details_button.setText(self.tr("Details"))
         self.details_button.setCheckable(True)
         self.details_button.setAccessibleName(self.tr("Show details"))
+        self.action_button = QToolButton(self)  # the message's own action, when it has one
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._run_action)
+        self._action: Callable[[], object] | None = None
         self.close_button = QToolButton(self)
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleName(self.tr("Close the message"))
         row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.label, 1)
+        row.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(row)
@@ -68,9 +76,11 @@ class Banner(QFrame):
         self.hide()
 
     def show_message(
-        self, title: str, text: str, details: str = "", level: str = "warning"
+        self, title: str, text: str, details: str = "", level: str = "warning",
+        action: tuple[str, Callable[[], object]] | None = None,
     ) -> None:
-        """Show `title` and `text` (one sentence); `details`, if any, behind the Details button."""
+        """Show `title` and `text` (one sentence); `details`, if any, behind the Details button;
+        `action` (its button's text, what it does), if any, as a button beside them."""
         self._level = level if level in _COLOURS else "warning"
         self._title, self._text = title, text
         shown = f"<b>{_escape(title)}</b> {_escape(text)}" if title else _escape(text)
@@ -78,6 +88,10 @@ class Banner(QFrame):
         self.details.setPlainText(details)
         self.details_button.setVisible(bool(details))
         self.details_button.setChecked(False)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setAccessibleName(action[0].replace("&", "") if action else "")
+        self.action_button.setVisible(action is not None)
         icon = self.style().standardIcon(
             {
                 "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -111,6 +125,12 @@ class Banner(QFrame):
             f"QFrame#banner {{ background: {background}; border-radius: 4px; }}"
             f" QFrame#banner QLabel {{ color: {foreground}; }}"
         )
+
+    def _run_action(self) -> None:
+        run, self._action = self._action, None
+        self.hide()
+        if run is not None:
+            run()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

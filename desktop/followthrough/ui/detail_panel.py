@@ -13,8 +13,6 @@ from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,8 +35,10 @@ from followthrough.core.model import (
     employer_cancellation,
     local_datetime,
 )
+from followthrough.core.samples import is_sample
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import INTERVIEW_KIND, CalendarEvent, EventStatus, kind_label
+from followthrough.ui.date_fields import DateField, DateTimeField, shown_day
 
 
 def _plain(parent: QWidget) -> QLabel:
@@ -54,7 +54,7 @@ def _when_text(event: CalendarEvent) -> str:
     """The event's day and times in the user's zone, and its start where the interview is
     when that reads differently ("…, 19:00–19:30 · 14:00 New York")."""
     locale = QLocale()
-    day = locale.toString(QDate(event.start.date()), QLocale.FormatType.LongFormat)
+    day = locale.toString(QDate(event.start.date()), "ddd d MMM yyyy")  # shown_day's form
     there = event.time_there()
     times = f"{event.start.strftime('%H:%M')}–{event.end.strftime('%H:%M')}"
     return f"{day}, {times}" + (f" · {there}" if there else "")
@@ -103,6 +103,7 @@ class DetailPanel(QWidget):
             ("status", self.tr("Status")),
             ("channel", self.tr("How")),
             ("to", self.tr("To")),
+            ("sent", self.tr("What was sent")),
             ("why", self.tr("Why then")),
             ("people", self.tr("Interviewers")),
             ("decision", self.tr("Decision date")),
@@ -148,6 +149,14 @@ class DetailPanel(QWidget):
         self.reopen_interview_button.setToolTip(
             self.tr("The employer cancelled it: plan its follow-ups again")
         )
+        self.remove_sample_button = self._button(self.tr("Remove the sample"),
+                                                 self.delete_requested, False)
+        self.sample_note = _plain(inner)
+        self.sample_note.setText(self.tr(
+            "A sample, made up to explore Followthrough: it stays on this computer, never "
+            "synced, exported or published."
+        ))
+        layout.insertWidget(2, self.sample_note)
         self.open_button.setToolTip(self.tr("Open the message editor (Enter)"))
         self.reply_button.setToolTip(
             self.tr("They answered: the chasers still planned are cancelled")
@@ -185,6 +194,7 @@ class DetailPanel(QWidget):
         self.empty.show()
         for button in self._all_buttons():
             button.hide()
+        self.sample_note.hide()
 
     def show_item(self, kind: str, ident: str) -> None:
         """Show the step or the interview with `ident` ("" kind or id: nothing)."""
@@ -200,6 +210,10 @@ class DetailPanel(QWidget):
             self._show_step(event)
         else:
             self._show_interview(event)
+        sample = is_sample(self.interview_id)
+        self.sample_note.setVisible(sample)
+        self.remove_sample_button.setVisible(sample)
+        self.delete_button.setVisible(self.delete_button.isVisible() and not sample)
         self._arrange_buttons()
 
     def _arrange_buttons(self) -> None:
@@ -223,7 +237,10 @@ class DetailPanel(QWidget):
         self.title.setText(event.title)
         self.subtitle.setText(f"{kind_label(event.step_kind)} · {event.company} — {event.role}")
         status = event.status.label
-        if event.status_reason:
+        sent = ""
+        if event.status is EventStatus.DONE:
+            status, sent = self._done_texts(event)
+        elif event.status_reason:
             status = f"{status}: {event.status_reason}"
         if event.manual and event.status.open:
             status = self.tr("{status} (time set by you)").format(status=status)
@@ -232,6 +249,7 @@ class DetailPanel(QWidget):
             "status": status,
             "channel": event.channel,
             "to": event.to,
+            "sent": sent,
             "why": event.why,
         })
         open_ = event.status.open
@@ -259,12 +277,10 @@ class DetailPanel(QWidget):
             " · ".join(part for part in (p.name, p.title, p.email, p.phone) if part)
             for p in iv.interviewers
         )
-        locale = QLocale()
         self._show_fields({
             "when": _when_text(event),
             "status": self.tr("Cancelled by the employer on {day}.").format(
-                day=locale.toString(QDate(cancelled.at.astimezone(self.cache.tz).date()),
-                                    QLocale.FormatType.LongFormat)
+                day=shown_day(cancelled.at.astimezone(self.cache.tz).date(), year=True)
             ) if cancelled else state.label,
             "channel": iv.channel.value,
             "people": people,
@@ -273,7 +289,7 @@ class DetailPanel(QWidget):
             "topics": "; ".join(iv.topics),
             "location": iv.location,
             "notes": iv.notes,
-            "history": "\n".join(self._history_line(a) for a in stored.activities[-8:]),
+            "history": self._history_text(stored.activities[-8:]),
         })
         for button in self._step_buttons():
             button.hide()
@@ -283,30 +299,37 @@ class DetailPanel(QWidget):
     def _decision_text(self, interview: Interview, history: tuple[Activity, ...]) -> str:
         """The decision date now, and the one an announced delay replaced."""
         decided, was = decision_change(interview, history)
-        locale = QLocale()
-        long = QLocale.FormatType.LongFormat
         if decided is None:
             return ""
         if was is None:
-            return locale.toString(QDate(decided), long)
+            return shown_day(decided, year=True)
         return self.tr("{day} (was {was})").format(
-            day=locale.toString(QDate(decided), long), was=locale.toString(QDate(was), long)
+            day=shown_day(decided, year=True), was=shown_day(was, year=True)
         )
 
-    def _history_line(self, activity: Activity) -> str:
-        at = activity.at.astimezone(self.cache.tz).strftime("%d %b")
-        kind = activity.kind
-        if kind is ActivityKind.DELAY and activity.until is not None:
-            text = self.tr("delay: decision by {day}").format(day=activity.until.isoformat())
-        elif kind is ActivityKind.OUTCOME and activity.outcome is not None:
-            text = self.tr("outcome: {what}").format(what=activity.outcome.value)
-        elif kind is ActivityKind.CONFLICT:
-            text = self.tr("sync conflict: {note}").format(note=activity.note)
-        elif kind is ActivityKind.CANCELLED:
-            text = self.tr("cancelled by the employer")
-        else:
-            text = kind.value + (f" {activity.step}" if activity.step else "")
-        return f"{at}  {text}"
+    def _done_texts(self, event: CalendarEvent) -> tuple[str, str]:
+        """A done step's status (how and when it was done) and what was sent, read-only."""
+        from followthrough.store.drafts import load_draft
+        from followthrough.ui.history import done_status
+
+        stored = self.cache.stored_steps([event.id]).get(event.id)
+        how = stored.step.done_how if stored is not None else ""
+        status = self.tr("Done: {how}.").format(how=done_status(how, event.start, self.cache.tz))
+        kept = load_draft(self.cache.store, event.id)
+        if kept is None:
+            return status, ""
+        subject = self.tr("Subject: {subject}").format(subject=kept.subject)
+        return status, (f"{subject}\n\n{kept.body}" if kept.subject else kept.body).strip()
+
+    def _history_text(self, activities: tuple[Activity, ...]) -> str:
+        """What happened, a sentence a line, steps named by their titles."""
+        from followthrough.ui.history import sentence
+
+        if not activities:
+            return ""
+        interview_id = self.interview_id
+        titles = {s.step.key: s.step.title for s in self.cache.store.steps(interview_id)}
+        return "\n".join(sentence(a, titles, self.cache.tz) for a in activities)
 
     def _interview_buttons(self, visible: bool, interview_id: str = "") -> None:
         """The interview's actions; Reopen interview only once the employer cancelled it."""
@@ -323,7 +346,7 @@ class DetailPanel(QWidget):
 
     def _interview_group(self) -> list[QPushButton]:
         return [self.reply_button, self.delay_button, self.outcome_button, self.edit_button,
-                self.delete_button, self.reopen_interview_button]
+                self.delete_button, self.reopen_interview_button, self.remove_sample_button]
 
     def _show_fields(self, values: dict[str, str]) -> None:
         for key, label in self.fields.items():
@@ -384,8 +407,7 @@ class DelayDialog(_ActivityDialog):
     def __init__(self, earliest: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Log a delay"))
-        self.date_edit = QDateEdit(self)
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = DateField(self)
         self.date_edit.setMinimumDate(QDate(earliest))
         self.date_edit.setDate(QDate(earliest).addDays(14))
         self.date_edit.setAccessibleName(self.tr("New decision date"))
@@ -433,9 +455,7 @@ class MoveDialog(_FormDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Move the follow-up"))
         self.tz = start.tzinfo
-        self.when = QDateTimeEdit(self)
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when = DateTimeField(self)
         if earliest is not None:
             first = earliest.astimezone(self.tz)
             self.when.setMinimumDateTime(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog
 from followthrough.core.actions import NEXT_ROUND, decision_change, placement_note
 from followthrough.core.model import Activity, ActivityKind, ValidationError
 from followthrough.store import StoreError
+from followthrough.ui.date_fields import shown_moment
 from followthrough.ui.detail_panel import DelayDialog, MoveDialog, OutcomeDialog
 
 
@@ -65,7 +66,7 @@ class FollowUpActions:
         from followthrough.core.workdays import WorkCalendar
 
         local = start.astimezone(self.cache.tz)
-        when = local.strftime("%a %d %b %H:%M")
+        when = shown_moment(local)  # the window's one form: "Thu 3 Dec 16:00"
         # Allowed, but said: a weekend, a public holiday, outside working hours.
         note = placement_note(start, start + (step.end - step.start),
                               WorkCalendar(self.store.settings()))
@@ -106,18 +107,35 @@ class FollowUpActions:
             self._record(interview_id, activity, self._delay_logged(interview_id, activity))
         elif activity.kind is ActivityKind.OUTCOME:
             self._record(interview_id, activity, self.tr("Outcome logged."))
+        elif activity.how == NEXT_ROUND and activity.until is not None:
+            self.next_round_logged(interview_id, activity)
         elif self._record(interview_id, activity, self.tr("Reply logged.")):
             cancelled = before - self.cache.open_steps(interview_id)
             if cancelled > 0:
                 self._offer_undo(
                     self.tr("Reply logged: {n} follow-ups no longer needed.").format(n=cancelled)
                 )
-            if activity.how == NEXT_ROUND:
-                self.next_round_logged(interview_id, activity)
 
     def next_round_logged(self, interview_id: str, reply: Activity) -> None:
-        """They announced another round (`reply.until`: its day, when they gave one): the
-        place where the round is added once interviews belong to an application."""
+        """They announced another round on `reply.until`: the reply is recorded (it stops this
+        round's chasers) and the application's next round is added on that day, at this
+        round's time of day, with its own follow-ups; one Undo takes back both. The new
+        round is selected, to be edited (its time, its interviewers)."""
+        try:
+            upcoming = self.store.add_next_round(interview_id, reply)
+        except (ValidationError, StoreError) as error:
+            self._warn(self.tr("The next round was not added"), str(error))
+            return
+        self._selected = ("interview", upcoming.id)
+        self.reload()
+        self.calendar.select_event("interview", upcoming.id)
+        self.side_panel.select_interview(upcoming.id)
+        self._offer_undo(
+            self.tr("Reply logged: round {n} added on {day}; edit it to set its time.").format(
+                n=upcoming.round,
+                day=QLocale().toString(QDate(upcoming.start.date()), "d MMM"),
+            )
+        )
 
     def _delay_logged(self, interview_id: str, delay: Activity) -> str:
         """"Delay logged: decision now by 8 Jan, was 16 Dec." (as it will be once recorded)."""

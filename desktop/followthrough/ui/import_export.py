@@ -1,8 +1,10 @@
 """Calendar files in and out of the main window. Importing an invitation or a calendar
 (.ics): chosen in File > Import…, dropped onto the window, or handed over by a link or
 another launch; read off the UI thread, files that come together one after another.
-Exporting every interview and follow-up, or writing the subscription feed: off the UI thread
-too, so the window stays responsive and a half-written file is never left behind."""
+Exporting every interview and follow-up (or a range of dates, or one interview, as
+`followthrough export` does), or writing the subscription feed: off the UI thread too, so the
+window stays responsive and a half-written file is never left behind. The file dialogs open
+where the user last chose a file, else in their documents folder (`export_dialog`)."""
 
 from __future__ import annotations
 
@@ -32,11 +34,14 @@ class ImportExport:
     # -- importing ------------------------------------------------------------------------------
 
     def import_dialog(self) -> None:
+        from followthrough.ui.export_dialog import remember_folder, start_folder
+
         name, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Import an invitation or a calendar"), str(Path.home()),
+            self, self.tr("Import an invitation or a calendar"), str(start_folder(self.store)),
             self.tr("iCalendar files (*.ics *.ical);;All files (*)"),
         )
         if name:
+            remember_folder(self.store, Path(name))
             self._import_file(Path(name))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -117,16 +122,30 @@ class ImportExport:
     # -- exporting ------------------------------------------------------------------------------
 
     def export_dialog(self, feed: bool = False) -> None:
+        from followthrough.ui.export_dialog import ExportDialog, remember_folder, start_folder
+
+        selection = None
+        if not feed:  # what to export, as the command line offers it
+            chosen = ExportDialog(self.store.interviews(), self.cache.today(),
+                                  self._interview_id(), self)
+            if chosen.exec() != ExportDialog.DialogCode.Accepted:
+                return
+            selection = chosen.selection()
         title = self.tr("Write the subscription feed") if feed else self.tr("Export to a file")
         default = "followthrough-feed.ics" if feed else "followthrough.ics"
         name, _filter = QFileDialog.getSaveFileName(
-            self, title, str(Path.home() / default), self.tr("iCalendar files (*.ics)")
+            self, title, str(start_folder(self.store) / default),
+            self.tr("iCalendar files (*.ics)"),
         )
         if name:
-            self.export_to(Path(name), feed=feed)
+            remember_folder(self.store, Path(name))
+            self.export_to(Path(name), feed=feed, selection=selection)
 
-    def export_to(self, path: Path, *, feed: bool = False) -> _ExportSignals:
-        """Write every interview and follow-up (or the feed) to `path`, off the UI thread."""
+    def export_to(
+        self, path: Path, *, feed: bool = False, selection: Any = None
+    ) -> _ExportSignals:
+        """Write every interview and follow-up (or those `selection` chooses, an
+        `ical.export.Selection`; or the feed) to `path`, off the UI thread."""
         from followthrough.files import write_atomically
         from followthrough.ical.export import Exporter, Selection
 
@@ -136,7 +155,7 @@ class ImportExport:
         def job(store: Store) -> str:
             exporter = Exporter(store)
             if not feed:
-                write_atomically(path, exporter.ics(Selection()))
+                write_atomically(path, exporter.ics(selection or Selection()))
                 return ""
             built = exporter.build_feed()
             write_atomically(path, built.data)

@@ -14,13 +14,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -44,7 +42,10 @@ from followthrough.core.model import (
     next_interviewer_key,
     zone,
 )
-from followthrough.core.zones import zone_country
+from followthrough.core.zones import countries, zone_country
+from followthrough.ui.choices import choose_data, searchable
+from followthrough.ui.date_fields import DateField, DateTimeField
+from followthrough.ui.people_table import fit_columns, mark_main_contact, move_to_top
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -75,6 +76,7 @@ class InterviewDialog(QDialog):
         super().__init__(parent)
         self.original = interview
         self._result: Interview | None = None
+        self._touched = interview is not None
         self.setWindowTitle(self.tr("Edit interview") if interview else self.tr("New interview"))
         self.setMinimumWidth(560)
 
@@ -83,11 +85,8 @@ class InterviewDialog(QDialog):
         self.company.setPlaceholderText(self.tr("Acme Analytics"))
         self.role = QLineEdit(self)
         self.role.setPlaceholderText(self.tr("Data engineer"))
-        self.start = QDateTimeEdit(self)
-        self.end = QDateTimeEdit(self)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.start = DateTimeField(self)  # typed and shown as everywhere: 2027-01-05 09:30
+        self.end = DateTimeField(self)
         self.zone = QComboBox(self)
         self.zone.setEditable(True)
         self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -108,11 +107,14 @@ class InterviewDialog(QDialog):
         self.round.setRange(1, 20)
         self.location = QLineEdit(self)
         self.location.setPlaceholderText(self.tr("Address or meeting link"))
-        self.country = QLineEdit(self)  # the employer's, for its public holidays
-        self.country.setMaxLength(2)
+        self.country = QComboBox(self)  # the employer's, for its public holidays, by name
+        self.country.addItem("", "")  # the time zone's country: named in validate()
+        for code, name in sorted(countries().items(), key=lambda item: item[1]):
+            self.country.addItem(name, code)
+        searchable(self.country)
         self.country.setToolTip(self.tr(
-            "The employer's country (ISO 3166 code, like US): its public holidays are days "
-            "they do not work. Empty: the country of the time zone."
+            "The employer's country: its public holidays are days they do not work. Type any "
+            "part of its name; the first choice is the country of the time zone."
         ))
 
         # -- interviewers ---------------------------------------------------------------------
@@ -121,18 +123,18 @@ class InterviewDialog(QDialog):
             [self.tr("Name"), self.tr("Title"), self.tr("Email"), self.tr("Phone")]
         )
         self.people.verticalHeader().hide()
-        self.people.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.people, {self.TITLE: 12, self.PHONE: 15})  # name and email: the rest
         self.people.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.people.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.people.setMinimumHeight(110)
         self.add_person = QPushButton(self.tr("&Add interviewer"), self)
         self.remove_person = QPushButton(self.tr("&Remove"), self)
+        self.main_person = QPushButton(self.tr("Make main &contact"), self)
+        self.main_person.setToolTip(self.tr("The selected interviewer becomes the main contact"))
 
         # -- what shapes the plan ---------------------------------------------------------
         self.has_decision = QCheckBox(self.tr("They named a &decision date:"), self)
-        self.decision = QDateEdit(self)
-        self.decision.setCalendarPopup(True)
-        self.decision.setDisplayFormat("yyyy-MM-dd")
+        self.decision = DateField(self)
         self.pace = QComboBox(self)
         for value, label in (
             (Pace.STANDARD, self.tr("Standard")),
@@ -149,7 +151,15 @@ class InterviewDialog(QDialog):
         for ident, name in playbooks:
             self.playbook.addItem(name, ident)
 
-        # -- what to mention -------------------------------------------------------------
+        # -- what to mention (to everyone, or to one interviewer) -----------------------------
+        self.mention_for = QComboBox(self)
+        self.mention_note = QLabel(self)
+        self.mention_note.setWordWrap(True)
+        self.mention_note.setTextFormat(Qt.TextFormat.PlainText)
+        # Per interviewer key ('' for everyone): the topics and points typed, while another
+        # is shown in the boxes.
+        self._mentions: dict[str, tuple[str, str]] = {}
+        self._mention_key = ""
         self.topics = QPlainTextEdit(self)
         self.topics.setPlaceholderText(self.tr("One per line: what you talked about"))
         self.clarify = QPlainTextEdit(self)
@@ -157,7 +167,12 @@ class InterviewDialog(QDialog):
             self.tr("One per line: an answer to readdress, a detail you forgot")
         )
         self.notes = QPlainTextEdit(self)
-        for edit in (self.topics, self.clarify, self.notes):
+        self.postal_address = QPlainTextEdit(self)
+        self.postal_address.setPlaceholderText(
+            self.tr("For the handwritten note: the address as on the envelope")
+        )
+        self.postal_address.setMaximumHeight(90)
+        for edit in (self.topics, self.clarify, self.notes, self.postal_address):
             edit.setTabChangesFocus(True)
 
         # -- layout -----------------------------------------------------------------------
@@ -178,6 +193,7 @@ class InterviewDialog(QDialog):
         people_buttons = QHBoxLayout()
         people_buttons.addWidget(self.add_person)
         people_buttons.addWidget(self.remove_person)
+        people_buttons.addWidget(self.main_person)
         people_buttons.addStretch(1)
         people_row.addLayout(people_buttons)
         form.addRow(self.tr("Interviewers:"), people_row)
@@ -191,9 +207,12 @@ class InterviewDialog(QDialog):
         plan_form.addRow(decision_row)
         plan_form.addRow(self.tr("&Pace:"), self.pace)
         plan_form.addRow(self.tr("Play&book:"), self.playbook)
+        plan_form.addRow(self.tr("&What to mention to:"), self.mention_for)
+        plan_form.addRow(self.mention_note)
         plan_form.addRow(self.tr("To&pics:"), self.topics)
         plan_form.addRow(self.tr("Points to c&larify:"), self.clarify)
         plan_form.addRow(self.tr("&Notes:"), self.notes)
+        plan_form.addRow(self.tr("Postal &address:"), self.postal_address)
         tabs.addTab(plan, self.tr("Follow-up &plan"))
 
         self.problem = QLabel(self)
@@ -232,6 +251,8 @@ class InterviewDialog(QDialog):
             (self.topics, self.tr("Topics")),
             (self.clarify, self.tr("Points to clarify")),
             (self.notes, self.tr("Notes")),
+            (self.mention_for, self.tr("What to mention to")),
+            (self.postal_address, self.tr("Postal address")),
         ):
             widget.setAccessibleName(name)
 
@@ -239,8 +260,18 @@ class InterviewDialog(QDialog):
 
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.add_person.clicked.connect(self.add_interviewer_row)
+        self.add_person.clicked.connect(self._add_and_edit)
+        self.main_person.clicked.connect(self.make_main_contact)
+        mark_main_contact(self.people)
+        for rows_changed in (self.people.model().rowsInserted, self.people.model().rowsRemoved):
+            rows_changed.connect(lambda *_args: mark_main_contact(self.people))
+        self.people.currentCellChanged.connect(
+            lambda row, *_args: self.main_person.setEnabled(row > 0)
+        )
+        self.main_person.setEnabled(False)
         self.remove_person.clicked.connect(self.remove_interviewer_row)
+        self.mention_for.currentIndexChanged.connect(self._show_mentions)
+        self.people.itemChanged.connect(self._refresh_mention_for)
         self.has_decision.toggled.connect(self.decision.setEnabled)
         self._previous_start = self.start.dateTime()
         self.start.dateTimeChanged.connect(self._start_changed)
@@ -249,12 +280,15 @@ class InterviewDialog(QDialog):
             self.zone.currentTextChanged, self.zone.editTextChanged, self.location.textChanged,
             self.people.itemChanged, self.has_decision.toggled, self.decision.dateChanged,
             self.topics.textChanged, self.clarify.textChanged, self.notes.textChanged,
-            self.round.valueChanged, self.channel.currentIndexChanged, self.country.textChanged,
+            self.round.valueChanged, self.channel.currentIndexChanged,
+            self.country.currentIndexChanged, self.postal_address.textChanged,
             self.pace.currentIndexChanged, self.playbook.currentIndexChanged,
         ):
             signal.connect(self.validate)
         self.validate()
         self.company.setFocus()
+        self.adjustSize()
+        self.resize(max(self.width(), 720), self.height())  # a name and an email read whole
 
     @classmethod
     def for_store(
@@ -291,8 +325,9 @@ class InterviewDialog(QDialog):
         self.channel.setCurrentIndex(max(0, self.channel.findData(interview.channel.value)))
         self.round.setValue(interview.round)
         self.location.setText(interview.location)
-        self.country.setText(interview.country)
+        choose_data(self.country, interview.country)
         for person in interview.interviewers:
+            self._mentions[person.key] = ("\n".join(person.topics), "\n".join(person.clarify))
             self.add_interviewer_row(person)
         self.has_decision.setChecked(interview.decision_date is not None)
         self.decision.setEnabled(interview.decision_date is not None)
@@ -306,6 +341,7 @@ class InterviewDialog(QDialog):
         self.topics.setPlainText("\n".join(interview.topics))
         self.clarify.setPlainText("\n".join(interview.clarify))
         self.notes.setPlainText(interview.notes)
+        self.postal_address.setPlainText(interview.postal_address)
 
     def _set_zone(self, name: str) -> None:
         found = self.zone.findText(name)
@@ -337,6 +373,19 @@ class InterviewDialog(QDialog):
         if person is None:
             self.people.setCurrentCell(row, self.NAME)
         self.remove_person.setEnabled(self.people.rowCount() > 1)
+        self._refresh_mention_for()
+        self.validate()
+
+    def _add_and_edit(self) -> None:
+        """Add Interviewer: a new row, its name being typed."""
+        self.add_interviewer_row()
+        self.people.editItem(self.people.item(self.people.rowCount() - 1, self.NAME))
+
+    def make_main_contact(self) -> None:
+        """The selected interviewer becomes the first, the main contact."""
+        move_to_top(self.people, self.people.currentRow())
+        self.people.setCurrentCell(0, self.NAME)
+        self._refresh_mention_for()
         self.validate()
 
     def remove_interviewer_row(self) -> None:
@@ -345,6 +394,7 @@ class InterviewDialog(QDialog):
             return
         self.people.removeRow(row)
         self.remove_person.setEnabled(self.people.rowCount() > 1)
+        self._refresh_mention_for()
         self.validate()
 
     def _row_key(self, row: int) -> str:
@@ -356,6 +406,7 @@ class InterviewDialog(QDialog):
         return item.text() if item is not None else ""
 
     def interviewers(self) -> tuple[Interviewer, ...]:
+        mentions = self._mention_texts()
         return tuple(
             Interviewer(
                 name=self._cell(row, self.NAME),
@@ -363,9 +414,58 @@ class InterviewDialog(QDialog):
                 email=self._cell(row, self.EMAIL),
                 phone=self._cell(row, self.PHONE),
                 key=self._row_key(row),
+                topics=_lines(mentions.get(self._row_key(row), ("", ""))[0]),
+                clarify=_lines(mentions.get(self._row_key(row), ("", ""))[1]),
             )
             for row in range(self.people.rowCount())
         )
+
+    # -- what to mention to whom ----------------------------------------------------------
+    def _mention_texts(self) -> dict[str, tuple[str, str]]:
+        """The topics and points typed for everyone ('') and for each interviewer's key."""
+        texts = dict(self._mentions)
+        texts[self._mention_key] = (self.topics.toPlainText(), self.clarify.toPlainText())
+        return texts
+
+    def _refresh_mention_for(self) -> None:
+        """The choice of whom the boxes are for: everyone, then each interviewer by name."""
+        with QSignalBlocker(self.mention_for):
+            self.mention_for.clear()
+            self.mention_for.addItem(self.tr("Everyone"), "")
+            for row in range(self.people.rowCount()):
+                name = self._cell(row, self.NAME).strip() or self.tr("Interviewer {n}").format(
+                    n=row + 1
+                )
+                self.mention_for.addItem(name, self._row_key(row))
+            found = self.mention_for.findData(self._mention_key)
+            self.mention_for.setCurrentIndex(max(0, found))
+        if found < 0:  # the interviewer shown was removed: show everyone's
+            self._show_mentions()
+        else:
+            self._say_mentions()
+
+    def _show_mentions(self) -> None:
+        """Keep what the boxes hold, and show the chosen person's (or everyone's) instead."""
+        self._mentions = self._mention_texts()
+        self._mention_key = str(self.mention_for.currentData() or "")
+        topics, clarify = self._mentions.get(self._mention_key, ("", ""))
+        self.topics.setPlainText(topics)
+        self.clarify.setPlainText(clarify)
+        self._say_mentions()
+
+    def _say_mentions(self) -> None:
+        if self._mention_key:
+            note = self.tr(
+                "Mentioned to {name} only: these topics instead of everyone's, and these "
+                "points to clarify."
+            ).format(name=self.mention_for.currentText())
+        else:
+            note = self.tr(
+                "Topics for every interviewer without topics of their own; points to clarify "
+                "with the main contact (the first interviewer). Choose a person to address "
+                "them to someone else."
+            )
+        self.mention_note.setText(note)
 
     # -- checking -------------------------------------------------------------------------
     def _start_changed(self, value: QDateTime) -> None:
@@ -388,6 +488,7 @@ class InterviewDialog(QDialog):
         tz_name = self.zone.currentText().strip()
         zone(tz_name)
         base = self.original
+        everyone = self._mention_texts().get("", ("", ""))
         interview = Interview(
             id=base.id if base else "",
             company=self.company.text(),
@@ -402,28 +503,36 @@ class InterviewDialog(QDialog):
             pace=Pace(str(self.pace.currentData())),
             playbook=str(self.playbook.currentData() or ""),
             round=self.round.value(),
-            topics=_lines(self.topics.toPlainText()),
-            clarify=_lines(self.clarify.toPlainText()),
+            topics=_lines(everyone[0]),
+            clarify=_lines(everyone[1]),
             notes=self.notes.toPlainText(),
             location=self.location.text(),
-            country=self.country.text(),
+            postal_address=self.postal_address.toPlainText(),
+            country=str(self.country.currentData() or ""),
         )
         if base is not None:
-            interview = replace(interview, created=base.created, source_uid=base.source_uid)
+            interview = replace(
+                interview,
+                created=base.created,
+                source_uid=base.source_uid,
+                application=base.application,  # an edited round stays in its application
+            )
         return interview.validated()
 
     def validate(self) -> bool:
+        if self.sender() is not None:  # a change of the user's: problems are said from now on
+            self._touched = True
         code = zone_country(self.zone.currentText().strip())
-        self.country.setPlaceholderText(
-            self.tr("From the time zone: {code}").format(code=code) if code
-            else self.tr("None from the time zone")
-        )
+        self.country.setItemText(0, (
+            self.tr("From the time zone: {name}").format(name=countries().get(code, code))
+            if code else self.tr("None from the time zone")
+        ))
         try:
             self._result = self.build()
         except ValidationError as error:
             self._result = None
             self.problem.setText(str(error))
-            self.problem.show()
+            self.problem.setVisible(self._touched)  # nothing is wrong before anything typed
             self.ok_button.setEnabled(False)
             return False
         self.problem.setText("")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from followthrough.core.text import shown
 from followthrough.store import Store
+from followthrough.ui.hints import for_window
 from followthrough.ui.mail_controller import MailController
 
 SHOWN_FOR = timedelta(days=7)  # how long a finding stays in Today
@@ -47,7 +48,6 @@ class MailFound(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        from followthrough.mail.check import describe
         from followthrough.mail.state import recent
         from followthrough.store.records import utc_now
 
@@ -58,6 +58,9 @@ class MailFound(QWidget):
         found = recent(self.store, utc_now() - SHOWN_FOR, MAX_SHOWN)
         self.setVisible(bool(found))
         if found:
+            # Only then: the mail checker's module brings ssl and the keyring (90 ms).
+            from followthrough.mail.check import describe
+
             heading = QLabel(self.tr("Found in your mail"), self)
             font = heading.font()
             font.setBold(True)
@@ -131,7 +134,7 @@ def attach(window: QMainWindow, controller: MailController, store: Store) -> Mai
     controller.finished.connect(lambda _lines: ended())
     controller.failed.connect(lambda _message: action.setEnabled(True))
     controller.failed.connect(
-        lambda message: window.show_problem(window.tr("Mail check failed: ") + message)
+        lambda message: window.show_problem(window.tr("Mail check failed: ") + for_window(message))
     )
     controller.finished.connect(lambda _lines: window.reload())
     found.changed.connect(window.reload)

@@ -37,6 +37,8 @@ from followthrough.ui.side_panel import SidePanel
 from followthrough.ui.take_back import TakeBack
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from followthrough.ui.banner import Banner
     from followthrough.ui.editor.window import MessageEditor
 
@@ -60,6 +62,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.store = store
         self.cache = EventCache(store, clock)
         self._selected = ("", "")
+        self._side_selecting = False  # the side panel is showing its choice in the calendar
         self._list_stale = True
         from followthrough.ui.background import Background
 
@@ -143,6 +146,9 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         from followthrough.ui import window_memory
 
         window_memory.restore(self, (MONTH, WEEK, AGENDA, LIST))
+        # The keyboard starts in the calendar (or on the first run's one button).
+        first = self.calendar if self.cache.interview_count else self.empty_state.add_button
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def banner(self) -> Banner:
@@ -193,7 +199,8 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.edit_action = self._action(edit_menu, self.tr("&Edit interview…"),
                                         lambda: self.edit_interview(self._interview_id()))
         self.delete_action = self._action(edit_menu, self.tr("&Delete interview"),
-                                          lambda: self.delete_interview(self._interview_id()))
+                                          lambda: self.delete_interview(self._interview_id()),
+                                          QKeySequence.StandardKey.Delete)  # Undo brings it back
 
         view_menu = bar.addMenu(self.tr("&View"))
         calendar = self.calendar
@@ -228,8 +235,10 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.outcome_action = self._action(step_menu, self.tr("Log ou&tcome…"),
                                            lambda: self.log_outcome(self._interview_id()))
 
+        from followthrough.ui import help_menu
         from followthrough.ui.icons import icon
 
+        help_menu.attach(self)  # stays the last menu
         for action, name in (
             (self.new_action, "new"),
             (self.import_action, "import"),
@@ -244,7 +253,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         calendar, side, detail = self.calendar, self.side_panel, self.detail_panel
         calendar.step_activated.connect(self.open_editor)
         calendar.interview_activated.connect(self.edit_interview)
-        calendar.selection_changed.connect(self._select)
+        calendar.selection_changed.connect(self._calendar_selection)
         calendar.step_moved.connect(self.move_step)
         calendar.view_changed.connect(self._view_changed)
         side.step_activated.connect(self.open_editor)
@@ -317,9 +326,19 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.detail_panel.show_item(kind, ident)
         self._update_actions()
 
+    def _calendar_selection(self, kind: str, ident: str) -> None:
+        self._select(kind, ident)
+        # Details sharing the side with the overview: a choice in the calendar brings it up.
+        if kind and not self._side_selecting and self.tabifiedDockWidgets(self.detail_dock):
+            self.detail_dock.raise_()
+
     def _side_selection(self, kind: str, ident: str) -> None:
         self._select(kind, ident)
-        self.calendar.select_event(kind, ident)
+        self._side_selecting = True  # the overview stays in front: the user is working there
+        try:
+            self.calendar.select_event(kind, ident)
+        finally:
+            self._side_selecting = False
 
     def _selected_event(self) -> Any:
         kind, ident = self._selected
@@ -521,6 +540,10 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         first, _, rest = text.partition("\n")
         self.banner.show_message(title, first, details or rest.strip())
 
-    def show_problem(self, text: str, details: str = "") -> None:
-        """A problem reported by background work (a sync, an export), in the banner."""
-        self.banner.show_message("", text, details, level="error")
+    def show_problem(
+        self, text: str, details: str = "", retry: Callable[[], object] | None = None
+    ) -> None:
+        """A problem reported by background work (a sync, an export), in the banner; with
+        `retry`, a Retry button that does the work again."""
+        self.banner.show_message("", text, details, level="error",
+                                 action=(self.tr("&Retry"), retry) if retry else None)

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from followthrough.core.actions import ReplySays, employer_news
 from followthrough.core.model import Activity, Interview, ValidationError, local_datetime
+from followthrough.ui.date_fields import DateField, DateTimeField
 from followthrough.ui.detail_panel import _ActivityDialog
 
 _WITH_DATE = (ReplySays.NEXT_ROUND, ReplySays.NEW_DATE)
@@ -33,9 +34,7 @@ class ReplyDialog(_ActivityDialog):
         self.setWindowTitle(self.tr("Log a reply"))
         self.interview, self.history = interview, tuple(history)
         self.tz = now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else ZoneInfo(interview.tz)
-        self.when = QDateTimeEdit(self)
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when = DateTimeField(self)
         start = interview.start.astimezone(self.tz)
         self.when.setMinimumDateTime(_qt(start))
         self.when.setDateTime(_qt(max(now, start)))
@@ -53,9 +52,7 @@ class ReplyDialog(_ActivityDialog):
             (ReplySays.REJECTION, self.tr("A rejection")),
         ):
             self.says.addItem(label, value.value)
-        self.day = QDateEdit(self)
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day = DateField(self)
         self.day.setMinimumDate(QDate(now.date()))
         self.day.setDate(QDate(now.date() + timedelta(days=14)))
         self.day.setAccessibleName(self.tr("Date they gave"))

@@ -16,6 +16,7 @@ from followthrough.core.model import (
     Outcome,
     Pace,
 )
+from followthrough.core.samples import sample_id
 from followthrough.store import Store
 
 SAMPLE_NOTE = "A sample interview to explore Followthrough: delete it when you are done."
@@ -25,14 +26,18 @@ def _ended(now: datetime, days_ago: int, hour: int) -> datetime:
     return (now - timedelta(days=days_ago)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def add_sample_interview(store: Store, now: datetime | None = None) -> Interview:
-    """One interview two days ago, with two interviewers, topics and a stated decision date."""
+def add_sample_interview(
+    store: Store, now: datetime | None = None, *, marked: bool = True
+) -> Interview:
+    """One interview two days ago, with two interviewers, topics and a stated decision date;
+    `marked` as a sample (core.samples: never synced, exported or published), unless it
+    plays a real one in the README's screenshots."""
     zone = store.settings().zone
     now = (now or datetime.now(zone)).astimezone(zone)
     end = _ended(now, 2, 15)
     return store.add_interview(
         Interview(
-            id="",
+            id=sample_id() if marked else "",
             company="Acme Analytics",
             role="Data engineer",
             interviewers=(
@@ -55,7 +60,7 @@ def add_sample_data(store: Store, now: datetime | None = None) -> None:
     """Interviews a user might have had this month: waiting, answered, an offer, one closed."""
     zone = store.settings().zone
     now = (now or datetime.now(zone)).astimezone(zone)
-    acme = add_sample_interview(store, now)
+    acme = add_sample_interview(store, now, marked=False)
     thanks_sent = _ended(now, 2, 17)
     store.record(acme.id, Activity(ActivityKind.DONE, thanks_sent, step="thank-you.p1",
                                    how="email"))

@@ -11,6 +11,8 @@ outcome, through signals delivered on the UI thread:
 * `confirm_deletes(account, count, total)` when a sync stopped before deleting more than half
   of the events: the window asks, then calls `sync_now(allow_deletes=True)`.
 
+`status_changed(text)` says what the status-bar label shows, how a long sync is getting on
+included ("Listing the calendar… (10 s)", from the sync's thread: delivered on the UI thread).
 `attach(window)` adds the Sync action (toolbar, menu, Ctrl+Shift+S) and a status-bar label.
 """
 
@@ -124,7 +126,13 @@ class SyncController(QObject):
         lines: list[str] = []
         for account in chosen:
             try:
-                report = sync(store, account, exporter=self._exporter, allow_deletes=allow_deletes)
+                report = sync(
+                    store,
+                    account,
+                    exporter=self._exporter,
+                    allow_deletes=allow_deletes,
+                    progress=self.status_changed.emit,  # queued to the UI thread's label
+                )
             except MassDeleteError as error:
                 return _Stopped(account.name, error.count, error.total)
             if len(chosen) > 1:
@@ -153,6 +161,17 @@ class SyncController(QObject):
         self.last_error = message
         self.status_changed.emit(self.tr("Sync failed: %s") % message)
         self.failed.emit(message)
+
+
+def report_failures(window: Any, controller: SyncController) -> None:
+    """A failed sync in `window`'s problems banner (`show_problem`), with Retry."""
+    from followthrough.ui.hints import for_window
+
+    controller.failed.connect(
+        lambda message: window.show_problem(
+            window.tr("Sync failed: ") + for_window(message), retry=lambda: controller.sync_now()
+        )
+    )
 
 
 def attach(window: QMainWindow, controller: SyncController, reload: Any = None) -> QAction:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 FILE = "window.ini"
+NARROW = 1280  # px: on a screen narrower than this the two panels share the left side, as tabs
 
 
 def _screens() -> str:
@@ -44,17 +46,37 @@ def restore(window: Any, views: tuple[str, ...]) -> None:
         window.calendar.set_view(view)
 
 
+def fit_and_centre(window: QWidget, centre: QPoint | None = None) -> QRect | None:
+    """Make `window` no larger than its screen's free area, centred on `centre` (by default
+    the screen's centre) and wholly on that screen; return that free area (None: no screen)."""
+    screen = (QGuiApplication.screenAt(centre) if centre is not None else None) or (
+        window.screen() or QGuiApplication.primaryScreen()
+    )
+    if screen is None:
+        return None
+    free = screen.availableGeometry()
+    frame = window.frameGeometry()  # the title bar and borders too, once the window is shown
+    extra_width, extra_height = frame.width() - window.width(), frame.height() - window.height()
+    window.resize(
+        min(window.width(), free.width() - extra_width),
+        min(window.height(), free.height() - extra_height),
+    )
+    frame = window.frameGeometry()
+    frame.moveCenter(centre if centre is not None else free.center())
+    x = min(max(frame.left(), free.left()), free.right() + 1 - frame.width())
+    y = min(max(frame.top(), free.top()), free.bottom() + 1 - frame.height())
+    window.move(x, y)
+    return free
+
+
 def _fit_on_screen(window: Any) -> None:
     """The window's first size, but never larger than the screen's free area, centred on it
-    (a 1024x700 laptop screen shows all of a window made for 1280x760)."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return
-    free = screen.availableGeometry()
-    window.resize(min(window.width(), free.width()), min(window.height(), free.height()))
-    frame = window.frameGeometry()
-    frame.moveCenter(free.center())
-    window.move(frame.topLeft())
+    (a 1024x700 laptop screen shows all of a window made for 1280x760); on a narrow screen
+    the overview and the details are tabs on the left, leaving the width to the calendar."""
+    free = fit_and_centre(window)
+    if free is not None and free.width() < NARROW:  # Details comes forward on a selection
+        window.tabifyDockWidget(window.side_dock, window.detail_dock)
+        window.side_dock.raise_()
 
 
 def save(window: Any) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QLocale, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from followthrough.ui.calendar.day_models import OVERDUE_DAY_FORMAT, AgendaModel
@@ -58,8 +58,7 @@ class AgendaView(QWidget):
         # Widths from the font, not from every row: measuring rows costs a Python call each.
         metrics = self.fontMetrics()
         char = metrics.averageCharWidth()
-        for column, chars in ((AgendaModel.TITLE, 34), (AgendaModel.COMPANY, 16)):
-            header.resizeSection(column, char * chars)
+        self._share_width()
         # Time and status: their longest text whole, in bold as due steps show it; the time
         # column also holds the event's indent and colour bar.
         bold = QFont(self.font())
@@ -90,6 +89,32 @@ class AgendaView(QWidget):
         self.view.enter_pressed.connect(self._activate)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self._current_id = ""
+
+    TITLE_CHARS, COMPANY_CHARS, LEAST_MESSAGE_CHARS = 34, 16, 24
+
+    def _share_width(self) -> None:
+        """The follow-up and company columns at their width, narrowed alike when the view is
+        too narrow for them and a readable message column (its first words, not "…")."""
+        header = self.view.header()
+        char = self.fontMetrics().averageCharWidth()
+        title, company = self.TITLE_CHARS * char, self.COMPANY_CHARS * char
+        room = (
+            self.view.viewport().width()
+            - header.sectionSize(AgendaModel.TIME)
+            - header.sectionSize(AgendaModel.STATUS)
+            - self.LEAST_MESSAGE_CHARS * char
+        )
+        if 0 < room < title + company:
+            share = room / (title + company)
+            title, company = max(int(title * share), 10 * char), max(int(company * share), 6 * char)
+        elif room <= 0:
+            title, company = 10 * char, 6 * char
+        header.resizeSection(AgendaModel.TITLE, title)
+        header.resizeSection(AgendaModel.COMPANY, company)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._share_width()
 
     def range_for(self, day: date) -> tuple[date, date]:
         return day, day + timedelta(days=AGENDA_DAYS - 1)

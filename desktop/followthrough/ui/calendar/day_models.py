@@ -5,7 +5,7 @@ from and dropped on them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractItemModel, QDate, QLocale, QMimeData, QModel
 from PySide6.QtGui import QColor, QFont
 
 from followthrough.core.model import local_datetime
+from followthrough.ui.calendar.day_events import DayEvents
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import (
     INTERVIEW_KIND,
@@ -57,7 +58,7 @@ class _DayTreeModel(TwoLevelModel):
         super().__init__(parent)
         self.cache = cache
         self._days: list[date] = []
-        self._events: list[list[CalendarEvent]] = []
+        self._events: list[Sequence[CalendarEvent]] = []
         self._row_of: dict[date, int] = {}
         self.first = self.last = cache.today()
         self.show_cancelled = False
@@ -78,18 +79,20 @@ class _DayTreeModel(TwoLevelModel):
         self._load()
 
     def _load(self) -> None:
-        events = self.cache.events(self.first, self.last, cancelled=self.show_cancelled)
-        by_day: dict[date, list[CalendarEvent]] = {}
-        for event in events:
-            by_day.setdefault(event.day, []).append(event)
+        by_day = self._read_days()
         self.beginResetModel()
         self._days, self._events = self._choose_days(by_day)
         self._row_of = {day: row for row, day in enumerate(self._days)}
         self.endResetModel()
 
+    def _read_days(self) -> Mapping[date, Sequence[CalendarEvent]]:
+        """Each day's events, built as they are looked at (a grid shows a few of a busy
+        day's events and counts the rest)."""
+        return self.cache.day_events(self.first, self.last, cancelled=self.show_cancelled)
+
     def _choose_days(
-        self, by_day: dict[date, list[CalendarEvent]]
-    ) -> tuple[list[date], list[list[CalendarEvent]]]:
+        self, by_day: Mapping[date, Sequence[CalendarEvent]]
+    ) -> tuple[list[date], list[Sequence[CalendarEvent]]]:
         days = [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
         return days, [by_day.get(day, []) for day in days]
 
@@ -101,6 +104,24 @@ class _DayTreeModel(TwoLevelModel):
     def events_on(self, day: date) -> list[CalendarEvent]:
         row = self.day_row(day)
         return list(self._events[row]) if row >= 0 else []
+
+    def day_events(self, day: date) -> Sequence[CalendarEvent]:
+        """The events of `day`, each built when first asked for (do not change it)."""
+        row = self.day_row(day)
+        return self._events[row] if row >= 0 else ()
+
+    def holds(self, ident: str) -> bool:
+        """Whether an event with id `ident` is in the range shown (building none)."""
+        return self.day_holding(ident) is not None
+
+    def day_holding(self, ident: str) -> date | None:
+        """The day of the range shown that has the event `ident` (building none), or None."""
+        for day, events in zip(self._days, self._events, strict=False):
+            if events.has(ident) if isinstance(events, DayEvents) else any(
+                e.id == ident for e in events
+            ):
+                return day
+        return None
 
     def day_row(self, day: date) -> int:
         return self._row_of.get(day, -1)
@@ -119,7 +140,7 @@ class _DayTreeModel(TwoLevelModel):
     # -- QAbstractItemModel ---------------------------------------------------------------
     COLUMNS: tuple[str, ...] = ("Day",)
 
-    def _members(self) -> list[list[CalendarEvent]]:
+    def _members(self) -> list[Sequence[CalendarEvent]]:
         return self._events
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -143,7 +164,7 @@ class _DayTreeModel(TwoLevelModel):
         return self._event_data(event, index, role)
 
     def _day_data(
-        self, day: date, events: list[CalendarEvent], index: Index, role: int
+        self, day: date, events: Sequence[CalendarEvent], index: Index, role: int
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
             return QLocale().toString(QDate(day), "ddd d MMM")
@@ -235,9 +256,16 @@ class AgendaModel(_DayTreeModel):
     OVERDUE_SHOWN = 50  # the latest ones; the group's title says how many there are in all
     _overdue_total = 0
 
+    def _read_days(self) -> Mapping[date, Sequence[CalendarEvent]]:
+        """Each day's events, all built at once: the agenda's rows show every one of them."""
+        by_day: dict[date, list[CalendarEvent]] = {}
+        for event in self.cache.events(self.first, self.last, cancelled=self.show_cancelled):
+            by_day.setdefault(event.day, []).append(event)
+        return by_day
+
     def _choose_days(
-        self, by_day: dict[date, list[CalendarEvent]]
-    ) -> tuple[list[date], list[list[CalendarEvent]]]:
+        self, by_day: Mapping[date, Sequence[CalendarEvent]]
+    ) -> tuple[list[date], list[Sequence[CalendarEvent]]]:
         days = sorted(by_day)
         events = [by_day[day] for day in days]
         self._overdue_total = 0
@@ -255,7 +283,7 @@ class AgendaModel(_DayTreeModel):
         return index.isValid() and 0 <= row < len(self._days) and self._days[row] == self.OVERDUE
 
     def _day_data(
-        self, day: date, events: list[CalendarEvent], index: Index, role: int
+        self, day: date, events: Sequence[CalendarEvent], index: Index, role: int
     ) -> Any:
         if day == self.OVERDUE:
             return self._overdue_data(events, index, role)
@@ -270,7 +298,7 @@ class AgendaModel(_DayTreeModel):
             return font
         return super()._day_data(day, events, index, role)
 
-    def _overdue_data(self, events: list[CalendarEvent], index: Index, role: int) -> Any:
+    def _overdue_data(self, events: Sequence[CalendarEvent], index: Index, role: int) -> Any:
         total = self._overdue_total
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if index.column() != 0:

@@ -11,11 +11,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from followthrough.core.model import Interview, StepStatus, ValidationError, local_datetime
+from followthrough.core.samples import is_sample
 from followthrough.store import Store, StoredInterview, StoredStep, utc_text
+from followthrough.store.days import first_steps_of_days
+from followthrough.ui.calendar.day_events import DayEvents, Entry, build_together
 from followthrough.ui.calendar.events import (
     INTERVIEW_KIND,
     CalendarEvent,
@@ -181,9 +185,75 @@ class EventCache:
         events.sort(key=lambda e: (e.start, e.kind != INTERVIEW_KIND, e.id))
         return events
 
+    DAY_ROWS = 16  # a day's steps read at first: more than a month's cell shows
+
+    def day_events(
+        self, first: date, last: date, *, cancelled: bool = False
+    ) -> dict[date, DayEvents]:
+        """The days from `first` to `last` that have events, each with its events in time
+        order (as `events` gives them), built only when asked for. Of a busy day only the
+        first DAY_ROWS steps' rows are read, and the count of the others (the rest when
+        asked for): a month costs what its cells show, not how busy it is."""
+        bounds = [
+            utc_text(local_datetime(first + timedelta(days=n), 0, 0, self._tz))
+            for n in range((last - first).days + 2)
+        ]
+        steps = first_steps_of_days(self.store, bounds, self.DAY_ROWS, cancelled=cancelled)
+        days: dict[date, DayEvents] = {}
+        for n, (count, rows) in enumerate(steps):
+            low, high = bounds[n], bounds[n + 1]
+            interviews: list[Entry] = [
+                (row[3], 0, row[0], row)
+                for row in self._interview_rows[
+                    bisect_left(self._interview_starts, low) : bisect_left(
+                        self._interview_starts, high
+                    )
+                ]
+            ]
+            if not count and not interviews:
+                continue
+            entries = sorted([*((r[5], 1, r[0], r) for r in rows), *interviews],
+                             key=lambda entry: entry[:3])
+            complete = None
+            if count > len(rows):  # the day's first steps: so far as no unread one comes first
+                last_read = (rows[-1][5], 1, rows[-1][0])
+                entries = [entry for entry in entries if entry[:3] <= last_read]
+                complete = partial(self._day_entries, low, high, interviews, cancelled)
+            days[first + timedelta(days=n)] = DayEvents(
+                entries, self._build_entries, count + len(interviews), complete
+            )
+        return days
+
+    def _day_entries(
+        self, low: str, high: str, interviews: list[Entry], cancelled: bool
+    ) -> list[Entry]:
+        """Every entry of a day: its steps' index rows, read now, and its interviews."""
+        entries: list[Entry] = [
+            (row[5], 1, row[0], row)
+            for row in self.store.step_index(low=low, high=high)
+            if cancelled or row[4] != StepStatus.CANCELLED.value
+        ]
+        return sorted([*entries, *interviews], key=lambda entry: entry[:3])
+
+    def _build_entries(self, entries: Sequence[Entry]) -> dict[tuple[int, str], CalendarEvent]:
+        today = self.today()
+        built = {(1, e.id): e for e in self._step_events([x[3] for x in entries if x[1]], today)}
+        interview_rows = [entry[3] for entry in entries if not entry[1]]
+        if interview_rows:
+            parents = self.stored_interviews(row[0] for row in interview_rows)
+            for row in interview_rows:
+                if row[0] in parents:
+                    built[0, row[0]] = self._interview_event(parents[row[0]].interview, today)
+        return built
+
+    PREFETCH_PER_DAY = 12  # about what a month's cell shows on a large screen
+
     def prefetch(self, first: date, last: date) -> None:
-        """Read the events of a range the user may show next, so showing it costs nothing."""
-        self.events(first, last)
+        """Read the events of a range the user may show next, so showing it costs nothing:
+        each day's first PREFETCH_PER_DAY (a busy month's others wait until they are shown,
+        as they do in the month shown)."""
+        days = self.day_events(first, last)
+        build_together([(events, range(self.PREFETCH_PER_DAY)) for events in days.values()])
 
     def _step_events(
         self, rows: Sequence[tuple[str, str, int, str, str, str]], today: date
@@ -382,7 +452,8 @@ class EventCache:
             kind=INTERVIEW_KIND,
             id=interview.id,
             interview_id=interview.id,
-            title=tr("Interview: {company}").format(company=interview.company),
+            title=tr("Interview: {company}").format(company=interview.company)
+            + (tr(" (sample)") if is_sample(interview.id) else ""),
             company=interview.company,
             role=interview.role,
             step_kind=INTERVIEW_KIND,

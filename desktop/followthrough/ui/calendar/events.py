@@ -185,9 +185,15 @@ class CalendarEvent:
     def time_text(self) -> str:
         return self.start.strftime("%H:%M")
 
-    def short_text(self) -> str:
-        """What a small calendar cell shows: the kind in a word, and the company."""
-        return f"{short_kind_label(self.step_kind)} · {self.company}"
+    def chip_lines(self) -> tuple[str, str]:
+        """What a calendar chip says, who first (the kind is also told by its colour): the
+        person written to, then the kind in a word and the company; for an event to no one
+        (an interview, a note), the kind, then the company."""
+        if self.is_step and self.to:
+            # "Ana Diaz <ana@acme.example>", "Sam Roy (+1 555 0100)": the name
+            name = self.to.split(" <", 1)[0].split(" (", 1)[0]
+            return name, f"{short_kind_label(self.step_kind)} · {self.company}"
+        return short_kind_label(self.step_kind), self.company
 
     def accessible_text(self) -> str:
         what = self.title if self.is_step else tr("Interview at {company}").format(

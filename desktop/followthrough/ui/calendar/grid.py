@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
@@ -58,6 +58,7 @@ class PaintedCalendar(GridPainting, QWidget):
         self.current_event_id = ""
         self._chips: list[Chip] = []
         self._press: tuple[QPoint, CalendarEvent] | None = None
+        self.day_popup: QWidget | None = None  # the "+N more" popup last opened
         self._drag_offset = timedelta(0)  # where in the dragged event it was grabbed
         self._drop_hint: tuple[date, datetime | None] | None = None
         self._drop_note = ""  # what the drop hint's time falls on, when not a working time
@@ -96,8 +97,7 @@ class PaintedCalendar(GridPainting, QWidget):
         self.model.reload()
 
     def _model_reset(self) -> None:
-        ids = {e.id for d in self.model.days for e in self.model.events_on(d)}
-        if self.current_event_id and self.current_event_id not in ids:
+        if self.current_event_id and not self.model.holds(self.current_event_id):
             self.current_event_id = ""
         self._relayout()
 
@@ -134,11 +134,13 @@ class PaintedCalendar(GridPainting, QWidget):
 
     def select_event(self, ident: str) -> bool:
         """Make the event with `ident` current, if it is in the period shown."""
-        for day in self.model.days:
-            for event in self.model.events_on(day):
-                if event.id == ident:
-                    self._set_current(day, event)
-                    return True
+        day = self.model.day_holding(ident)  # only that day's events are built
+        if day is None:
+            return False
+        for event in self.model.events_on(day):
+            if event.id == ident:
+                self._set_current(day, event)
+                return True
         return False
 
     def _set_current(self, day: date, event: CalendarEvent | None) -> None:
@@ -159,9 +161,9 @@ class PaintedCalendar(GridPainting, QWidget):
     def _announce(self) -> None:
         """Tell assistive technology what is current: the day and the event."""
         event = self.current_event()
-        events = self.model.events_on(self.current_date)
+        count = len(self.model.day_events(self.current_date))  # counted, none built
         day = QLocale().toString(QDate(self.current_date), QLocale.FormatType.LongFormat)
-        text = self.tr("{day}: {n} events").format(day=day, n=len(events))
+        text = self.tr("{day}: {n} events").format(day=day, n=count)
         if event is not None:
             text = f"{event.accessible_text()}. {text}"
         if text != self.accessibleDescription():
@@ -195,12 +197,26 @@ class PaintedCalendar(GridPainting, QWidget):
         events = self.model.events_on(self.current_date)
         position = next((i for i, e in enumerate(events) if e.id == self.current_event_id), -1)
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.current_event() is None and events:
+            if self.current_event() is None and events:  # a day: its first event opens
                 self._set_current(self.current_date, events[0])
-            else:
-                self.activate_current()
-        elif not self._navigate(key, events, position):
+            self.activate_current()
+        elif self._navigate(key, events, position):
+            self._tell_current()
+        else:
             super().keyPressEvent(event)
+
+    def _tell_current(self) -> None:
+        """The keyboard's hover: the event the keys moved to says all of it in a tooltip."""
+        from PySide6.QtWidgets import QToolTip
+
+        event = self.current_event()
+        ident = event.id if event is not None else None
+        chip = next((c for c in self._chips if c.event is not None and c.event.id == ident), None)
+        if event is None or chip is None:
+            QToolTip.hideText()
+            return
+        rect = chip.rect.toAlignedRect()
+        QToolTip.showText(self.mapToGlobal(rect.bottomLeft()), event.tooltip(), self, rect)
 
     def _move_current(self, delta: timedelta) -> None:
         """Move the current step by `delta` (Alt+arrows): the keyboard's drag and drop."""
@@ -249,7 +265,7 @@ class PaintedCalendar(GridPainting, QWidget):
         self._press = None
         if chip is not None and chip.event is None:
             self._set_current(chip.day, None)
-            self.day_activated.emit(chip.day)
+            self.show_day(chip.day, chip.rect.toAlignedRect())
             return
         if chip is not None and chip.event is not None:
             self._set_current(chip.day, chip.event)
@@ -260,6 +276,22 @@ class PaintedCalendar(GridPainting, QWidget):
         day = self._day_at(pos)
         if day is not None:
             self._set_current(day, None)
+
+    def show_day(self, day: date, anchor: QRect) -> None:
+        """"+N more": every event of `day` in a popup under `anchor`; choosing one opens it."""
+        from followthrough.ui.calendar.day_popup import DayPopup
+
+        if self.day_popup is not None:
+            self.day_popup.deleteLater()  # one at a time; closed, not yet let go
+        popup = DayPopup(day, self.model.events_on(day), self)
+        popup.chosen.connect(lambda event: self._open_chosen(day, event))
+        popup.week_wanted.connect(self.day_activated)
+        self.day_popup = popup
+        popup.show_below(anchor, self)
+
+    def _open_chosen(self, day: date, event: CalendarEvent) -> None:
+        self._set_current(day, event)
+        self.activate_current()
 
     def _grab_offset(self, pos: QPointF, chip: Chip) -> timedelta:
         return timedelta(0)

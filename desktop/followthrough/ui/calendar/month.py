@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from followthrough.core.model import local_datetime
+from followthrough.ui.calendar.day_events import build_together
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import CalendarEvent
 from followthrough.ui.calendar.grid import PaintedCalendar
@@ -88,27 +89,33 @@ class MonthGrid(PaintedCalendar):
     def _layout_chips(self) -> list[Chip]:
         chips: list[Chip] = []
         line = self._line_height()
+        days: list[tuple[date, QRectF, Sequence[CalendarEvent], range, float, int]] = []
         for day, cell in self._cells():
-            events = self.model.events_on(day)
+            events = self.model.day_events(day)  # built as far as shown: "+N more" counts
             if not events:
                 continue
             top = cell.top() + line + 2
             capacity = max(0, int((cell.bottom() - top - 2) // line))
-            shown = events
-            hidden = 0
+            rows = range(len(events))
             if len(events) > capacity:
                 keep = max(0, capacity - 1)
                 start = 0
                 if day == self.current_date and self.current_event_id:
-                    position = next(
-                        (i for i, e in enumerate(events) if e.id == self.current_event_id), 0
-                    )
+                    ids = getattr(events, "ids", None) or [e.id for e in events]
+                    position = ids.index(self.current_event_id) if (
+                        self.current_event_id in ids) else 0
                     if position >= keep:
                         start = position - keep + 1
-                shown = events[start : start + keep]
-                hidden = len(events) - len(shown)
+                rows = range(start, start + keep)
+            days.append((day, cell, events, rows, top, capacity))
+        build_together([(each[2], each[3]) for each in days])  # one read for every cell
+        for day, cell, events, rows, top, capacity in days:
+            shown = events[rows.start : rows.stop]
+            hidden = len(events) - len(shown)
+            # Two lines each (who, then what) when the day has room for all of them so.
+            height = 2 * line if 2 * len(events) <= capacity else line
             for n, event in enumerate(shown):
-                rect = QRectF(cell.left() + 3, top + n * line, cell.width() - 6, line - 2)
+                rect = QRectF(cell.left() + 3, top + n * height, cell.width() - 6, height - 2)
                 chips.append(Chip(rect, day, event))
             if hidden:
                 if capacity == 0:  # no room for a line: the count goes beside the day number
@@ -189,7 +196,7 @@ class MonthGrid(PaintedCalendar):
             x = column * width
             painter.drawLine(QPointF(x, header), QPointF(x, self.height()))
         with_time = width >= self.fontMetrics().averageCharWidth() * 22
-        self._paint_chips(painter, colours, exposed, with_time)
+        self._paint_chips(painter, colours, exposed, with_time, wrap=True)
         more = self.tr("+{n} more")
         painter.setPen(colours.text)
         for chip in self._chips:

@@ -91,7 +91,7 @@ class _ChipLook(NamedTuple):
     bar: QColor
     text: QColor
     font: QFont
-    label: str  # elided to the chip's width, or whole when it wraps
+    label: str  # elided to the chip's width (each line of a two-line label on its own)
     radius: float  # of the chip's corners
     wrapped_height: float = 0.0  # the height of the lines it wraps over; 0: one line
 
@@ -161,15 +161,17 @@ class GridPainting:
         self._colours[key] = (fill, bar, text)
         return fill, bar, text
 
-    def _chip_text(self, event: CalendarEvent, with_time: bool) -> str:
+    def _chip_text(self, event: CalendarEvent, with_time: bool, two_lines: bool) -> str:
+        """The mark, the time, the person; then on a second line (or after a dot) what."""
         parts = []
         mark = _MARKS[event.status]
         if mark:
             parts.append(mark)
         if with_time:
             parts.append(event.time_text())
-        parts.append(event.short_text())
-        return " ".join(parts)
+        who, what = event.chip_lines()
+        parts.append(who)
+        return " ".join(parts) + ("\n" if two_lines else " · ") + what
 
     def _chip_font(self, status: EventStatus) -> tuple[QFont, QFontMetricsF]:
         """The font of an event's label (bold when due, struck out when dropped), kept."""
@@ -201,12 +203,17 @@ class GridPainting:
             self._looks.clear()
         fill, bar, text_colour = self._chip_colours(event, selected)
         font, metrics = self._chip_font(event.status)
-        text = self._chip_text(event, with_time)
+        two_lines = wrap and inner.height() >= 2 * metrics.height()
+        text = self._chip_text(event, with_time, two_lines)
         radius = min(4.0, rect.height() / 4)
-        if wrap and inner.height() >= 2 * metrics.height():  # over the lines there is room for
+        if two_lines:  # who, then what: each line elided on its own, never a name cut in two
             lines = max(1, int(inner.height() // metrics.height()))
+            label = "\n".join(
+                metrics.elidedText(part, Qt.TextElideMode.ElideRight, inner.width())
+                for part in text.split("\n")
+            )
             look = _ChipLook(
-                event, fill, bar, text_colour, font, text, radius, lines * metrics.height()
+                event, fill, bar, text_colour, font, label, radius, lines * metrics.height()
             )
         else:
             label = metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())

@@ -1,4 +1,6 @@
-"""Where each interview stands (waiting, replied, offer, rejected, closed) and its next step.
+"""Where each application stands (waiting, replied, offer, rejected, closed) and its next
+step: an application (a company and role) is shown once, as its latest round stands, with its
+rounds.
 
 No Qt models here: `pipeline_entries` is read on the UI thread by the event cache, or off it
 by the pipeline model's task.
@@ -12,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from followthrough.core.applications import applications
 from followthrough.core.model import Activity, ActivityKind, Interview, Outcome, StepStatus
 from followthrough.store import StoredInterview, parse_utc
 from followthrough.ui.calendar.events import tr
@@ -66,15 +69,21 @@ def pipeline_state(
 
 @dataclass(frozen=True)
 class PipelineEntry:
-    interview: Interview
-    state: PipelineState
-    next_step_id: str  # the next planned step, "" if none
+    interview: Interview  # the application's latest round
+    state: PipelineState  # as that round stands
+    next_step_id: str  # the next planned step of any of its rounds, "" if none
     next_start: datetime | None  # in the user's zone
+    rounds: tuple[Interview, ...] = ()  # every round of the application, in order
+
+    @property
+    def round_ids(self) -> tuple[str, ...]:
+        return tuple(iv.id for iv in self.rounds) or (self.interview.id,)
 
     @property
     def search_text(self) -> str:
         iv = self.interview
-        people = " ".join(f"{p.name} {p.email}" for p in iv.interviewers)
+        people = " ".join(f"{p.name} {p.email}" for r in self.rounds or (iv,)
+                          for p in r.interviewers)
         return f"{iv.company} {iv.role} {people} {' '.join(iv.topics)}".lower()
 
 
@@ -90,16 +99,24 @@ def pipeline_entries(
         if status == StepStatus.PLANNED.value:
             open_count[iid] = open_count.get(iid, 0) + 1
             next_step.setdefault(iid, (sid, start))
+    by_id = {item.interview.id: item for item in stored}
     entries = []
-    for item in stored:
-        iid = item.interview.id
-        sid, start = next_step.get(iid, ("", ""))
+    for application in applications(item.interview for item in stored):
+        latest = by_id[application.latest.id]
+        iid = latest.interview.id
+        # The next step of any round: the earliest (UTC text of one shape sorts as time does).
+        sid, start = min(
+            (next_step[r.id] for r in application.rounds if r.id in next_step),
+            key=lambda found: found[1],
+            default=("", ""),
+        )
         entries.append(
             PipelineEntry(
-                item.interview,
-                pipeline_state(item.activities, open_count.get(iid, 0)),
+                latest.interview,
+                pipeline_state(latest.activities, open_count.get(iid, 0)),
                 sid,
                 parse_utc(start).astimezone(tz) if start else None,
+                application.rounds,
             )
         )
     return entries

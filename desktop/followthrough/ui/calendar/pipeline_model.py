@@ -1,4 +1,5 @@
-"""The pipeline model: interviews grouped by where they stand, filtered by state and search.
+"""The pipeline model: applications (the latest round of each, with its rounds) grouped by
+where they stand, filtered by state and search.
 
 From `PipelineModel.BACKGROUND_FROM` interviews on it is read off the UI thread, by a task
 that then reads every step ahead for the calendar to keep.
@@ -229,7 +230,8 @@ class PipelineModel(TwoLevelModel):
         return self._states.index(state) if state in self._states else -1
 
     def interview_index(self, interview_id: str) -> QModelIndex:
-        return self._index_where(lambda entry: entry.interview.id == interview_id)
+        """The row of the application `interview_id` is a round of."""
+        return self._index_where(lambda entry: interview_id in entry.round_ids)
 
     def _members(self) -> list[list[PipelineEntry]]:
         return self._groups
@@ -263,6 +265,10 @@ class PipelineModel(TwoLevelModel):
             if column == self.COMPANY:
                 return iv.company
             if column == self.ROLE:
+                if len(entry.rounds) > 1:
+                    return tr("{role} · round {n} of {count}").format(
+                        role=iv.role, n=iv.round, count=len(entry.rounds)
+                    )
                 return iv.role
             if column == self.DATE:
                 return iv.start.astimezone(self.cache.tz).strftime("%d %b %Y")
@@ -281,7 +287,13 @@ class PipelineModel(TwoLevelModel):
             return iv.start.astimezone(self.cache.tz)
         if role == Qt.ItemDataRole.ToolTipRole:
             people = ", ".join(p.name for p in iv.interviewers)
-            return f"{iv.company} — {iv.role}\n{people}\n{entry.state.label}"
+            rounds = "".join(
+                "\n" + tr("Round {n}: {day}").format(
+                    n=r.round, day=r.start.astimezone(self.cache.tz).strftime("%d %b %Y")
+                )
+                for r in entry.rounds if len(entry.rounds) > 1
+            )
+            return f"{iv.company} — {iv.role}\n{people}\n{entry.state.label}{rounds}"
         if role == Qt.ItemDataRole.AccessibleTextRole and column == self.COMPANY:
             return tr("{company}, {role}, {state}").format(
                 company=iv.company, role=iv.role, state=entry.state.label

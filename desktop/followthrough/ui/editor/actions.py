@@ -9,7 +9,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
@@ -21,6 +21,7 @@ from followthrough.core.model import (
 )
 from followthrough.store import StoreError
 from followthrough.store.drafts import finish_step
+from followthrough.ui.date_fields import shown_moment
 from followthrough.ui.editor.card import card_layout, paint_card, write_card_pdf
 
 _FILE_NAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
@@ -64,9 +65,9 @@ class MessageActions:
             )
 
     def _default_file(self, suffix: str) -> str:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
+        from followthrough.ui.export_dialog import start_folder
+
+        folder = start_folder(self.store)  # the last folder chosen, else the documents folder
         name = _FILE_NAME_UNSAFE.sub(" ", f"{self.step.title} - {self.interview.company}")
         return str(Path(folder) / f"{name.strip()[:100]}{suffix}")
 
@@ -78,6 +79,9 @@ class MessageActions:
         )
         if not path:
             return None
+        from followthrough.ui.export_dialog import remember_folder
+
+        remember_folder(self.store, Path(path))
         target = Path(path)
         if target.suffix.lower() != suffix:
             target = target.with_name(target.name + suffix)
@@ -91,6 +95,9 @@ class MessageActions:
             message = self._email(unsent=True)
         except ValidationError as error:
             self.show_error(str(error))
+            return
+        if not self._unfinished_is_fine():
+            self.show_status(self.tr("Not saved: fill in what is missing first."))
             return
         target = self._ask_save_path(
             self.tr("Save the message as a draft"), ".eml", self.tr("Email drafts (*.eml)")
@@ -116,6 +123,27 @@ class MessageActions:
             + " "
             + self.tr("Once it is sent, click Mark as sent.")
         )
+
+    def _unfinished_is_fine(self) -> bool:
+        """Whether to go on with a draft still unfinished: the placeholders left ("[your
+        name]") and a missing recipient address, asked about first; True when none is."""
+        from PySide6.QtWidgets import QMessageBox
+
+        missing = self.markers_left()
+        if not self.to_address_edit.text().strip():
+            missing.append(self.tr("their email address"))
+        if not missing:
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("Save an unfinished draft?"),
+            self.tr("Still to fill in: {missing}. Save the draft anyway?").format(
+                missing=", ".join(missing)
+            ),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Save
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.message_text())
@@ -174,7 +202,7 @@ class MessageActions:
         self.show_status(
             self.tr(
                 "No answer: the call moves to {when}, the same time on the next working day."
-            ).format(when=self.step.start.astimezone(tz).strftime("%a %d %b %H:%M"))
+            ).format(when=shown_moment(self.step.start.astimezone(tz)))
         )
 
     def _reload_step(self) -> None:
@@ -188,7 +216,7 @@ class MessageActions:
 
     def _finish(self, how: str) -> None:
         try:
-            finish_step(self.store, self.step, how)
+            finish_step(self.store, self.step, how, sent=(self.subject(), self.body()))
         except (ValidationError, StoreError, sqlite3.Error) as error:
             self.show_error(str(error))
             return
@@ -197,6 +225,14 @@ class MessageActions:
         self._save_timer.stop()
         self.step_changed.emit(self.step.id)
         self.close()
+
+    def envelope(self) -> str:
+        """A letter's envelope side: the recipient's name as in the To field, then the postal
+        address recorded on the interview; "" without an address."""
+        address = self.draft.postal_address
+        if not address:
+            return ""
+        return "\n".join(line for line in (self.to_name_edit.text().strip(), address) if line)
 
     def print_card(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -209,7 +245,7 @@ class MessageActions:
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
         try:
-            paint_card(printer, self.body())
+            paint_card(printer, self.body(), self.envelope())
         except ValidationError as error:
             self.show_error(str(error))
             return
@@ -223,7 +259,7 @@ class MessageActions:
         if target is None:
             return
         try:
-            write_card_pdf(target, self.body(), self.step.title)
+            write_card_pdf(target, self.body(), self.step.title, self.envelope())
         except (ValidationError, OSError) as error:
             self.show_error(str(error))
             return

@@ -20,6 +20,7 @@ from followthrough.store.drafts import (
     step_draft,
     templates_for,
 )
+from followthrough.ui.date_fields import shown_moment
 from followthrough.ui.editor.placeholders import MARKER_RE
 
 AUTOSAVE_MS = 300  # a pause in typing this long saves the draft
@@ -60,7 +61,7 @@ class DraftText:
                 self.body_edit.setPlainText(saved.body)
                 when = saved.updated.astimezone(self._zone())
                 self.saved_label.setText(
-                    self.tr("Your draft of {when}").format(when=when.strftime("%a %d %b %H:%M"))
+                    self.tr("Your draft of {when}").format(when=shown_moment(when))
                 )
             else:
                 self.subject_edit.setText(self.draft.subject)

@@ -67,10 +67,8 @@ class SmtpSending:
             self.send_button.setEnabled(False)
             self.send_button.setToolTip(
                 self.tr(
-                    "To send from here, tell Followthrough your mail server and address:\n"
-                    "followthrough config set smtp-host smtp.example.com\n"
-                    "followthrough config set my-email you@example.com\n"
-                    "then save the password with: followthrough smtp password"
+                    "To send from here, give your mail server, your address and its password "
+                    "in Settings > Email sending."
                 )
             )
         else:
@@ -100,8 +98,8 @@ class SmtpSending:
         if config is None:
             self.show_error(
                 self.tr(
-                    "Sending is not set up: run followthrough config set smtp-host "
-                    "smtp.example.com (and my-email), or use Open in mail app."
+                    "Sending is not set up: give your mail server and address in Settings > "
+                    "Email sending, or use Open in mail app."
                 )
             )
             return

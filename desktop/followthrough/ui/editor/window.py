@@ -67,7 +67,17 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
             existing.bring_forward()
             return existing
         editor = cls(store, step_id, parent)
+        if parent is None:
+            editor.show()
+            return editor
+        # Over the window it was opened from, wholly on its screen: placed before it shows,
+        # then again once its frame (title bar, borders) is known.
+        from followthrough.ui.window_memory import fit_and_centre
+
+        centre = parent.window().frameGeometry().center()
+        fit_and_centre(editor, centre)
         editor.show()
+        fit_and_centre(editor, centre)
         return editor
 
     @classmethod
@@ -183,6 +193,15 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
         if channel is not StepChannel.EMAIL:
             self.subject_label.hide()
             self.subject_edit.hide()
+        # A letter: the postal address printed on the card's envelope side.
+        self.envelope_label = QLabel(self)
+        self.envelope_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.envelope_label.setAccessibleName(self.tr("Postal address"))
+        self.envelope_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if channel is StepChannel.LETTER:
+            form.addRow(self.tr("Post to:"), self.envelope_label)
+        else:
+            self.envelope_label.hide()
         outer.addLayout(form)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -349,6 +368,7 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
         button = QPushButton(text, self)
         button.setAccessibleName(text.replace("&", ""))
         button.setAutoDefault(False)
+        button.clicked.connect(self.clear_status)  # first: each action says its own outcome
         button.clicked.connect(slot)
         return button
 
@@ -388,6 +408,9 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
         self.due_label.setText(when)
         self.why_label.setText(step.why)
         self.why_label.setVisible(bool(step.why))
+        self.envelope_label.setText(
+            ", ".join(draft.postal_address.splitlines()) or self.tr("(no postal address)")
+        )
         missing = [*draft.missing]
         self.missing_title.setVisible(bool(missing))
         self.missing_label.setVisible(bool(missing))
@@ -410,6 +433,12 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
                 button.setEnabled(planned)
 
     # -- feedback ----------------------------------------------------------------------------
+
+    def clear_status(self) -> None:
+        """Forget what the last action said (a new one starts)."""
+        self.error_label.hide()
+        self.error_label.clear()
+        self.status_label.clear()
 
     def show_status(self, text: str) -> None:
         self.error_label.hide()

@@ -47,6 +47,11 @@ class AccountForm(QDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
+        self.problem = QLabel(self)  # why the last try failed, and what to fix
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(self.tr("Problem"))
+        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.hide()
         for label, field, name in (
             (self.tr("Name"), self.name, "Account name"),
             (self.tr("Service"), self.preset, "Service"),
@@ -57,6 +62,7 @@ class AccountForm(QDialog):
             field.setAccessibleName(self.tr(name))
             form.addRow(label, field)
         form.addRow(self.note)
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -68,9 +74,38 @@ class AccountForm(QDialog):
 
     def _show_note(self) -> None:
         from followthrough.sync.presets import PRESETS
+        from followthrough.ui.hints import for_window
 
         chosen = PRESETS.get(str(self.preset.currentData() or ""))
-        self.note.setText(chosen.note if chosen else self.tr("Give the server's CalDAV address."))
+        self.note.setText(
+            for_window(chosen.note) if chosen else self.tr("Give the server's CalDAV address.")
+        )
+
+    def fill(self, typed: NewAccount, problem: str) -> None:
+        """The form again as the user typed it (the password too), with why the account
+        could not be added, and the field to fix focused."""
+        from followthrough.ui.hints import for_window
+
+        self.name.setText(typed.name)
+        self.preset.setCurrentIndex(max(0, self.preset.findData(typed.preset)))
+        self.url.setText(typed.url)
+        self.username.setText(typed.username)
+        self.secret.setText(typed.secret)
+        self.problem.setText(for_window(problem))
+        self.problem.setVisible(bool(problem))
+        self.field_to_fix(problem).setFocus()
+
+    def field_to_fix(self, problem: str) -> QWidget:
+        """The field a problem is about, as well as its words tell."""
+        words = problem.lower()
+        for field, hints in (
+            (self.secret, ("password", "token", "keyring")),
+            (self.username, ("user",)),
+            (self.name, ("account name", "already an account")),
+        ):
+            if any(hint in words for hint in hints):
+                return field
+        return self.url  # the address, the server, its certificate
 
     def value(self) -> NewAccount:
         return NewAccount(

@@ -4,6 +4,7 @@ on a background thread (they talk to servers); passwords only ever reach the key
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -86,10 +87,19 @@ class CalendarAccountsPage:
         items = self.accounts.selectedItems()
         return items[0].text() if items else ""
 
-    def add_account(self, new: NewAccount, calendar: str = DEFAULT_CALENDAR) -> bool:
+    def add_account(
+        self, new: NewAccount, calendar: str = DEFAULT_CALENDAR,
+        on_failure: Callable[[str], object] | None = None,
+    ) -> bool:
         """Check the login on the server, save the account, then make it sync with
-        `calendar` (found by name, else created); all off the UI thread."""
+        `calendar` (found by name, else created); all off the UI thread. A failure is told,
+        and handed to `on_failure` (the form asks again, with what was typed)."""
         from followthrough.sync import accounts, calendars, connection
+
+        def failed(message: str) -> None:
+            self._problem(message)
+            if on_failure is not None:
+                on_failure(message)
 
         try:
             account = accounts.new_account(
@@ -97,7 +107,7 @@ class CalendarAccountsPage:
             )
             accounts.require_keyring(account.auth)
         except ValidationError as error:
-            self._problem(str(error))
+            failed(str(error))
             return False
 
         def job(store: Store) -> Any:
@@ -107,7 +117,7 @@ class CalendarAccountsPage:
             except ValidationError as error:
                 return f"{added.name} was added, but its calendar could not be chosen: {error}"
 
-        return self.background.run(job, self._account_saved, self._problem)
+        return self.background.run(job, self._account_saved, failed)
 
     def _account_saved(self, result: Any) -> None:
         self.load_accounts()
@@ -131,10 +141,19 @@ class CalendarAccountsPage:
         self.accounts_changed.emit()
         self._problem(" ".join(notes))
 
-    def _ask_new_account(self) -> None:
+    def _ask_new_account(self, typed: NewAccount | None = None, problem: str = "") -> None:
+        """The Add account form; when the account could not be added, the form again with
+        everything typed kept, saying what to fix."""
+        from PySide6.QtCore import QTimer
+
         form = AccountForm(self)
+        if isinstance(typed, NewAccount):  # not clicked(bool)'s flag
+            form.fill(typed, problem)
         if form.exec() == QDialog.DialogCode.Accepted:
-            self.add_account(form.value())
+            new = form.value()
+            self.add_account(new, on_failure=lambda message: QTimer.singleShot(
+                0, lambda: self._ask_new_account(new, message)
+            ))
 
     def _ask_calendar(self) -> None:
         from followthrough.sync.calendars import discover_calendars

@@ -81,7 +81,13 @@ class SettingsDialog(
         apply_button.clicked.connect(self.apply)
         layout.addWidget(self.buttons)
         self.background.busy_changed.connect(self._busy)
+        self._marked = ""  # the field a refused value is marked on, until it is fixed
         self.load()
+        for widget in self.fields.values():
+            for signal in ("textChanged", "toggled", "timeChanged", "valueChanged",
+                           "currentIndexChanged", "editTextChanged"):  # fmt: skip
+                if hasattr(widget, signal):
+                    getattr(widget, signal).connect(self._recheck)
 
     # -- the pages' fields ------------------------------------------------------------------
 
@@ -155,7 +161,7 @@ class SettingsDialog(
             elif isinstance(widget, QComboBox):
                 out[key] = (
                     widget.currentText()
-                    if widget.isEditable()
+                    if widget.isEditable() and not widget.property("chosen_by_name")
                     else str(widget.currentData() or "")
                 )
         return out
@@ -168,12 +174,10 @@ class SettingsDialog(
         if not changed:
             self._problem("")
             return True
-        checked = current
-        try:
-            for key in changed:
-                checked = checked.with_value(key, wanted[key])
-        except ValidationError as error:
-            self._problem(str(error))
+        problem, key = self.check()
+        if problem:
+            self._problem(problem)
+            self._mark(key)
             return False
         for key in changed:
             self.store.set_setting(key, wanted[key])
@@ -181,12 +185,46 @@ class SettingsDialog(
         self.saved.emit()
         return True
 
+    def check(self) -> tuple[str, str]:
+        """(the first problem of the values shown, the key of its field); ("", "") when
+        every changed value is fine. Nothing is saved."""
+        current = self.store.settings()
+        wanted = self.values()
+        checked = current
+        for key in (k for k in Settings.names() if k in wanted and wanted[k] != current.get(k)):
+            try:
+                checked = checked.with_value(key, wanted[key])
+            except ValidationError as error:
+                return str(error), key
+        return "", ""
+
+    def _mark(self, key: str) -> None:
+        """Mark the field of `key` as refused ("": unmark the one marked)."""
+        if self._marked in self.fields:
+            self.fields[self._marked].setStyleSheet("")
+        self._marked = key
+        if key in self.fields:
+            self.fields[key].setStyleSheet("border: 2px solid #b3261e;")
+            self.fields[key].setToolTip(self.message.text())
+
+    def _recheck(self) -> None:
+        """A field changed: a refused value fixed takes its mark and its message away."""
+        if not self._marked:
+            return
+        problem, key = self.check()
+        if self._marked in self.fields:
+            self.fields[self._marked].setToolTip("")
+        self._problem(problem)
+        self._mark(key)
+
     def _ok(self) -> None:
         if self.apply():
             self.accept()
 
     def _problem(self, text: str) -> None:
-        self.message.setText(text)
+        from followthrough.ui.hints import for_window
+
+        self.message.setText(for_window(text))  # the fields by name, never a flag
         self.message.setVisible(bool(text))
 
     def _busy(self, busy: bool) -> None:

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.core.settings import country_codes, subdivisions
+from followthrough.core.settings import country_codes, country_names, subdivision_names
+from followthrough.ui.choices import searchable
 
 
 class WorkingTimePage:
@@ -28,8 +29,10 @@ class WorkingTimePage:
         country = QComboBox(page)
         country.setAccessibleName(self.tr("Country for public holidays"))
         country.addItem(self.tr("(none: no public holidays)"), "")
-        for code in sorted(country_codes(include_aliases=False)):
-            country.addItem(code, code)
+        names = country_names()
+        for code in sorted(country_codes(include_aliases=False), key=lambda c: names.get(c, c)):
+            country.addItem(names.get(code, code), code)
+        searchable(country)
         form.addRow(self.tr("Country (holidays)"), country)
         region = QComboBox(page)
         region.setAccessibleName(self.tr("Region for public holidays"))
@@ -96,7 +99,8 @@ class WorkingTimePage:
         region.addItem(self.tr("(whole country)"), "")
         code = self.fields["country"]
         assert isinstance(code, QComboBox)
-        for sub in sorted(subdivisions(str(code.currentData() or ""))):
-            region.addItem(sub, sub)
+        names = subdivision_names(str(code.currentData() or ""))
+        for sub in sorted(names, key=lambda s: names[s].casefold()):
+            region.addItem(names[sub], sub)
         index = region.findData(keep)
         region.setCurrentIndex(max(index, 0))
