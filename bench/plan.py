@@ -2,7 +2,7 @@
 
 Run from the repo root:
 
-    .venv/bin/python bench/plan.py [--interviews N] [--runs R] [--seed S]
+    .venv/bin/python bench/plan.py [--interviews N] [--runs R] [--seed S] [--compare-with DIR]
 
 It fills a temporary data folder with N interviews (varied companies, one to three interviewers,
 some stated decision dates, every built-in playbook and pace, a few activities each), then prints
@@ -12,14 +12,22 @@ two figures, each the median of R runs against its target:
    (the interviews, activities and playbooks are read beforehand; only the planner is timed);
 2. loading at start-up: a fresh `open_store(folder)`, then `store.interviews()` and
    `store.steps()`.
+
+`--compare-with DIR` also plans with another checkout's code (its `desktop/` folder, for
+example a `git worktree` of an earlier commit), in a process of its own that fills its own
+store the same way, one run of each in turn, so that both are measured on the machine as it
+is at that moment; it prints that checkout's median and the ratio of the two medians, of each
+turn's two runs (their median) and of the fastest runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -181,50 +189,129 @@ def bench_store(folder: Path) -> Store:
     return store
 
 
+def planner(data_dir: Path, count: int, seed: int) -> tuple[Callable[[], None], int, int]:
+    """Fill a store in `data_dir` with `count` interviews and read back what the planner needs:
+    (plan them all with one new WorkCalendar, the interviews, the steps stored); prints the set-up.
+    """
+    store = bench_store(data_dir)
+    began = time.perf_counter()
+    recorded = fill(store, count, seed)
+    steps = len(store.steps())
+    print(
+        f"set-up: {count} interviews, {recorded} activities, {steps} steps "
+        f"in {time.perf_counter() - began:.1f} s"
+    )
+    settings = store.settings()
+    work: list[tuple[Interview, list[Activity], Playbook]] = [
+        (iv, store.activities(iv.id), store.playbook_for(iv)) for iv in store.interviews()
+    ]
+    store.close()
+
+    def plan_all() -> None:
+        calendar = WorkCalendar(settings)
+        for interview, activities, book in work:
+            plan(interview, activities, settings, book, calendar)
+
+    return plan_all, len(work), steps
+
+
+class Baseline:
+    """Another checkout planning in a process of its own (`--serve`), one run when asked."""
+
+    def __init__(self, checkout: Path, count: int, seed: int) -> None:
+        self.checkout = checkout
+        env = {**os.environ, "PYTHONPATH": str(checkout.resolve() / "desktop")}
+        command = [sys.executable, __file__, "--serve", "--interviews", str(count),
+                   "--seed", str(seed)]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+        assert self.process.stdout is not None
+        for line in self.process.stdout:  # its set-up, then "ready"
+            if line.strip() == "ready":
+                return
+        raise RuntimeError(f"the planner of {checkout} did not start")
+
+    def run(self) -> float:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("plan\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def serve(count: int, seed: int) -> None:
+    """--serve: set up as main does, then time one planning run for each line on stdin."""
+    with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
+        plan_all, _count, _steps = planner(Path(folder), count, seed)
+        print("ready", flush=True)
+        for _line in sys.stdin:
+            (seconds,) = timed(1, plan_all)
+            print(repr(seconds), flush=True)
+
+
+def compare_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="DIR",
+        help="another checkout whose planning is timed in the same turns",
+    )
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(__doc__, argv, "interviews", runs=5)
+    args = arguments(__doc__, argv, "interviews", runs=5, more=compare_option)
+    if args.serve:
+        serve(args.interviews, args.seed)
+        return 0
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
         data_dir = Path(folder)
-        store = bench_store(data_dir)
-        began = time.perf_counter()
-        recorded = fill(store, args.interviews, args.seed)
-        steps = len(store.steps())
-        print(
-            f"set-up: {args.interviews} interviews, {recorded} activities, {steps} steps "
-            f"in {time.perf_counter() - began:.1f} s"
-        )
-
-        settings = store.settings()
-        interviews = store.interviews()
-        work: list[tuple[Interview, list[Activity], Playbook]] = [
-            (iv, store.activities(iv.id), store.playbook_for(iv)) for iv in interviews
-        ]
-        store.close()
-
-        def plan_all() -> None:
-            calendar = WorkCalendar(settings)
-            for interview, activities, book in work:
-                plan(interview, activities, settings, book, calendar)
-
-        def load() -> None:
-            fresh, _warnings = open_store(data_dir)
-            try:
-                assert len(fresh.interviews()) == len(interviews)
-                assert len(fresh.steps()) == steps
-            finally:
-                fresh.close()
-
-        scale = len(interviews) / 1000
-        report(f"plan {len(work)} interviews", timed(args.runs, plan_all), PLAN_TARGET * scale)
+        plan_all, count, steps = planner(data_dir, args.interviews, args.seed)
+        scale = count / 1000
+        if args.compare_with is None:
+            report(f"plan {count} interviews", timed(args.runs, plan_all), PLAN_TARGET * scale)
+        else:
+            baseline = Baseline(args.compare_with, args.interviews, args.seed)
+            ours: list[float] = []
+            theirs: list[float] = []
+            for turn in range(args.runs):  # one of each in turn, each going first every other turn
+                if turn % 2:
+                    theirs.append(baseline.run())
+                ours.extend(timed(1, plan_all))
+                if not turn % 2:
+                    theirs.append(baseline.run())
+            baseline.close()
+            report(f"plan {count} interviews", ours, PLAN_TARGET * scale)
+            ratio = statistics.median(ours) / statistics.median(theirs)
+            # On a busy machine the load changes from turn to turn: each turn's ratio and the
+            # fastest runs say more than the medians' ratio.
+            turns = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+            print(
+                f"  {args.compare_with}, in the same turns: median "
+                f"{statistics.median(theirs):.3f} s; this checkout takes {ratio:.2f}x its time "
+                f"(turn by turn: median {turns:.2f}x; fastest runs: "
+                f"{min(ours) / min(theirs):.2f}x)"
+            )
+            print(f"  runs: {', '.join(f'{t:.3f}' for t in theirs)} s")
         workdays._HOLIDAY_CACHE.clear()  # as after a change of country: the holidays are re-read
         workdays._KNOWN.clear()  # and the working days and hours worked out for the old one
         (cold,) = timed(1, plan_all)
         print(f"  one more run with the public-holiday cache emptied first: {cold:.3f} s")
-        report(
-            f"load {len(interviews)} interviews at start-up",
-            timed(args.runs, load),
-            LOAD_TARGET * scale,
-        )
+
+        def load() -> None:
+            fresh, _warnings = open_store(data_dir)
+            try:
+                assert len(fresh.interviews()) == count
+                assert len(fresh.steps()) == steps
+            finally:
+                fresh.close()
+
+        report(f"load {count} interviews at start-up", timed(args.runs, load), LOAD_TARGET * scale)
     return 0
 
 

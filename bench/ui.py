@@ -2,7 +2,8 @@
 
 Run from the repo root:
 
-    .venv/bin/python bench/ui.py [--interviews N] [--runs R] [--seed S]
+    .venv/bin/python bench/ui.py [--interviews N] [--shape planned|invitations] [--runs R]
+        [--seed S] [--store DIR] [--compare-with DIR]
 
 It fills a temporary data folder as bench/plan.py does, then prints, each the median of R runs,
 with Qt on the offscreen platform:
@@ -19,6 +20,11 @@ with Qt on the offscreen platform:
    is painted (the events the action posted handled, no forced repaint). Target: under
    50 ms each;
 3. memory: that process's resident set size after the switches (target: under 250 MB).
+
+`--shape invitations` fills the store with employers' invitations imported from an .ics file,
+as File > Import does (from 400 days ago to 30 days ahead: their follow-ups mostly overdue),
+instead of bench/plan.py's interviews. `--store DIR` keeps the filled store in DIR and uses it
+as it is when DIR is not empty (filling 5,000 interviews takes minutes).
 
 `--compare-with DIR` also times the start-up of another checkout's app (its `desktop/`
 folder, for example a `git worktree` of an earlier commit) in the same turns, on a store that
@@ -37,7 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 START_RATIO, SWITCH_MS, MEMORY_MB = 2.5, 50.0, 250.0
@@ -101,11 +107,69 @@ def environment() -> dict[str, str]:
 # Fills a data folder with the code on PYTHONPATH (another checkout's, for --compare-with).
 FILL = (
     "import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path; "
-    "from plan import USER_ZONE, fill; from followthrough.store import open_store; "
-    "store, _ = open_store(Path(sys.argv[1])); store.set_setting('timezone', USER_ZONE); "
-    "store.set_setting('country', 'US'); fill(store, int(sys.argv[3]), int(sys.argv[4])); "
-    "store.close()"
+    "from ui import fill_store; "
+    "fill_store(Path(sys.argv[1]), sys.argv[5], int(sys.argv[3]), int(sys.argv[4]))"
 )
+SHAPES = ("planned", "invitations")
+COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell")
+
+
+def invitations_ics(count: int, seed: int, today: date) -> str:
+    """`count` employers' invitations (as Google Calendar sends them), from 400 days before
+    `today` to 30 days after it: imported, their follow-ups are mostly overdue."""
+    import random
+
+    rng = random.Random(seed)
+    events: list[str] = []
+    for n in range(count):
+        day = today - timedelta(days=rng.randrange(-30, 400))
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        hour, minutes = rng.randrange(13, 21), rng.choice((30, 45, 60))
+        start = f"{day:%Y%m%d}T{hour:02d}0000Z"
+        end_hour, end_minute = hour + minutes // 60, minutes % 60
+        company = f"{rng.choice(COMPANIES)} {n}"
+        role = rng.choice(("Engineer", "Designer", "Analyst", "Manager"))
+        events.append(
+            "BEGIN:VEVENT\r\n"
+            f"UID:bench-{seed}-{n}@calendar.example\r\nDTSTAMP:{day:%Y%m%d}T080000Z\r\n"
+            f"DTSTART:{start}\r\nDTEND:{day:%Y%m%d}T{end_hour:02d}{end_minute:02d}00Z\r\n"
+            f"SUMMARY:Interview with {company} - {role}\r\n"
+            f"ORGANIZER;CN=Ana Diaz:mailto:ana@c{n}.example\r\n"
+            "ATTENDEE;CN=Me;PARTSTAT=ACCEPTED:mailto:me@mail.example\r\n"
+            "DESCRIPTION:Join: https://meet.google.com/abc-defg-hij\r\n"
+            "SEQUENCE:0\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\n"
+        )
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN"
+        f"\r\nMETHOD:REQUEST\r\n{''.join(events)}END:VCALENDAR\r\n"
+    )
+
+
+def fill_store(data_dir: Path, shape: str, count: int, seed: int) -> None:
+    """A data folder of `count` interviews: bench/plan.py's (`planned`), or employers'
+    invitations imported from an .ics file as File > Import does (`invitations`)."""
+    from followthrough.store import open_store
+    from plan import USER_ZONE, fill
+
+    store, _warnings = open_store(data_dir)
+    try:
+        store.set_setting("timezone", USER_ZONE)
+        store.set_setting("country", "US")
+        if shape == "invitations":
+            from followthrough.ical.ics_import import import_file
+
+            store.conn.execute("PRAGMA synchronous=OFF")  # set-up: durability is not measured
+            path = data_dir.parent / f"{data_dir.name}-invitations.ics"
+            path.write_text(invitations_ics(count, seed, date.today()), encoding="utf-8")
+            try:
+                import_file(store, path)
+            finally:
+                path.unlink()
+        else:
+            fill(store, count, seed)
+    finally:
+        store.close()
 
 
 def run_ms(command: list[str], extra: dict[str, str] | None = None) -> float:
@@ -208,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interviews", type=int, default=1000, metavar="N")
     parser.add_argument("--runs", type=int, default=5, metavar="R")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--shape", choices=SHAPES, default="planned",
+                        help="planned: bench/plan.py's interviews; invitations: employers' "
+                        "invitations imported from an .ics file (their follow-ups mostly overdue)")
+    parser.add_argument("--store", type=Path, metavar="DIR",
+                        help="the data folder to use: filled first when it holds nothing (a "
+                        "store of 5,000 interviews takes minutes to fill), else used as it is")
     parser.add_argument("--compare-with", type=Path, metavar="DIR",
                         help="another checkout whose start-up is timed in the same turns")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
@@ -216,19 +286,21 @@ def main(argv: list[str] | None = None) -> int:
         child(args.child, args.runs)
         return 0
     from followthrough.ical.export import Exporter
-    from followthrough.store import open_store
-    from plan import USER_ZONE, _cores, fill
+    from followthrough.store import open_store, utc_text
+    from plan import _cores
 
     print(f"Python {platform.python_version()} on {platform.platform()}, {_cores()} cores")
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
-        data_dir = Path(folder)
+        data_dir = args.store.resolve() if args.store else Path(folder) / "data"
+        if not (data_dir.is_dir() and any(data_dir.iterdir())):
+            fill_store(data_dir, args.shape, args.interviews, args.seed)
         store, _warnings = open_store(data_dir)
-        store.set_setting("timezone", USER_ZONE)
-        store.set_setting("country", "US")
-        fill(store, args.interviews, args.seed)
         events = len(Exporter(store).event_files())
+        overdue = store.step_count(status="planned", high=utc_text(datetime.now(UTC)))
+        interviews = len(store.interview_index())
         store.close()
-        print(f"set-up: {args.interviews} interviews, {events} events")
+        print(f"set-up: {interviews} interviews ({args.shape}), {events} events, "
+              f"{overdue} follow-ups overdue")
 
         app = [sys.executable, "-m", "followthrough", "--data-dir", str(data_dir)]
         other: dict[str, str] = {}
@@ -238,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             other_dir = Path(folder) / "compared"
             subprocess.run(
                 [sys.executable, "-c", FILL, str(other_dir), str(Path(__file__).parent),
-                 str(args.interviews), str(args.seed)],
+                 str(args.interviews), str(args.seed), args.shape],
                 env={**environment(), **other}, check=True, timeout=600,
             )
             other_app = [sys.executable, "-m", "followthrough", "--data-dir", str(other_dir)]
