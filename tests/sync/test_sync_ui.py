@@ -175,3 +175,40 @@ def test_the_window_gets_a_sync_action_and_status(
     assert action.isEnabled() and reloaded == [True]
     labels = [w for w in window.statusBar().findChildren(QLabel) if w.accessibleName()]
     assert labels and labels[0].text().startswith("Synced at ")
+
+
+def test_the_window_does_not_reload_at_each_of_its_own_syncs_writes(
+    qtbot: QtBot,
+    store: Store,
+    account: Account,
+    controller: SyncController,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sync writes on its own thread and connection, which the window's watch takes for a
+    change saved elsewhere: each reload held the event loop (bench/stall.py: 70 ms stalls,
+    every second of a first sync). While the sync runs the watch is held; when it ends the
+    window reads again once, when something was saved."""
+    from followthrough.ui.main_window import WATCH_MS, MainWindow
+    from followthrough.ui.sync_controller import attach
+
+    window = MainWindow(store, [])
+    qtbot.addWidget(window)
+    window.show()
+    attach(window, controller)
+    held: list[bool] = []
+    controller.started.connect(lambda: held.append(window._watch_held))
+    reloads: list[bool] = []
+    monkeypatch.setattr(window, "reload", lambda **_kw: reloads.append(True))
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        assert controller.sync_now()
+        # What the sync's thread saves meanwhile is not read: the watch is held.
+        for _ in range(3):
+            window._reload_if_changed_elsewhere()
+    assert held == [True] and not window._watch_held
+    assert reloads == [True]  # once, at the end: the first sync saved its records
+    qtbot.wait(2 * WATCH_MS)
+    assert reloads == [True]  # and not again for the same writes
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        assert controller.sync_now()
+    qtbot.wait(2 * WATCH_MS)
+    assert len(reloads) <= 2  # a sync with nothing to do: one read at most (its sync state)

@@ -76,3 +76,4 @@ def test_nothing_saved_elsewhere_reads_nothing(
     store.add_interview(replace(store.interviews()[0], id="", company="Initech"))  # its own
     qtbot.wait(2 * WATCH_MS)
     assert reloads == []  # its own saves are shown by the action that made them
+

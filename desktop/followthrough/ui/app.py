@@ -133,7 +133,7 @@ def run_gui(
     from followthrough.ui.sync_controller import SyncController, attach, report_failures
 
     syncer = SyncController(store, window)
-    attach(window, syncer, window.reload)
+    attach(window, syncer)  # the window reloads once the sync ends, if it saved anything
     report_failures(window, syncer)
     syncer.started.connect(window.progress.show)
     for ended in (syncer.finished, syncer.failed, syncer.confirm_deletes):

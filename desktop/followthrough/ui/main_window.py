@@ -139,6 +139,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         # What another process saves (the command line, a sync, an import) shows within
         # WATCH_MS; asking whether anything was saved costs one PRAGMA.
         self.store.changed_elsewhere()
+        self._watch_held = False  # our own background sync is writing: see hold_watch
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_MS)
         self._watch.timeout.connect(self._reload_if_changed_elsewhere)
@@ -458,8 +459,16 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         if self.store.closed:
             self._watch.stop()
             return
-        if self.store.changed_elsewhere():
+        if not self._watch_held and self.store.changed_elsewhere():
             self.reload()
+
+    def hold_watch(self, held: bool) -> None:
+        """While our own sync writes on its thread, the window does not reload after each of
+        its writes (each reload held the event loop for tens of milliseconds, every second of
+        a long first sync); released, it reloads once, if anything was saved meanwhile."""
+        self._watch_held = held
+        if not held:
+            self._reload_if_changed_elsewhere()
 
     # -- closing ------------------------------------------------------------------------------
 

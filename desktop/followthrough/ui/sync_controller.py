@@ -175,7 +175,8 @@ def report_failures(window: Any, controller: SyncController) -> None:
 
 
 def attach(window: QMainWindow, controller: SyncController, reload: Any = None) -> QAction:
-    """Give `window` the Sync action and a status label wired to `controller`."""
+    """Give `window` the Sync action and a status label wired to `controller`; the main
+    window holds its watch for changes while the sync runs (see MainWindow.hold_watch)."""
     from followthrough.ui.icons import icon
 
     action = QAction(icon("sync"), window.tr("&Sync now"), window)
@@ -194,6 +195,11 @@ def attach(window: QMainWindow, controller: SyncController, reload: Any = None) 
     controller.confirm_deletes.connect(lambda *_args: action.setEnabled(True))
     if reload is not None:
         controller.finished.connect(lambda _lines: reload())
+    hold = getattr(window, "hold_watch", None)
+    if hold is not None:  # the main window: no reload at each of the sync's own writes
+        controller.started.connect(lambda: hold(True))
+        for ended in (controller.finished, controller.failed, controller.confirm_deletes):
+            ended.connect(lambda *_args: hold(False))
 
     def ask(account: str, count: int, total: int) -> None:
         from PySide6.QtWidgets import QMessageBox  # rarely needed: not loaded at start-up
