@@ -282,16 +282,23 @@ def bench(
 
 
 # A whole `followthrough sync NAME` process, with the account's secret in a keyring that lives
-# in the process (given on stdin: never in a file), as the system keyring would give it.
+# in the process (given on stdin: never in a file), as the system keyring would give it. The
+# keyring is made here, not taken from the tests' smtp_server: that module brings an SMTP
+# server and trustme (0.1 s), which a sync never imports.
 _OURS = """\
 import json, sys
-import keyring
-sys.path.insert(0, {tests!r})
-from smtp_server import MemoryKeyring
+import keyring.backend
+class Ring(keyring.backend.KeyringBackend):
+    priority = 1
+    def get_password(self, service, username):
+        wanted = (service, username) == (given["service"], given["entry"])
+        return given["secret"] if wanted else None
+    def set_password(self, service, username, password):
+        raise NotImplementedError
+    def delete_password(self, service, username):
+        raise NotImplementedError
 given = json.loads(sys.stdin.read())
-ring = MemoryKeyring()
-ring.set_password(given["service"], given["entry"], given["secret"])
-keyring.set_keyring(ring)
+keyring.set_keyring(Ring())
 from followthrough.cli import main
 sys.exit(main(["--data-dir", given["data"], "sync", given["name"]]))
 """
@@ -348,10 +355,9 @@ def peer(server: DavServer, root: Path, account: Account, runs: int, program: st
     subprocess.run([*vdir, "discover"], input=b"y\n", check=True, capture_output=True)
     first_wall, first_cpu = _process([*vdir, "sync"])
     pulled = len(list((folder / "events").glob("*.ics")))
-    tests = str(Path(__file__).resolve().parent.parent / "tests")
     given = json.dumps({"service": "followthrough-caldav", "entry": entry, "secret": secret,
                         "data": str(root / "data"), "name": account.name})  # fmt: skip
-    ours_command = [sys.executable, "-c", _OURS.format(tests=tests)]
+    ours_command = [sys.executable, "-c", _OURS]
     _process(ours_command, given)  # anything left to send goes now: then nothing is
     ours: list[tuple[float, float]] = []
     theirs: list[tuple[float, float]] = []
