@@ -195,3 +195,21 @@ def test_the_documented_example_is_made_by_the_export_and_reads_back(
     keys = {s.step.key: s.step.status.value for s in target.steps(interview.id)}
     assert keys["thank-you.p1"] == "done"
     assert keys["decision-check-in.d2"] == "planned"
+
+
+def test_the_templates_folder_is_not_part_of_an_events_version(
+    store: Store, sample: Callable[..., Interview]
+) -> None:
+    """The same app installed in another folder (a reinstall, a move) reads the same templates
+    from another path: no event changes, so a sync sends nothing again."""
+    from dataclasses import replace
+
+    store.add_interview(sample())
+    here = Exporter(store)
+    before = here.versions()
+    moved = Exporter(store)
+    moved.templates.templates = {
+        name: replace(template, path=Path("/elsewhere") / template.path.name)
+        for name, template in moved.templates.templates.items()
+    }
+    assert moved.versions() == before

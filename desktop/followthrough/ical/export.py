@@ -330,7 +330,12 @@ class Exporter:
     def _settings_mark(self) -> str:
         """A short digest of what, besides the store's rows, a step's file shows."""
         if self._templates_mark is None:
-            texts = sorted((name, repr(t)) for name, t in self.templates.templates.items())
+            # What each template says, not where it lies: the same app in another folder (a
+            # reinstall, a move) sends nothing again.
+            texts = sorted(
+                (name, repr((t.subject, t.body, t.builtin)))
+                for name, t in self.templates.templates.items()
+            )
             self._templates_mark = repr((texts, sorted(self.templates.broken)))
         text = repr((self.store.settings(), self._templates_mark))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
