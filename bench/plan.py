@@ -119,6 +119,18 @@ def activities_for(rng: random.Random, interview: Interview, keys: list[str]) ->
     return acts
 
 
+def fill_to_events(store: Store, events: int, seed: int) -> int:
+    """Fill `store` ten interviews at a time until it exports at least `events` events;
+    returns the interviews added."""
+    from followthrough.ical.export import Exporter
+
+    interviews = 0
+    while len(Exporter(store).event_files()) < events:
+        fill(store, 10, seed + interviews)
+        interviews += 10
+    return interviews
+
+
 def fill(store: Store, count: int, seed: int) -> int:
     """Add `count` interviews and their activities through the store; returns the activities."""
     rng = random.Random(seed)

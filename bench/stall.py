@@ -32,7 +32,7 @@ import keyring
 
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.ical.export import Exporter
-from plan import bench_store, fill
+from plan import bench_store, fill_to_events
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests" / d) for d in ("sync", "")]
 from conftest import MemoryKeyring  # noqa: E402 - the tests' own servers and keyring
@@ -97,10 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
         root = Path(folder)
         store = bench_store(root / "data")
-        interviews = 0
-        while len(Exporter(store).event_files()) < args.events:
-            fill(store, 10, args.seed + interviews)
-            interviews += 10
+        interviews = fill_to_events(store, args.events, args.seed)
         events = len(Exporter(store).event_files())
         print(f"set-up: {interviews} interviews, {events} events; {args.server}")
         server = start_server(args.server, root / args.server)

@@ -55,7 +55,7 @@ from followthrough.sync.accounts import Account, stored_secret
 from followthrough.sync.calendars import calendar_for, use_calendar
 from followthrough.sync.connection import add_account
 from followthrough.sync.engine import sync
-from plan import arguments, bench_store, fill
+from plan import arguments, bench_store, fill_to_events
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests" / d) for d in ("sync", "")]
 from conftest import (  # noqa: E402 - the tests' own servers
@@ -142,10 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
         root = Path(folder)
         store = bench_store(root / "data")
-        interviews = 0
-        while len(Exporter(store).event_files()) < args.events:
-            fill(store, 10, args.seed + interviews)
-            interviews += 10
+        interviews = fill_to_events(store, args.events, args.seed)
         files = Exporter(store).event_files()
         store.close()
         print(f"set-up: {interviews} interviews, {len(files)} events")

@@ -434,15 +434,12 @@ class Store(Merging, Changes, Rounds, Listings):
     ) -> list[StoredStep]:
         """The stored plan (of one interview, or of all), in time order; the cancelled steps
         left unread when `cancelled` is False."""
-        query = "SELECT data, sequence, modified FROM steps WHERE 1"
-        args: tuple[Any, ...] = ()
-        if interview_id is not None:
-            query += " AND interview_id = ?"
-            args = (interview_id,)
-        if not cancelled:
-            query += " AND status != ?"
-            args += (StepStatus.CANCELLED.value,)
-        rows = self.conn.execute(query + " ORDER BY start_utc, id", args).fetchall()
+        where, args = step_filter(
+            interview_id, not_status=None if cancelled else StepStatus.CANCELLED.value
+        )
+        rows = self.conn.execute(
+            f"SELECT data, sequence, modified FROM steps{where} ORDER BY start_utc, id", args
+        ).fetchall()
         # One JSON text of them all: a call of json.loads per step cost more than its parse.
         found = json.loads(f"[{','.join(row[0] for row in rows)}]")
         return [

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 
 from followthrough.core.model import StepChannel, StepStatus
 from followthrough.store.backups import reads
+from followthrough.store.sql import step_filter
 
 if TYPE_CHECKING:
     from followthrough.store.db import Store
@@ -37,18 +38,14 @@ class Listings:
     ) -> list[PlanLine]:
         """The steps' lines (of one interview, or of all), in time order, as `Store.steps`
         gives them; the cancelled ones left out when `cancelled` is False."""
-        query = (
-            "SELECT id, interview_id, status, start_utc, json_extract(data, '$.channel'), "
-            "json_extract(data, '$.title') FROM steps WHERE 1"
+        where, args = step_filter(
+            interview_id, not_status=None if cancelled else StepStatus.CANCELLED.value
         )
-        args: tuple[str, ...] = ()
-        if interview_id is not None:
-            query += " AND interview_id = ?"
-            args = (interview_id,)
-        if not cancelled:
-            query += " AND status != ?"
-            args += (StepStatus.CANCELLED.value,)
-        rows = cast("Store", self).conn.execute(query + " ORDER BY start_utc, id", args)
+        rows = cast("Store", self).conn.execute(
+            "SELECT id, interview_id, status, start_utc, json_extract(data, '$.channel'), "
+            f"json_extract(data, '$.title') FROM steps{where} ORDER BY start_utc, id",
+            args,
+        )
         statuses = {s.value: s for s in StepStatus}
         parse = datetime.fromisoformat
         channels = {c.value: c for c in StepChannel}

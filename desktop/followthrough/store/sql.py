@@ -18,7 +18,12 @@ def id_filter(column: str, ids: Sequence[str] | None) -> tuple[str, tuple[str, .
 
 
 def step_filter(
-    interview_id: str | None, status: str | None, low: str | None, high: str | None
+    interview_id: str | None,
+    status: str | None = None,
+    low: str | None = None,
+    high: str | None = None,
+    *,
+    not_status: str | None = None,
 ) -> tuple[str, list[str]]:
     """A WHERE clause (with a leading space, or nothing) for the steps' index columns."""
     clauses: list[str] = []
@@ -26,6 +31,7 @@ def step_filter(
     for clause, value in (
         ("interview_id = ?", interview_id),
         ("status = ?", status),
+        ("status != ?", not_status),
         ("start_utc >= ?", low),
         ("start_utc < ?", high),
     ):
