@@ -32,6 +32,7 @@ from followthrough.core.model import ValidationError
 from followthrough.core.settings import Settings
 from followthrough.store import Store
 from followthrough.ui.background import Background
+from followthrough.ui.choices import choose_data
 from followthrough.ui.settings.calendar_accounts import CalendarAccountsPage
 from followthrough.ui.settings.email_sending import EmailSendingPage
 from followthrough.ui.settings.mail_accounts import MailAccountsPage
@@ -130,9 +131,7 @@ class SettingsDialog(
                 widget.setValue(int(text or 0))
             elif isinstance(widget, QComboBox):
                 if key == "country":
-                    if text and widget.findData(text) < 0:
-                        widget.addItem(text, text)  # an alias the list does not show (USA)
-                    widget.setCurrentIndex(max(widget.findData(text), 0))
+                    choose_data(widget, text)  # an alias the list does not show (USA) is kept
                     self._fill_regions()
                 elif widget.isEditable():
                     index = widget.findText(text, Qt.MatchFlag.MatchExactly)
