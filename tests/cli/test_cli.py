@@ -145,8 +145,8 @@ def test_add_list_show_edit_delete(ok: Run, run: Run, iv: str) -> None:
     other = other.strip()
     listing = ok("interview", "list").out.splitlines()
     assert listing == [
-        f"{iv}  Mon 2026-11-23 14:00  Acme — Engineer",
-        f"{other}  Tue 2026-11-24 10:00  Globex — Engineer",
+        f"{iv}  Mon 23 Nov 2026, 14:00  Acme — Engineer",
+        f"{other}  Tue 24 Nov 2026, 10:00  Globex — Engineer",
     ]
     data = ok("interview", "list", "--json").json()
     assert [(d["id"], d["company"]) for d in data] == [(iv, "Acme"), (other, "Globex")]
@@ -907,8 +907,9 @@ def test_the_decision_date_shows_the_delay_and_the_date_it_replaced(
     ok: Run, iv: str
 ) -> None:
     ok("interview", "edit", iv, "--decision-date", "2026-12-16")
-    assert "Decision expected by 2026-12-16" in ok("interview", "show", iv).out
+    assert "Decision expected by Wed 16 Dec 2026" in ok("interview", "show", iv).out
     ok("delay", iv, "--until", "2027-01-08", "--at", "2026-12-10T10:00")
-    assert "Decision now by 2027-01-08, was 2026-12-16\n" in ok("interview", "show", iv).out
+    decision = "Decision now by Fri 8 Jan 2027, was Wed 16 Dec 2026\n"
+    assert decision in ok("interview", "show", iv).out
     shown = ok("interview", "show", iv, "--json").json()
     assert (shown["decision_date"], shown["decision_now"]) == ("2026-12-16", "2027-01-08")

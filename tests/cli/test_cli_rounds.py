@@ -62,10 +62,10 @@ def test_add_joins_an_application_by_id_or_by_round(cli: Cli) -> None:
     assert rows[other]["application"] == other
     assert cli("interview", "list").splitlines() == [
         f"Acme — Engineer: 3 rounds  [application {first}]",
-        f"  round 1  {first}  Mon 2026-11-23 14:00",
-        f"  round 2  {second}  Mon 2026-11-30 14:00",
-        f"  round 3  {third}  Mon 2026-12-07 14:00",
-        f"{other}  Tue 2026-12-08 14:00  Globex — Engineer",
+        f"  round 1  {first}  Mon 23 Nov 2026, 14:00",
+        f"  round 2  {second}  Mon 30 Nov 2026, 14:00",
+        f"  round 3  {third}  Mon 7 Dec 2026, 14:00",
+        f"{other}  Tue 8 Dec 2026, 14:00  Globex — Engineer",
     ]
     assert f"Application {first}" in cli("interview", "show", third)
 
@@ -99,7 +99,7 @@ def test_a_reply_with_a_next_round_adds_it_and_undo_takes_both_back(cli: Cli) ->
     chasers = [s for s in steps if s["interview"] == first and s["chaser"]]
     assert chasers and {s["status"] for s in chasers} == {"cancelled"}
     assert any(s["interview"] == upcoming and s["kind"] == "thank-you" for s in steps)
-    assert cli("undo") == ("Undone: log a reply: next round (round 2 on 2026-12-07) (Acme).\n")
+    assert cli("undo") == ("Undone: log a reply: next round (round 2 on Mon 7 Dec 2026) (Acme).\n")
     assert list(cli.interviews()) == [first]
     assert "History:" not in cli("interview", "show", first)
     cli("redo")

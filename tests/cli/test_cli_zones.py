@@ -56,10 +56,10 @@ def test_list_and_plan_show_both_zones(cli: Cli) -> None:
     near = add(cli, *HOME)
     listing = cli("interview", "list")[0].splitlines()
     assert listing == [
-        f"{far}  Mon 2026-11-23 21:00 · 14:00 New York  Acme — Engineer",
-        f"{near}  Tue 2026-11-24 10:00  Acme — Engineer",
+        f"{far}  Mon 23 Nov 2026, 21:00 · 14:00 New York  Acme — Engineer",
+        f"{near}  Tue 24 Nov 2026, 10:00  Acme — Engineer",
     ]
     for line in cli("plan", "--interview", far)[0].splitlines():
-        assert " New York  " in line, line  # "Tue 2026-11-24 15:00 · 08:00 New York  planned ..."
+        assert " New York  " in line, line  # "Tue 24 Nov 2026, 15:00 · 08:00 New York  planned ..."
     for line in cli("plan", "--interview", near)[0].splitlines():
         assert "·" not in line, line

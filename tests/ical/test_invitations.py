@@ -80,7 +80,7 @@ def _cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tupl
 
 @pytest.mark.parametrize(("sequence", "stamp", "why"), [
     (0, "20261202T120000Z", "SEQUENCE 0, not 1"),  # a lower SEQUENCE, even sent later
-    (1, "20261202T090000Z", "sent 2026-12-02 09:00 UTC, not 2026-12-02 10:00 UTC"),
+    (1, "20261202T090000Z", "sent Wed 2 Dec 2026, 09:00 UTC, not Wed 2 Dec 2026, 10:00 UTC"),
 ], ids=["lower sequence", "same sequence, older stamp"])
 def test_an_older_invitation_changes_nothing_and_says_so(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], sequence: int, stamp: str,
@@ -161,8 +161,8 @@ def test_the_revision_and_the_cancellation_travel_to_another_computer(
 
 
 @pytest.mark.parametrize(("request_file", "cancel_file", "day"), [
-    ("google-request.ics", "google-cancel.ics", "Wed 02 Dec 2026"),
-    ("teams-request.ics", "teams-cancel.ics", "Wed 02 Dec 2026"),
+    ("google-request.ics", "google-cancel.ics", "Wed 2 Dec 2026"),
+    ("teams-request.ics", "teams-cancel.ics", "Wed 2 Dec 2026"),
 ], ids=["google", "outlook-teams"])
 def test_a_cancellation_cancels_the_pending_follow_ups_and_keeps_them(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], request_file: str,

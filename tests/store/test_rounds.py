@@ -104,7 +104,7 @@ def test_a_next_round_stops_the_chase_and_plans_the_new_round(store: Store) -> N
     assert any(s.kind == "thank-you" and s.status is StepStatus.PLANNED for s in new_plan)
     change = store.next_undo()
     assert change is not None
-    assert change.what == "log a reply: next round (round 2 on 2026-12-07) (Acme)"
+    assert change.what == "log a reply: next round (round 2 on Mon 7 Dec 2026) (Acme)"
 
 
 def test_one_undo_takes_back_the_reply_and_the_round_and_redo_brings_both(store: Store) -> None:

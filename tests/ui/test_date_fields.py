@@ -109,6 +109,6 @@ def test_dates_are_shown_in_one_form(qtbot: QtBot, tmp_path: object) -> None:
         assert "November" not in panel.fields["when"].text()
         history = panel.fields["history"].text().splitlines()
         assert history[-1] == "They moved the decision to 8 Jan on 25 Nov"
-        assert shown_moment(datetime(2026, 12, 3, 16, 0, tzinfo=PARIS)) == "Thu 3 Dec 16:00"
+        assert shown_moment(datetime(2026, 12, 3, 16, 0, tzinfo=PARIS)) == "Thu 3 Dec, 16:00"
     finally:
         store.close()

@@ -270,14 +270,14 @@ def test_an_employer_cancellation_is_shown_and_can_be_taken_back(
         window._import_file(path)
         qtbot.waitUntil(window.imports_idle, timeout=20_000)
     assert "Imported google-cancel.ics: 0 added, 1 updated, 0 unchanged. The employer cancelled " \
-        "the interview at Northwind Traders (Data Engineer) on 2026-12-02" in (
+        "the interview at Northwind Traders (Data Engineer) on Wed 2 Dec 2026" in (
             window.statusBar().currentMessage())
     (interview,) = store.interviews()
     planned = [s for s in store.steps(interview.id) if s.step.status is StepStatus.PLANNED]
     assert planned == []
     window.calendar.select_event("interview", interview.id)
     panel = window.detail_panel
-    assert panel.fields["status"].text() == "Cancelled by the employer on 2 Dec 2026."
+    assert panel.fields["status"].text() == "Cancelled by the employer on Wed 2 Dec 2026."
     assert "The employer cancelled the interview on" in panel.fields["history"].text()
     assert panel.reopen_interview_button.isVisible()
     panel.reopen_interview_button.click()  # the user's undo

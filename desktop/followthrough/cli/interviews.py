@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from followthrough.cli.output import emit, json_rows
+from followthrough.core import shown_dates
 from followthrough.core.actions import ReplySays, decision_change, employer_news
 from followthrough.core.applications import applications
 from followthrough.core.codec import interview_to_dict, step_to_dict
@@ -312,12 +313,12 @@ def _interview_from_args(
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")
+    return shown_dates.day_time(moment.astimezone(tz))
 
 
 def _both(moment: datetime, tz: ZoneInfo, there: str) -> str:
     """`moment` in the user's zone, and where the interview is when that reads otherwise."""
-    return in_both_zones(moment, tz, there, "%a %Y-%m-%d %H:%M")
+    return in_both_zones(moment, tz, there, shown_dates.day_time)
 
 
 def _activity_text(activity: Activity, tz: ZoneInfo) -> str:
@@ -328,7 +329,7 @@ def _activity_text(activity: Activity, tz: ZoneInfo) -> str:
     if kind is ActivityKind.CANCELLED:
         return "cancelled by the employer" + (f" — {activity.note}" if activity.note else "")
     if kind is ActivityKind.DELAY and activity.until is not None:
-        text = f"delay: decision by {activity.until.isoformat()}"
+        text = f"delay: decision by {shown_dates.day(activity.until)}"
     elif kind is ActivityKind.OUTCOME and activity.outcome is not None:
         text = f"outcome: {activity.outcome.value}"
     elif kind is ActivityKind.MOVE and activity.to is not None:
@@ -360,11 +361,12 @@ def _print_plan(store: Store, interview_id: str | None, include_all: bool, tz: Z
         emit("No follow-up steps.")
         return
     zones = store.interview_zones()
+    starts = [_both(step.start, tz, zones.get(step.interview_id, "")) for step in steps]
+    width = max(map(len, starts))  # days of one digit and of two: the columns still line up
     lines = []
-    for step in steps:
-        start = _both(step.start, tz, zones.get(step.interview_id, ""))
+    for step, start in zip(steps, starts, strict=True):
         status, channel = step.status.value, step.channel.value
-        lines.append(f"{start}  {status:<9}  {channel:<7}  {step.title}  [{step.id}]")
+        lines.append(f"{start:<{width}}  {status:<9}  {channel:<7}  {step.title}  [{step.id}]")
     emit("\n".join(lines))  # one write: a line at a time costs a terminal a flush each
 
 
@@ -429,7 +431,7 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
             emit(f"{iv.company} — {iv.role} (round {iv.round})  [{iv.id}]")
             emit(f"Application {iv.application_id}")
             emit(
-                f"{_both(iv.start, tz, iv.tz)} to {iv.end.astimezone(tz):%H:%M} "
+                f"{_both(iv.start, tz, iv.tz)} to {shown_dates.time_of_day(iv.end.astimezone(tz))} "
                 f"({iv.tz}, {iv.employer_country or 'no country'}), {iv.channel.value}, "
                 f"pace {iv.pace.value}, playbook {store.playbook_for(iv).name}"
             )
@@ -445,9 +447,9 @@ def _run_interview(args: argparse.Namespace, store: Store, tz: ZoneInfo) -> None
             decided, was = decision_change(iv, history)
             if decided is not None:
                 emit(
-                    f"Decision now by {decided.isoformat()}, was {was.isoformat()}"
+                    f"Decision now by {shown_dates.day(decided)}, was {shown_dates.day(was)}"
                     if was is not None
-                    else f"Decision expected by {decided.isoformat()}"
+                    else f"Decision expected by {shown_dates.day(decided)}"
                 )
             if cancelled:
                 emit(cancelled_sentence(cancelled, tz))

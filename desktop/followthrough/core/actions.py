@@ -18,6 +18,7 @@ from followthrough.core.model import (
     employer_cancellation,
     local_datetime,
 )
+from followthrough.core.shown_dates import day, time_of_day, weekday
 from followthrough.core.workdays import WorkCalendar, holiday_names
 
 # The `how` of a reply that announced another round (its `until`: the day, when they gave one).
@@ -102,9 +103,9 @@ def placement_note(start: datetime, end: datetime, calendar: WorkCalendar) -> st
     if holiday:
         return f"on a public holiday ({holiday})"
     if local.weekday() >= 5:
-        return f"on a {local.strftime('%A')}"
+        return f"on a {weekday(local, full=True)}"
     if not calendar.in_working_hours(start, end):
-        hours = f"{calendar.work_start:%H:%M}–{calendar.work_end:%H:%M}"
+        hours = f"{time_of_day(calendar.work_start)}–{time_of_day(calendar.work_end)}"
         return f"outside your working hours ({hours})"
     return ""
 
@@ -115,7 +116,7 @@ def describe(activity: Activity, title: str = "") -> str:
     if kind is ActivityKind.REPLY:
         return "log a reply" + (": next round" if activity.how == NEXT_ROUND else "")
     if kind is ActivityKind.DELAY and activity.until is not None:
-        return f"log a delay to {activity.until.isoformat()}"
+        return f"log a delay to {day(activity.until)}"
     if kind is ActivityKind.OUTCOME and activity.outcome is not None:
         return f"log the outcome ({activity.outcome.value})"
     if kind is ActivityKind.DONE:

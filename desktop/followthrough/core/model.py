@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from followthrough.core import shown_dates
 from followthrough.core.text import reorders, shown
 from followthrough.core.zones import countries, zone_country
 
@@ -535,7 +536,7 @@ def employer_cancellation(activities: Iterable[Activity]) -> Activity | None:
 
 def cancelled_sentence(cancellation: Activity, tz: tzinfo) -> str:
     """What an interview and its follow-ups say once the employer cancelled it."""
-    return f"Cancelled by the employer on {cancellation.at.astimezone(tz):%a %d %b %Y}."
+    return f"Cancelled by the employer on {shown_dates.day(cancellation.at.astimezone(tz))}."
 
 
 @dataclass(frozen=True)

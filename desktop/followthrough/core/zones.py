@@ -7,10 +7,12 @@ Python's zoneinfo knows no countries: `resources/zones/` holds the IANA database
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from followthrough.core.shown_dates import time_of_day, weekday
 from followthrough.resources import resource_path
 
 
@@ -60,13 +62,16 @@ def time_there(moment: datetime, zone: str) -> str:
     there = moment.astimezone(_zone(zone))
     if there.utcoffset() == moment.utcoffset():
         return ""
-    day = f"{there:%a} " if there.date() != moment.date() else ""
-    return f"{day}{there:%H:%M} {place(zone)}"
+    day = f"{weekday(there)} " if there.date() != moment.date() else ""
+    return f"{day}{time_of_day(there)} {place(zone)}"
 
 
-def in_both_zones(moment: datetime, mine: tzinfo, zone: str, form: str = "%H:%M") -> str:
-    """`moment` in the user's zone (`form`), then, when it reads otherwise, where the
-    interview is: '19:00 · 14:00 New York'. Every place that shows a time uses this."""
+def in_both_zones(
+    moment: datetime, mine: tzinfo, zone: str, shown: Callable[[datetime], str] = time_of_day
+) -> str:
+    """`moment` in the user's zone (as `shown` makes it: a shown_dates function), then, when
+    it reads otherwise, where the interview is: '19:00 · 14:00 New York'. Every place that
+    shows a time uses this."""
     here = moment.astimezone(mine)
     there = time_there(here, zone)
-    return f"{here.strftime(form)} · {there}" if there else here.strftime(form)
+    return f"{shown(here)} · {there}" if there else shown(here)

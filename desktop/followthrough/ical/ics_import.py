@@ -15,6 +15,7 @@ from pathlib import Path
 
 from icalendar import Event
 
+from followthrough.core import shown_dates
 from followthrough.core.model import (
     Activity,
     Interview,
@@ -321,7 +322,7 @@ def _named(interview: Interview) -> str:
 
 
 def _when(stamp: datetime | None) -> str:
-    return f"{stamp.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if stamp is not None else "undated"
+    return f"{shown_dates.day_time(stamp.astimezone(UTC))} UTC" if stamp is not None else "undated"
 
 
 def _invitation_note(sent: Interview, here: Interview, outcome: str) -> str:
@@ -373,7 +374,8 @@ def _cancellation_note(
     if outcome == "unchanged":
         return f"The employer had already cancelled {_named(here)}; nothing was changed."
     cancelled = employer_cancellation(store.activities(here.id))
-    day = f" on {cancelled.at.astimezone(store.settings().zone):%Y-%m-%d}" if cancelled else ""
+    zone = store.settings().zone
+    day = f" on {shown_dates.day(cancelled.at.astimezone(zone))}" if cancelled else ""
     return (
         f"The employer cancelled {_named(here)}{day}: its planned follow-ups are cancelled "
         "(reschedule it by importing their next invitation, or close it with an outcome)."

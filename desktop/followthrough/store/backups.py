@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from followthrough.core.model import ValidationError
+from followthrough.core.shown_dates import day_time
 from followthrough.core.text import shown
 from followthrough.store.records import DB_NAME, StoreError
 
@@ -51,7 +52,7 @@ def damaged(path: Path, what: str) -> StoreDamaged:
             "sqlite3's .recover) and start with another --data-dir."
         )
     else:
-        when = datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        when = day_time(datetime.fromtimestamp(backup.stat().st_mtime))
         offer = (
             f"a backup copy from {when} is beside it: 'followthrough restore-backup' puts it "
             "back and keeps the damaged file."

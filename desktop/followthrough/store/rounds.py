@@ -23,6 +23,7 @@ from followthrough.core.applications import (
 )
 from followthrough.core.codec import interview_from_dict
 from followthrough.core.model import Activity, ActivityKind, Interview, ValidationError, new_id
+from followthrough.core.shown_dates import day as shown_day
 from followthrough.store.changes import ROUND
 from followthrough.store.records import utc_now
 
@@ -107,7 +108,7 @@ class Rounds:
                 conn,
                 ROUND,
                 previous,
-                f"log a reply: next round (round {upcoming.round} on {reply.until.isoformat()})",
+                f"log a reply: next round (round {upcoming.round} on {shown_day(reply.until)})",
                 after=upcoming,
                 activities=[written],
                 steps=steps,

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from followthrough.core.model import Activity, ActivityKind, Interview, Step, StepStatus
+from followthrough.core.shown_dates import day_time
 from followthrough.ical.mapping import (
     ImportedInterview,
     MappingError,
@@ -94,7 +95,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, tuple):
         return "; ".join(_shown(v) for v in value) or "(none)"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+        return f"{day_time(value)} {value.tzname() or ''}".strip()
     if hasattr(value, "name") and hasattr(value, "email"):
         return str(value.name)
     text = str(value) if value not in (None, "") else "(none)"

@@ -1,6 +1,6 @@
 """The window's dates: the fields they are typed in, in one form everywhere (ISO: 2027-01-05,
 2027-01-05 09:30), a calendar to pick from, and a date typed whole the way it reads; and the
-one form they are shown in, the locale's short one ("3 Dec", "Thu 3 Dec 09:30"), with the
+one form they are shown in, core.shown_dates's ("3 Dec", "Thu 3 Dec, 09:30"), with the
 year where a detail is read ("3 Dec 2026").
 
 Qt's own fields skip a section when a separator is typed right after a section that filled
@@ -14,24 +14,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import cast
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDateTimeEdit, QWidget
 
+from followthrough.core import shown_dates
+
 DATE_FORMAT = "yyyy-MM-dd"
 DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
-SHOWN_DAY = "d MMM"  # with the locale's month names
-SHOWN_MOMENT = "ddd d MMM HH:mm"
 
 
 def shown_day(day: date, *, year: bool = False) -> str:
     """A day as the window shows it: "3 Dec" ("3 Dec 2026" with its `year`)."""
-    return QLocale().toString(QDate(day), SHOWN_DAY + (" yyyy" if year else ""))
+    return shown_dates.day(day, year=year, named=False)
 
 
 def shown_moment(moment: datetime) -> str:
-    """A day and a time as the window shows them (in `moment`'s own zone): "Thu 3 Dec 09:30"."""
-    return f"{QLocale().toString(QDate(moment.date()), 'ddd d MMM')} {moment.strftime('%H:%M')}"
+    """A day and a time as the window shows them (in `moment`'s own zone): "Thu 3 Dec, 09:30"."""
+    return shown_dates.day_time(moment, year=False)
 
 
 def _passed_already(field: QAbstractSpinBox, event: QKeyEvent) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followthrough.core import shown_dates
 from followthrough.core.actions import decision_change
 from followthrough.core.model import (
     Activity,
@@ -53,10 +54,9 @@ def _plain(parent: QWidget) -> QLabel:
 def _when_text(event: CalendarEvent) -> str:
     """The event's day and times in the user's zone, and its start where the interview is
     when that reads differently ("…, 19:00–19:30 · 14:00 New York")."""
-    locale = QLocale()
-    day = locale.toString(QDate(event.start.date()), "ddd d MMM yyyy")  # shown_day's form
+    day = shown_dates.day(event.start)
     there = event.time_there()
-    times = f"{event.start.strftime('%H:%M')}–{event.end.strftime('%H:%M')}"
+    times = f"{shown_dates.time_of_day(event.start)}–{shown_dates.time_of_day(event.end)}"
     return f"{day}, {times}" + (f" · {there}" if there else "")
 
 
@@ -280,7 +280,7 @@ class DetailPanel(QWidget):
         self._show_fields({
             "when": _when_text(event),
             "status": self.tr("Cancelled by the employer on {day}.").format(
-                day=shown_day(cancelled.at.astimezone(self.cache.tz).date(), year=True)
+                day=shown_dates.day(cancelled.at.astimezone(self.cache.tz))  # as the core says it
             ) if cancelled else state.label,
             "channel": iv.channel.value,
             "people": people,

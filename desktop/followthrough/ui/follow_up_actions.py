@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QDialog
 
 from followthrough.core.actions import NEXT_ROUND, decision_change, placement_note
 from followthrough.core.model import Activity, ActivityKind, ValidationError
 from followthrough.store import StoreError
-from followthrough.ui.date_fields import shown_moment
+from followthrough.ui.date_fields import shown_day, shown_moment
 from followthrough.ui.detail_panel import DelayDialog, MoveDialog, OutcomeDialog
 
 
@@ -133,7 +132,7 @@ class FollowUpActions:
         self._offer_undo(
             self.tr("Reply logged: round {n} added on {day}; edit it to set its time.").format(
                 n=upcoming.round,
-                day=QLocale().toString(QDate(upcoming.start.date()), "d MMM"),
+                day=shown_day(upcoming.start.date()),
             )
         )
 
@@ -141,12 +140,11 @@ class FollowUpActions:
         """"Delay logged: decision now by 8 Jan, was 16 Dec." (as it will be once recorded)."""
         interview = self.store.interview(interview_id)
         decided, was = decision_change(interview, [*self.store.activities(interview_id), delay])
-        locale = QLocale()
-        day = locale.toString(QDate(decided or delay.until or self._now().date()), "d MMM")
+        day = shown_day(decided or delay.until or self._now().date())
         if was is None:
             return self.tr("Delay logged: decision now by {day}.").format(day=day)
         return self.tr("Delay logged: decision now by {day}, was {was}.").format(
-            day=day, was=locale.toString(QDate(was), "d MMM")
+            day=day, was=shown_day(was)
         )
 
     def log_delay(self, interview_id: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 
 from followthrough.core.actions import NEXT_ROUND
 from followthrough.core.model import BROUGHT_BACK, Activity, ActivityKind, Outcome
+from followthrough.core.shown_dates import time_of_day
 
 
 def tr(text: str) -> str:
@@ -68,7 +69,7 @@ def sentence(activity: Activity, titles: Mapping[str, str], tz: tzinfo) -> str:
     elif kind is ActivityKind.MOVE and activity.to is not None:
         to = activity.to.astimezone(tz)
         text = tr("{title} moved to {to} on {day}").format(
-            title=title, to=f"{day_text(to.date())} {to.strftime('%H:%M')}", day=day
+            title=title, to=f"{day_text(to.date())} {time_of_day(to)}", day=day
         )
     elif kind is ActivityKind.REPLY and activity.how == NEXT_ROUND:
         text = (tr("They replied on {day}: another round on {when}").format(
@@ -99,5 +100,5 @@ def sentence(activity: Activity, titles: Mapping[str, str], tz: tzinfo) -> str:
 def done_status(how: str, at: datetime, tz: tzinfo) -> str:
     """A done step's status: "sent by email on 3 Dec at 09:00"."""
     local = at.astimezone(tz)
-    when = tr("{day} at {time}").format(day=day_text(local.date()), time=local.strftime("%H:%M"))
+    when = tr("{day} at {time}").format(day=day_text(local.date()), time=time_of_day(local))
     return done_text(how, when)

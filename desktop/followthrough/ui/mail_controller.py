@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from followthrough.core.model import ValidationError
+from followthrough.core.shown_dates import time_of_day
 from followthrough.store import Store, StoreError
 from followthrough.ui.background import Background
 
@@ -152,7 +153,7 @@ class MailController(QObject):
         self.last_checked = datetime.now()
         self.last_error = ""
         self.status_changed.emit(
-            self.tr("Mail checked at %s") % self.last_checked.strftime("%H:%M")
+            self.tr("Mail checked at %s") % time_of_day(self.last_checked)
         )
         lines = [line for report in reports for line in report.lines()]
         self._watch([report.account for report in reports if report.idle])

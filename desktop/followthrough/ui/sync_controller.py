@@ -27,6 +27,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from followthrough.core.model import ValidationError
+from followthrough.core.shown_dates import time_of_day
 from followthrough.store import Store, StoreError
 from followthrough.ui.background import Background
 
@@ -153,7 +154,7 @@ class SyncController(QObject):
             return
         self.last_synced = datetime.now()
         self.last_error = ""
-        self.status_changed.emit(self.tr("Synced at %s") % self.last_synced.strftime("%H:%M"))
+        self.status_changed.emit(self.tr("Synced at %s") % time_of_day(self.last_synced))
         self.finished.emit(result)
 
     def _on_problem(self, message: str) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate, QLocale, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from followthrough.ui.calendar.day_models import OVERDUE_DAY_FORMAT, AgendaModel
+from followthrough.ui.calendar.day_models import AgendaModel, overdue_day
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import (
     INTERVIEW_KIND,
@@ -64,9 +64,8 @@ class AgendaView(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         wide = QFontMetrics(bold)
-        locale = QLocale()  # an overdue step shows its day there (the longest month counts)
-        days = (locale.toString(QDate(2026, month, 28), OVERDUE_DAY_FORMAT)
-                for month in range(1, 13))
+        # an overdue step shows its day there (the longest month counts)
+        days = (overdue_day(date(2026, month, 28)) for month in range(1, 13))
         header.resizeSection(
             AgendaModel.TIME,
             self.view.indentation() + self.view.iconSize().width() + 4 * char

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QDate, QLocale, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
+from followthrough.core import shown_dates
 from followthrough.core.model import local_datetime
 from followthrough.ui.calendar.day_events import DayEvents
 from followthrough.ui.calendar.event_cache import EventCache
@@ -167,7 +168,7 @@ class _DayTreeModel(TwoLevelModel):
         self, day: date, events: Sequence[CalendarEvent], index: Index, role: int
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-            return QLocale().toString(QDate(day), "ddd d MMM")
+            return shown_dates.day(day, year=False)
         if role == Roles.KIND:
             return "day"
         if role == Roles.DATE:
@@ -234,7 +235,9 @@ class CalendarModel(_DayTreeModel):
     """Every day of a range (a month grid, a week), each with its events."""
 
 
-OVERDUE_DAY_FORMAT = "d MMM"  # how an overdue step's day shows in the agenda's time column
+def overdue_day(day: date) -> str:
+    """How an overdue step's day shows in the agenda's time column: "3 Dec"."""
+    return shown_dates.day(day, year=False, named=False)
 
 
 class AgendaModel(_DayTreeModel):
@@ -323,7 +326,7 @@ class AgendaModel(_DayTreeModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TIME:
                 if event.day < self.first:  # in the overdue group: its day says more
-                    return QLocale().toString(QDate(event.day), OVERDUE_DAY_FORMAT)
+                    return overdue_day(event.day)
                 return event.times_text()
             if column == self.TITLE:
                 mark = event.status.mark

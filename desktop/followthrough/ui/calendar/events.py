@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from followthrough.core import shown_dates
 from followthrough.core.model import StepStatus
 from followthrough.core.zones import in_both_zones, time_there
 
@@ -183,7 +184,7 @@ class CalendarEvent:
         return self.start.date()
 
     def time_text(self) -> str:
-        return self.start.strftime("%H:%M")
+        return shown_dates.time_of_day(self.start)
 
     def chip_lines(self) -> tuple[str, str]:
         """What a calendar chip says, who first (the kind is also told by its colour): the
@@ -201,7 +202,7 @@ class CalendarEvent:
         )
         return tr("{what}, {day} at {time}, {status}").format(
             what=what,
-            day=self.start.strftime("%A %d %B"),
+            day=shown_dates.day(self.start, year=False, full=True),
             time=self.time_text(),
             status=self.status.label,
         )
@@ -210,7 +211,7 @@ class CalendarEvent:
         lines = [self.title, f"{self.company} — {self.role}" if self.role else self.company]
         there = self.time_there()
         lines.append(
-            f"{self.start.strftime('%a %d %b %Y %H:%M')}–{self.end.strftime('%H:%M')}"
+            f"{shown_dates.day_time(self.start)}–{shown_dates.time_of_day(self.end)}"
             + (f" · {there}" if there else "")
             + f" · {self.status.label}"
         )

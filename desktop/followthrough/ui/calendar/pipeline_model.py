@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QFont
 
+from followthrough.core import shown_dates
 from followthrough.store import Store
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import INTERVIEW_KIND, tr
@@ -271,7 +272,7 @@ class PipelineModel(TwoLevelModel):
                     )
                 return iv.role
             if column == self.DATE:
-                return iv.start.astimezone(self.cache.tz).strftime("%d %b %Y")
+                return shown_dates.day(iv.start.astimezone(self.cache.tz), named=False)
             if column == self.NEXT:
                 return self._next_text(entry)
             return None
@@ -289,7 +290,7 @@ class PipelineModel(TwoLevelModel):
             people = ", ".join(p.name for p in iv.interviewers)
             rounds = "".join(
                 "\n" + tr("Round {n}: {day}").format(
-                    n=r.round, day=r.start.astimezone(self.cache.tz).strftime("%d %b %Y")
+                    n=r.round, day=shown_dates.day(r.start.astimezone(self.cache.tz), named=False)
                 )
                 for r in entry.rounds if len(entry.rounds) > 1
             )
@@ -308,4 +309,4 @@ class PipelineModel(TwoLevelModel):
             stored = self.cache.stored_steps([entry.next_step_id]).get(entry.next_step_id)
             title = stored.step.title if stored is not None else ""
             self._next_titles[entry.next_step_id] = title
-        return f"{entry.next_start.strftime('%d %b')} · {title}"
+        return f"{shown_dates.day(entry.next_start, year=False, named=False)} · {title}"

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
+from followthrough.core import shown_dates
 from followthrough.core.model import Interview, Step, StepStatus
 from followthrough.core.zones import in_both_zones
 from followthrough.ui.calendar.events import OVERDUE_COLOUR, EventStatus, display_status
@@ -95,7 +96,7 @@ class PlanModel(QAbstractTableModel):
         step = self._steps[row]
         if column == 0:
             there = self._zones.get(step.interview_id, "")
-            return in_both_zones(step.start, self._tz, there, "%a %d %b %Y %H:%M")
+            return in_both_zones(step.start, self._tz, there, shown_dates.day_time)
         if column == 1:
             return step.title
         if column == 2:

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
+from followthrough.core import shown_dates
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import CalendarEvent, EventStatus
 from followthrough.ui.calendar.item_model import Index, event_data
@@ -68,7 +69,7 @@ class TodayModel(QAbstractListModel):
             when = (
                 event.times_text()
                 if event.status is EventStatus.DUE
-                else event.start.strftime("%d %b")
+                else shown_dates.day(event.start, year=False, named=False)
             )
             return f"{event.status.mark} {when}  {event.title} · {event.company}"
         if role == Qt.ItemDataRole.FontRole:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPale
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from followthrough.core.model import local_datetime
+from followthrough.core.shown_dates import time_of_day
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import OVERDUE_COLOUR, CalendarEvent
 from followthrough.ui.calendar.grid import PaintedCalendar
@@ -185,7 +186,7 @@ class WeekGrid(PaintedCalendar):
             self._drop_pen(painter, colours)
             y = self.y_of(target)
             painter.drawRect(QRectF(column.left() + 2, y, column.width() - 4, hour / 2))
-            label = target.strftime("%H:%M") + (f" · {self._drop_note}" if self._drop_note else "")
+            label = time_of_day(target) + (f" · {self._drop_note}" if self._drop_note else "")
             room = QRectF(column.left() + 6, y, column.width() - 8, hour / 2)
             painter.drawText(room, LEFT_MIDDLE, self.fontMetrics().elidedText(
                 label, Qt.TextElideMode.ElideRight, int(room.width())))
