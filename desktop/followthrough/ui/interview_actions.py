@@ -1,5 +1,6 @@
 """The interviews, from the main window: add one (or a sample to explore), edit one (its
-follow-ups are planned again), delete one (Undo brings it back, see take_back)."""
+follow-ups are planned again), delete one (Undo brings it back, see take_back); Delete with
+one of its follow-ups selected asks first, offering to skip only that follow-up."""
 
 from __future__ import annotations
 
@@ -67,6 +68,56 @@ class InterviewActions:
             return
         self.reload()
         self._offer_undo(self.tr("Saved; its follow-ups were planned again."))
+
+    def delete_selected(self) -> None:
+        """Edit > Delete interview (the Delete key): the selected interview at once, Undo
+        bringing it back. With one of its follow-ups selected the user may mean only that
+        one, so it asks first: delete the whole interview, skip the follow-up, or cancel."""
+        event = self._selected_event()
+        if event is None:
+            return
+        if not event.is_step:
+            self.delete_interview(event.interview_id)
+            return
+        answer = self._ask_delete_from_step(event)
+        if answer == "delete":
+            self.delete_interview(event.interview_id)
+        elif answer == "skip":
+            self.skip_step(event.id)  # undoable, as from the Follow-up menu
+
+    def _ask_delete_from_step(self, event: Any) -> str:
+        """"delete", "skip" (the follow-up `event` only) or "" (cancelled, the default)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        try:
+            company = self.store.interview(event.interview_id).company
+            count = len(self.store.steps(event.interview_id))
+        except (ValidationError, StoreError) as error:
+            self._warn(self.tr("The interview was not deleted"), str(error))
+            return ""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete the interview?"),
+                          self.tr("Delete the whole interview at {company} and its {n} "
+                                  "follow-ups?").format(company=company, n=count)
+                          if count != 1 else
+                          self.tr("Delete the whole interview at {company} and its "
+                                  "follow-up?").format(company=company),
+                          QMessageBox.StandardButton.NoButton, self)
+        delete = box.addButton(self.tr("Delete interview"), QMessageBox.ButtonRole.DestructiveRole)
+        skip = None
+        if event.status.open:
+            box.setInformativeText(self.tr("To drop only this follow-up, skip it."))
+            skip = box.addButton(self.tr("Skip this follow-up"), QMessageBox.ButtonRole.ActionRole)
+        else:  # done, skipped or cancelled already: only the interview is left to delete
+            box.setInformativeText(self.tr("Undo brings the interview back."))
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is delete:
+            return "delete"
+        return "skip" if skip is not None and clicked is skip else ""
 
     def delete_interview(self, interview_id: str) -> None:
         """Delete an interview and its plan; Undo (Ctrl+Z) brings both back."""

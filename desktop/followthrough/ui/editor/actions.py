@@ -147,6 +147,9 @@ class MessageActions:
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.message_text())
+        if self.closed():  # what was sent, copied again: nothing is left to mark
+            self.show_status(self.tr("Copied."))
+            return
         self._how = "copied"
         done = (
             self.tr("Mark as sent")

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QTextCursor
 
 from followthrough.core.messages import Draft
-from followthrough.core.model import StepChannel, ValidationError
+from followthrough.core.model import StepChannel, StepStatus, ValidationError
 from followthrough.store import StoreError
 from followthrough.store.drafts import (
     discard_draft,
@@ -63,6 +63,9 @@ class DraftText:
                 self.saved_label.setText(
                     self.tr("Your draft of {when}").format(when=shown_moment(when))
                 )
+            elif self.step.status is StepStatus.DONE:  # done without its text: none was kept
+                self.subject_edit.clear()
+                self.body_edit.clear()
             else:
                 self.subject_edit.setText(self.draft.subject)
                 self.body_edit.setPlainText(self.draft.body)

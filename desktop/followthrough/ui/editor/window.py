@@ -38,16 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from followthrough.core import shown_dates
 from followthrough.core.model import Interview, Step, StepChannel, StepStatus
 from followthrough.core.zones import in_both_zones
 from followthrough.store import Store
 from followthrough.ui.editor.actions import MessageActions
+from followthrough.ui.editor.closed import ClosedStep
 from followthrough.ui.editor.draft import DraftText
 from followthrough.ui.editor.placeholders import PlaceholderHighlighter
 from followthrough.ui.editor.sending import SendSignals, SmtpSending
 
 
-class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
+class MessageEditor(DraftText, MessageActions, SmtpSending, ClosedStep, QWidget):
     """The editor of one step's message; see the module's docstring."""
 
     step_changed = Signal(str)
@@ -320,7 +322,8 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
             )
             buttons.addWidget(self.call_button)
             buttons.addSpacing(12)
-            buttons.addWidget(QLabel(self.tr("After the call:"), self))
+            self.after_call_label = QLabel(self.tr("After the call:"), self)
+            buttons.addWidget(self.after_call_label)
             for button in (self.reached_button, self.voicemail_button, self.no_answer_button):
                 buttons.addWidget(button)
             self.primary_button = self.call_button
@@ -388,23 +391,17 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
             self.tr("{company} · {role} · interview on {day}").format(
                 company=interview.company,
                 role=interview.role,
-                day=interview.start.astimezone(tz).strftime("%a %d %b %Y"),
+                day=shown_dates.day(interview.start.astimezone(tz)),
             )
         )
         start, deadline = step.start.astimezone(tz), step.deadline.astimezone(tz)
         if step.status is StepStatus.PLANNED:
             when = self.tr("Due {start}, at the latest {deadline}.").format(
-                start=in_both_zones(start, tz, interview.tz, "%a %d %b %Y, %H:%M"),
-                deadline=deadline.strftime("%a %d %b %H:%M"),
+                start=in_both_zones(start, tz, interview.tz, shown_dates.day_time),
+                deadline=shown_dates.day_time(deadline, year=False),
             )
-        elif step.status is StepStatus.DONE:
-            how = f" ({step.done_how})" if step.done_how else ""
-            when = self.tr("Already done{how}.").format(how=how)
-        else:
-            reason = f": {step.status_reason}" if step.status_reason else "."
-            when = self.tr("This follow-up is {status}{reason}").format(
-                status=step.status.value, reason=reason
-            )
+        else:  # done, skipped or cancelled: when and how, or why not; shown read-only
+            when = self.closed_sentence()
         self.due_label.setText(when)
         self.why_label.setText(step.why)
         self.why_label.setVisible(bool(step.why))
@@ -431,6 +428,8 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, QWidget):
         ):
             if button is not None:
                 button.setEnabled(planned)
+        if not planned:
+            self._show_read_only()
 
     # -- feedback ----------------------------------------------------------------------------
 
