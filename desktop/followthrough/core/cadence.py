@@ -26,9 +26,11 @@ from followthrough.core.model import (
 )
 from followthrough.core.playbooks import Offset, Playbook, StepRule
 from followthrough.core.settings import Settings
+from followthrough.core.shown_dates import day as shown_day
 from followthrough.core.spacing import Spacing
 from followthrough.core.timing import (
     at_offset,
+    built,
     cancelled,
     channel_for,
     decision_anchor,
@@ -182,25 +184,28 @@ class _Planner:
                     status_reason = f"Deleted in the calendar on {shown_at(fact.at, self.cal)}."
                 else:
                     status_reason = f"You skipped it on {shown_at(fact.at, self.cal)}."
-        return Step(
-            id=f"{self.iv.id}.{key}",
-            interview_id=self.iv.id,
-            key=key,
-            kind=rule.kind,
-            title=step_title(rule, person, self.iv),
-            channel=channel,
-            to=recipient(channel, person),
-            start=start,
-            end=start + duration,
-            deadline=max(deadline, start + duration),
-            status=status,
-            chaser=rule.chaser,
-            optional=rule.optional,
-            manual=manual,
-            why=why,
-            status_reason=status_reason,
-            done_how=done_how,
-            deleted_in_calendar=gone,
+        end = start + duration
+        return built(
+            {
+                "id": f"{self.iv.id}.{key}",
+                "interview_id": self.iv.id,
+                "key": key,
+                "kind": rule.kind,
+                "title": step_title(rule, person, self.iv),
+                "channel": channel,
+                "to": recipient(channel, person),
+                "start": start,
+                "end": end,
+                "deadline": max(deadline, end),
+                "status": status,
+                "chaser": rule.chaser,
+                "optional": rule.optional,
+                "manual": manual,
+                "why": why,
+                "status_reason": status_reason,
+                "done_how": done_how,
+                "deleted_in_calendar": gone,
+            }
         )
 
     def keep(self, step: Step) -> None:
@@ -329,7 +334,7 @@ class _Planner:
             if rule.after == "decision":
                 day = day_of[key]
                 anchor = decision_anchor(day, self.employer, self.cal)
-                anchor_name = f"the decision date ({day.isoformat()})"
+                anchor_name = f"the decision date ({shown_day(day)})"
             elif rule.after == "interview":
                 anchor, anchor_name = self.end, "the interview"
             else:
@@ -363,7 +368,7 @@ class _Planner:
                 if after_decision > at:
                     at = after_decision
                     notes.append(
-                        f"No chaser before the decision date ({decision_day.isoformat()})."
+                        f"No chaser before the decision date ({shown_day(decision_day)})."
                     )
             if (
                 last_contact is not None
@@ -491,10 +496,12 @@ class _Planner:
         if last_contact is not None and last_contact.kind is ActivityKind.REPLY:
             return self.cancel(step, self.replied)
         if rule.after == "decision" and current is not None and key != current[0]:
-            return self.cancel(step, f"The decision date moved to {current[1].isoformat()}.")
+            return self.cancel(step, f"The decision date moved to {shown_day(current[1])}.")
         if replaced:
+            assert decision_day is not None  # what replaces it
             return self.cancel(
-                step, f"Replaced by the check-in after the decision date ({decision_day})."
+                step,
+                f"Replaced by the check-in after the decision date ({shown_day(decision_day)}).",
             )
         if (
             step.status is StepStatus.PLANNED
