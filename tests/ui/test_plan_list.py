@@ -87,3 +87,35 @@ def test_columns_are_as_wide_as_their_content(qtbot: QtBot, store: Store) -> Non
     for column in (0, 2, 3, 4):
         widest = max(metrics.horizontalAdvance(text) for text in _column(view, column))
         assert view.columnWidth(column) >= widest, column
+
+
+def test_the_window_reads_the_whole_plan_only_for_the_list(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change repaints the calendar and panels; the List, which holds every follow-up, is read
+    again only when it is shown or its model is asked for (issue 18: the end of each sync)."""
+    from window_helpers import shown_window
+
+    from followthrough.ui.main_window import LIST
+
+    window = shown_window(qtbot, store)
+    whole: list[tuple[object, ...]] = []
+    steps = store.steps
+
+    def counted(*args: object, **kwargs: object) -> object:
+        if not args and not kwargs.get("interview_id"):
+            whole.append(args)
+        return steps(*args, **kwargs)
+
+    monkeypatch.setattr(store, "steps", counted)
+    window.reload()
+    window.reload()
+    assert whole == []
+    assert window.plan_model.rowCount() == len(steps())  # asked for: read then
+    assert len(whole) == 1
+    assert window.plan_model.rowCount() and len(whole) == 1  # not again until a change
+    window.reload()
+    window.calendar.set_view(LIST)
+    assert len(whole) == 2
+    window.reload()  # shown: each change reads it again
+    assert len(whole) == 3

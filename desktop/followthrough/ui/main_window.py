@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoreError
 from followthrough.ui.calendar.event_cache import EventCache
-from followthrough.ui.calendar.plan_list import PlanList
+from followthrough.ui.calendar.plan_list import PlanList, PlanModel
 from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK, CalendarWidget
 from followthrough.ui.detail_panel import DetailPanel
 from followthrough.ui.empty_state import EmptyState
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
     from followthrough.ui.editor.window import MessageEditor
 
 LIST = "list"
-# Below this many steps the full list is read with every change; above, when it is shown.
-EAGER_LIST_STEPS = 2000
 WATCH_MS = 1000  # how often the window asks whether another process saved
 HOLIDAYS_AFTER_MS = 300  # after the first paint, when the holidays are read
 
@@ -76,7 +74,6 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         # -- the calendar, or what to do first ------------------------------------------
         self.calendar = CalendarWidget(self.cache, self, mini_month_inside=False)
         self.plan_view = PlanList(self.calendar)
-        self.plan_model = self.plan_view.plan_model
         # Double-click and Enter (and a single click where the platform says so).
         self.plan_view.activated.connect(self._plan_row_activated)
         self.plan_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -200,7 +197,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.edit_action = self._action(edit_menu, self.tr("&Edit interview…"),
                                         lambda: self.edit_interview(self._interview_id()))
         self.delete_action = self._action(edit_menu, self.tr("&Delete interview"),
-                                          lambda: self.delete_interview(self._interview_id()),
+                                          self.delete_selected,  # a follow-up: asked first
                                           QKeySequence.StandardKey.Delete)  # Undo brings it back
 
         view_menu = bar.addMenu(self.tr("&View"))
@@ -291,17 +288,20 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.calendar.refresh(cache=False)
         self.side_panel.reload(refresh=False)
         self.detail_panel.show_item(*self._selected)
-        self._list_stale = True
-        if self.calendar.current_view == LIST or self._step_count() <= EAGER_LIST_STEPS:
+        self._list_stale = True  # the List reads the whole plan: when shown, or asked for
+        if self.calendar.current_view == LIST:
             self._load_list()
         self._update_counts()
         self._update_actions()
 
-    def _step_count(self) -> int:
-        return self.cache.step_count
+    @property
+    def plan_model(self) -> PlanModel:
+        """The List view's model, with the plan as it is now (read on first use after a
+        change: the other views, not this one, are what most changes repaint)."""
+        self._load_list()
+        return self.plan_view.plan_model
 
     def _load_list(self) -> None:
-
         if not self._list_stale:
             return
         self._list_stale = False

@@ -43,7 +43,7 @@ class TakeBack:
     def show_cancelled(self, show: bool) -> None:
         """Show the follow-ups the plan cancelled in the calendar and the list, or hide them."""
         self.calendar.set_show_cancelled(show)
-        self.plan_model.show_cancelled = show
+        self.plan_view.plan_model.show_cancelled = show  # read again by reload, when shown
         self.reload()
 
     def _update_undo(self) -> None:
