@@ -531,6 +531,36 @@ def test_the_week_lays_clashing_steps_side_by_side_at_their_true_times(
     assert column.left() <= lefts[0] and ordered[-1].rect.right() <= column.right()
 
 
+def test_a_crowded_week_draws_no_label_where_no_letter_fits(
+    qtbot: QtBot, store: Store, cache: EventCache
+) -> None:
+    """Interviews ending together crowd their steps into lanes side by side: a lane too thin
+    for a letter is drawn in its colour without working out a label (a busy week of imported
+    invitations was slow to show for that); one wide enough keeps its label."""
+    for n in range(4):
+        add_interview(store, company=f"Company {n}", person=f"Person {n}")
+    cache.refresh()
+    week = _week(qtbot, cache)
+    grid = week.grid
+    grid.set_date(date(2026, 11, 25), reload=True)
+    qtbot.waitExposed(week)
+    letter = 2 * grid.fontMetrics().averageCharWidth()
+    bar = max(3.0, grid.fontMetrics().height() / 5)
+    seen: dict[bool, int] = {}
+    for width in (1400, 520):
+        week.resize(width, 600)
+        grid.reload()
+        grid.grab()  # the whole day painted, not only the hours scrolled to
+        looks = {look.event.id: look for look in grid._looks.values()}
+        for chip in grid._chips:
+            if chip.event is None or chip.event.id not in looks:
+                continue
+            fits = chip.rect.width() - bar - 6 >= letter
+            assert bool(looks[chip.event.id].label) == fits, (width, chip.rect.width())
+            seen[fits] = seen.get(fits, 0) + 1
+    assert seen.get(True) and seen.get(False)  # both kinds were painted
+
+
 def test_hovering_over_an_event_tells_all_of_it(qtbot: QtBot, cache: EventCache) -> None:
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QHelpEvent

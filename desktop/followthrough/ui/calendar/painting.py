@@ -204,8 +204,14 @@ class GridPainting:
         fill, bar, text_colour = self._chip_colours(event, selected)
         font, metrics = self._chip_font(event.status)
         two_lines = wrap and inner.height() >= 2 * metrics.height()
-        text = self._chip_text(event, with_time, two_lines)
         radius = min(4.0, rect.height() / 4)
+        if inner.width() < 2 * metrics.averageCharWidth():
+            # Too narrow for a letter (many clashing steps side by side): its colour says the
+            # kind, its tooltip the rest; no label is worked out or drawn.
+            look = _ChipLook(event, fill, bar, text_colour, font, "", radius)
+            self._looks[key] = look
+            return look
+        text = self._chip_text(event, with_time, two_lines)
         if two_lines:  # who, then what: each line elided on its own, never a name cut in two
             lines = max(1, int(inner.height() // metrics.height()))
             label = "\n".join(
@@ -279,6 +285,8 @@ class GridPainting:
         font: QFont | None = None
         pen: QColor | None = None
         for inner, look in labels:
+            if not look.label:
+                continue
             if look.font is not font:
                 font = look.font
                 painter.setFont(font)
