@@ -119,18 +119,6 @@ def activities_for(rng: random.Random, interview: Interview, keys: list[str]) ->
     return acts
 
 
-def fill_to_events(store: Store, events: int, seed: int) -> int:
-    """Fill `store` ten interviews at a time until it exports at least `events` events;
-    returns the interviews added."""
-    from followthrough.ical.export import Exporter
-
-    interviews = 0
-    while len(Exporter(store).event_files()) < events:
-        fill(store, 10, seed + interviews)
-        interviews += 10
-    return interviews
-
-
 def fill(store: Store, count: int, seed: int) -> int:
     """Add `count` interviews and their activities through the store; returns the activities."""
     rng = random.Random(seed)
@@ -171,14 +159,15 @@ def arguments(
     size: str,
     runs: int,
     more: Callable[[argparse.ArgumentParser], object] | None = None,
+    default: int = 1000,
 ) -> argparse.Namespace:
-    """A benchmark's command line: --<size> N (1,000), --runs R (`runs`), --seed S (2026), and
-    what `more` adds to the parser.
+    """A benchmark's command line: --<size> N (`default`), --runs R (`runs`), --seed S (2026),
+    and what `more` adds to the parser.
 
     Then prints the Python, platform and core count the figures below were measured on.
     """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
-    parser.add_argument(f"--{size}", type=int, default=1000, metavar="N")
+    parser.add_argument(f"--{size}", type=int, default=default, metavar="N")
     parser.add_argument("--runs", type=int, default=runs, metavar="R")
     parser.add_argument("--seed", type=int, default=2026)
     if more is not None:

@@ -2,9 +2,10 @@
 
 Run from the repo root (sabre/dav needs Debian's php-cli php-sqlite3 php-xml php-mbstring):
 
-    .venv/bin/python bench/stall.py [--events N] [--runs R] [--server sabre|radicale]
+    .venv/bin/python bench/stall.py [--interviews N] [--runs R] [--server sabre|radicale]
 
-It fills a data folder as bench/plan.py does until it holds N events (1,000 by default),
+It fills a data folder as bench/plan.py does with N interviews (130 by default, about 1,000
+events; 1,000 interviews make about 7,800),
 starts the server as the tests do, opens the main window on the offscreen platform with its
 sync controller (as `followthrough` wires it), and, while the window's own sync runs on its
 background thread, ticks a 1 ms timer on the UI thread: a tick that comes late is a frame the
@@ -32,7 +33,7 @@ import keyring
 
 from followthrough.core.model import Activity, ActivityKind
 from followthrough.ical.export import Exporter
-from plan import bench_store, fill_to_events
+from plan import bench_store, fill
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests" / d) for d in ("sync", "")]
 from conftest import MemoryKeyring  # noqa: E402 - the tests' own servers and keyring
@@ -78,7 +79,7 @@ def watch_sync(app: object, controller: object) -> tuple[float, list[float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=1000, metavar="N")
+    parser.add_argument("--interviews", type=int, default=130, metavar="N")
     parser.add_argument("--runs", type=int, default=3, metavar="R")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--server", choices=("sabre", "radicale"), default="sabre")
@@ -97,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
         root = Path(folder)
         store = bench_store(root / "data")
-        interviews = fill_to_events(store, args.events, args.seed)
+        fill(store, args.interviews, args.seed)
         events = len(Exporter(store).event_files())
-        print(f"set-up: {interviews} interviews, {events} events; {args.server}")
+        print(f"set-up: {args.interviews} interviews, {events} events; {args.server}")
         server = start_server(args.server, root / args.server)
         try:
             for run in range(args.runs):

@@ -1,12 +1,14 @@
-"""CalDAV sync of about 1,000 events with Radicale and sabre/dav on 127.0.0.1, against bare caldav.
+"""CalDAV sync of N interviews' events on Radicale and sabre/dav (127.0.0.1), against bare caldav.
 
 Run from the repo root (Radicale comes with the test extra; sabre/dav, in tests/servers, needs
 Debian's php-cli php-sqlite3 php-xml php-mbstring):
 
-    .venv/bin/python bench/sync.py [--events N] [--runs R] [--seed S] [--server radicale|sabre|both]
+    .venv/bin/python bench/sync.py [--interviews N] [--runs R] [--seed S]
+        [--server radicale|sabre|both] [--vdirsyncer PATH]
 
-It fills a temporary data folder as bench/plan.py does until the store has N events
-(interviews and their steps), starts each server (both by default: Radicale with no auth
+It fills a temporary data folder as bench/plan.py does with N interviews (130 by default,
+about 1,000 events: the interviews and their steps; 1,000 make about 7,800 and 5,000 about
+39,000), starts each server (both by default: Radicale with no auth
 delay, sabre/dav under PHP's built-in server, as the tests run them), and for each of R runs,
 on a new calendar, prints the median over the runs of:
 
@@ -55,7 +57,7 @@ from followthrough.sync.accounts import Account, stored_secret
 from followthrough.sync.calendars import calendar_for, use_calendar
 from followthrough.sync.connection import add_account
 from followthrough.sync.engine import sync
-from plan import arguments, bench_store, fill_to_events
+from plan import arguments, bench_store, fill
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests" / d) for d in ("sync", "")]
 from conftest import (  # noqa: E402 - the tests' own servers
@@ -136,16 +138,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--vdirsyncer", metavar="PATH", default=shutil.which("vdirsyncer"),
                             help="the vdirsyncer program, to sync the same calendar beside us")
 
-    args = arguments(__doc__, argv, "events", runs=3, more=server_option)
+    args = arguments(__doc__, argv, "interviews", runs=3, more=server_option, default=130)
     keyring.set_keyring(MemoryKeyring())
     counter = Requests()
     with tempfile.TemporaryDirectory(prefix="followthrough-bench-") as folder:
         root = Path(folder)
         store = bench_store(root / "data")
-        interviews = fill_to_events(store, args.events, args.seed)
+        fill(store, args.interviews, args.seed)
         files = Exporter(store).event_files()
         store.close()
-        print(f"set-up: {interviews} interviews, {len(files)} events")
+        print(f"set-up: {args.interviews} interviews, {len(files)} events")
         for kind in SERVERS if args.server == "both" else (args.server,):
             # Each server starts from the same data: the same interviews change in its runs.
             shutil.copytree(root / "data", root / kind / "data")
