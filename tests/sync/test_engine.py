@@ -148,6 +148,34 @@ def test_lost_record_is_found_again(
     assert len(server_events(store, caldav_account)) == len(recorded)
 
 
+def test_a_store_that_lost_every_record_adopts_the_calendar_as_it_is(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    """A store restored from a copy made before its first sync (or whose records were lost)
+    finds in the calendar the very events it would send: it records them and sends nothing,
+    and no SEQUENCE goes up (it once raised and re-sent every event whose SEQUENCE was above 0,
+    so every calendar app saw them all change)."""
+    from followthrough.sync.engine import sync
+
+    acme = two[0]
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    push(store, caldav_account, timeout=5)
+    recorded = sync_items(store, caldav_account.name)
+    files = Exporter(store).event_files()
+    raised = [uid for uid, (_h, data) in files.items() if b"SEQUENCE:0" not in data]
+    assert raised  # the reply cancelled chasers: their SEQUENCE went above 0
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM sync_items")
+        conn.execute("DELETE FROM sync_state")
+    report = sync(store, caldav_account.name, timeout=5)
+    assert report.pull.fetched == len(files)
+    assert (report.push.created, report.push.updated, report.push.requests) == (0, 0, 0)
+    assert Exporter(store).event_files() == files  # nothing raised, nothing changed
+    assert {uid: i.etag for uid, i in sync_items(store, caldav_account.name).items()} == {
+        uid: i.etag for uid, i in recorded.items()
+    }
+
+
 def test_changed_on_server_is_a_conflict_not_overwritten(
     store: Store, caldav_account: Account, two: list[Interview]
 ) -> None:

@@ -168,7 +168,17 @@ def pull_with_session(
     full = listing.full
 
     def finish(conn: sqlite3.Connection) -> None:
-        _raise_sequences(conn, store, merger, remote, plan.applied)
+        # Sent before, but the record of it was lost (a restored or reinstalled store): when
+        # the calendar holds the very event this computer would send, it is adopted as it is,
+        # neither sent again nor raised above itself.
+        unrecorded = [
+            uid
+            for uid in remote
+            if uid in plan.applied and uid not in known and merger.keeps_ours(uid)
+        ]
+        ours = exporter.files_for(unrecorded) if unrecorded else {}
+        same = {uid for uid in ours if same_events(remote[uid].body, ours[uid])}
+        _raise_sequences(conn, store, merger, remote, plan.applied, same)
         after = exporter.versions()
         for uid, item in remote.items():
             if uid not in plan.applied:
@@ -176,13 +186,7 @@ def pull_with_session(
             if uid not in after:
                 forget(conn, account, uid)
                 continue
-            keep_old = merger.keeps_ours(uid)
-            if (
-                keep_old
-                and uid not in known
-                and same_events(item.body, exporter.files_for([uid])[uid])
-            ):
-                keep_old = False  # sent before, but its record was lost: the same event
+            keep_old = merger.keeps_ours(uid) and uid not in same
             previous = known.get(uid)
             digest = (previous.hash if previous else "") if keep_old else after[uid]
             record(conn, account, SyncItem(uid, item.path, item.etag, digest, item.body))
@@ -219,10 +223,12 @@ def _raise_sequences(
     merger: Merger,
     remote: dict[str, RemoteEvent],
     applied: set[str],
+    same: set[str],
 ) -> None:
     """SEQUENCE only goes up: each event taken in gets at least the calendar's SEQUENCE
     (a calendar app or another computer may have raised it), and one above it where this
-    computer's version is to be sent back, so the calendar sees it as the newer."""
+    computer's version is to be sent back, so the calendar sees it as the newer (not for
+    those in `same`: the calendar holds them as this computer would send them)."""
     interviews: dict[str, int] = {}
     steps: dict[str, int] = {}
     for uid in applied & remote.keys():
@@ -230,7 +236,7 @@ def _raise_sequences(
         floor = remote[uid].sequence()
         if parsed is None or floor <= 0:
             continue
-        floor += 1 if merger.keeps_ours(uid) else 0
+        floor += 1 if merger.keeps_ours(uid) and uid not in same else 0
         interview_id, key = parsed
         if key:
             steps[f"{interview_id}.{key}"] = floor
