@@ -309,11 +309,28 @@ class Store(Merging, Changes, Rounds, Listings):
             for iid, data, sequence, created, updated in rows
         ]
 
-    def interview_index(self) -> list[tuple[str, int, str, str]]:
-        """(id, sequence, updated, start in UTC) of every interview, cheap to read."""
+    def interview_index(
+        self, low: str | None = None, high: str | None = None
+    ) -> list[tuple[str, int, str, str]]:
+        """(id, sequence, updated, start in UTC) of interviews, cheap to read, in time order:
+        every one, or those starting from `low` and before `high` (as `utc_text` writes them)."""
+        where, args = step_filter(None, low=low, high=high)  # the same columns' bounds
         return self.conn.execute(
-            "SELECT id, sequence, updated, start_utc FROM interviews ORDER BY start_utc, id"
+            f"SELECT id, sequence, updated, start_utc FROM interviews{where} "
+            "ORDER BY start_utc, id",
+            args,
         ).fetchall()
+
+    def interview_count(self) -> int:
+        (count,) = self.conn.execute("SELECT COUNT(*) FROM interviews").fetchone()
+        return int(count)
+
+    def interview_versions(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """(SEQUENCE, updated) of each of these interviews that exists (one bound parameter
+        however many: see id_filter)."""
+        where, args = id_filter("id", ids)
+        rows = self.conn.execute(f"SELECT id, sequence, updated FROM interviews {where}", args)
+        return {iid: (sequence, updated) for iid, sequence, updated in rows}
 
     def step_index(
         self,

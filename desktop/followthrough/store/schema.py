@@ -218,7 +218,13 @@ def _v8(conn: sqlite3.Connection) -> None:
         )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+def _v9(conn: sqlite3.Connection) -> None:
+    # The calendar asks for the interviews of the days it shows, not for every one: without
+    # this, each of its reads went through the whole table (start-up grew with the store).
+    conn.execute("CREATE INDEX IF NOT EXISTS interviews_by_start ON interviews (start_utc, id)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 
 
 def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:

@@ -1,9 +1,10 @@
 """The store's steps and interviews as calendar events, read per date range and kept.
 
 `EventCache` asks the store for the index rows (id, SEQUENCE, status, start) of the range on
-screen and loads full steps and interviews only for those, keeping them while their SEQUENCE
-is unchanged: switching month re-reads nothing that was already seen. The Qt models of the
-package are plain views of what the cache returns.
+screen, steps' and interviews' alike, and loads full steps and interviews only for those,
+keeping them while their SEQUENCE is unchanged: switching month re-reads nothing that was
+already seen. Nothing is read whole for the first paint: what it costs does not grow with the
+store. The Qt models of the package are plain views of what the cache returns.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ class EventCache:
     """The store's steps and interviews as calendar events, read per range and kept while unchanged.
 
     No Qt: the models ask it for the events of the days they show. `refresh()` after any
-    change re-reads the interviews' index; entries whose SEQUENCE moved are re-read on their
-    next use.
+    change forgets the interviews' versions it knew; each is asked again (by id, a batch at a
+    time) on its next use, and entries whose SEQUENCE moved are re-read then.
     """
 
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
@@ -49,9 +50,9 @@ class EventCache:
         self._holidays_loaded = False
         self._tz = ZoneInfo("UTC")
         self._step_count = 0
-        self._interview_rows: list[tuple[str, int, str, str]] = []
-        self._interview_starts: list[str] = []
-        self._interview_key: dict[str, tuple[int, str]] = {}
+        self._interview_count = 0
+        # Each interview's (SEQUENCE, updated) as read since the last refresh (None: none such).
+        self._versions: dict[str, tuple[int, str] | None] = {}
         self._steps: dict[str, tuple[int, StoredStep]] = {}
         self._interviews: dict[str, tuple[tuple[int, str], StoredInterview]] = {}
         self._drafts: dict[str, tuple[object, str]] = {}
@@ -74,24 +75,25 @@ class EventCache:
     def refresh(self) -> None:
         """Re-read what tells a change (after any change to the store).
 
-        Steps are read per range, each with its SEQUENCE, so only the interviews' index is
-        read whole here (a thousand short rows); kept steps are checked on their next use.
+        Steps and interviews are read per range, each with its SEQUENCE, so only the settings
+        and two counts are read here, no row of either table. The interviews' versions known
+        so far are forgotten, to be asked again (by id) on their next use; kept steps and
+        interviews are checked then.
         """
         self._tz = self.store.settings().zone
         self._step_count = self.store.step_count()
-        self._interview_rows = self.store.interview_index()
-        self._interview_starts = [row[3] for row in self._interview_rows]
-        self._interview_key = {row[0]: (row[1], row[2]) for row in self._interview_rows}
-        for iid in [i for i in self._interviews if i not in self._interview_key]:
-            del self._interviews[iid]
-            self._built_interviews.pop(iid, None)
+        self._interview_count = self.store.interview_count()
+        self._versions.clear()
         if len(self._steps) > 2 * self._step_count + 1000:  # after many deletions: start over
             self._steps.clear()
             self._built.clear()
+        if len(self._interviews) > 2 * self._interview_count + 1000:  # likewise
+            self._interviews.clear()
+            self._built_interviews.clear()
 
     @property
     def interview_count(self) -> int:
-        return len(self._interview_rows)
+        return self._interview_count
 
     @property
     def step_count(self) -> int:
@@ -121,19 +123,41 @@ class EventCache:
             sid: self._steps[sid][1] for sid in ids if sid in sequences and sid in self._steps
         }
 
-    def stored_interviews(self, ids: Iterable[str]) -> dict[str, StoredInterview]:
+    def _interview_versions(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """(SEQUENCE, updated) of each of these interviews that exists: those not known since
+        the last refresh asked of the store in one query."""
         ids = list(dict.fromkeys(ids))
+        unknown = [iid for iid in ids if iid not in self._versions]
+        if unknown:
+            found = self.store.interview_versions(unknown)
+            for iid in unknown:
+                self._versions[iid] = found.get(iid)
+        return {iid: key for iid in ids if (key := self._versions[iid]) is not None}
+
+    def _know(self, rows: Iterable[tuple[str, int, str, str]]) -> None:
+        """Note the versions of interviews in index rows just read."""
+        self._versions.update((row[0], (row[1], row[2])) for row in rows)
+
+    def stored_interviews(self, ids: Iterable[str]) -> dict[str, StoredInterview]:
+        """These interviews as stored now (those that still exist); a kept one is checked
+        against its version, and forgotten when it is gone."""
+        ids = list(dict.fromkeys(ids))
+        versions = self._interview_versions(ids)
+        for iid in ids:
+            if iid not in versions and iid in self._interviews:  # deleted
+                del self._interviews[iid]
+                self._built_interviews.pop(iid, None)
         stale = [
             iid
             for iid in ids
-            if iid not in self._interviews
-            or self._interviews[iid][0] != self._interview_key.get(iid)
+            if iid not in self._interviews or self._interviews[iid][0] != versions.get(iid)
         ]
         if stale:
             for stored in self.store.stored_interviews(stale):
                 iid = stored.interview.id
-                key = self._interview_key.get(iid, (stored.sequence, ""))
+                key = (stored.sequence, utc_text(stored.modified))
                 self._interviews[iid] = (key, stored)
+                self._versions[iid] = key  # as read now
         return {iid: self._interviews[iid][1] for iid in ids if iid in self._interviews}
 
     def adopt_steps(self, stored: dict[str, StoredStep]) -> None:
@@ -144,13 +168,13 @@ class EventCache:
                 self._steps[sid] = (step.sequence, step)
 
     def adopt_interviews(self, stored: Iterable[StoredInterview]) -> None:
-        """Keep interviews read elsewhere (by the pipeline's thread) that are as the index
-        says they are now; any other is read again when it is needed."""
+        """Keep interviews read elsewhere (by the pipeline's thread), each with its version
+        as read: like the others, it is checked against the store's when it is used, and read
+        again if it moved on."""
         for each in stored:
             iid = each.interview.id
-            key = self._interview_key.get(iid)
-            if key == (each.sequence, utc_text(each.modified)) and iid not in self._interviews:
-                self._interviews[iid] = (key, each)
+            if iid not in self._interviews:
+                self._interviews[iid] = ((each.sequence, utc_text(each.modified)), each)
 
     def stored_interview(self, interview_id: str) -> StoredInterview:
         found = self.stored_interviews([interview_id])
@@ -166,13 +190,8 @@ class EventCache:
         rows = self.store.step_index(low=low, high=high)
         if not cancelled:
             rows = [r for r in rows if r[4] != StepStatus.CANCELLED.value]
-        interview_rows = (
-            self._interview_rows[
-                bisect_left(self._interview_starts, low) : bisect_left(self._interview_starts, high)
-            ]
-            if interviews
-            else []
-        )
+        interview_rows = self.store.interview_index(low, high) if interviews else []
+        self._know(interview_rows)
         today = self.today()
         events = self._step_events(rows, today)
         if interview_rows:
@@ -199,16 +218,15 @@ class EventCache:
             for n in range((last - first).days + 2)
         ]
         steps = first_steps_of_days(self.store, bounds, self.DAY_ROWS, cancelled=cancelled)
+        interview_rows = self.store.interview_index(bounds[0], bounds[-1])
+        self._know(interview_rows)
+        starts = [row[3] for row in interview_rows]
         days: dict[date, DayEvents] = {}
         for n, (count, rows) in enumerate(steps):
             low, high = bounds[n], bounds[n + 1]
             interviews: list[Entry] = [
                 (row[3], 0, row[0], row)
-                for row in self._interview_rows[
-                    bisect_left(self._interview_starts, low) : bisect_left(
-                        self._interview_starts, high
-                    )
-                ]
+                for row in interview_rows[bisect_left(starts, low) : bisect_left(starts, high)]
             ]
             if not count and not interviews:
                 continue
@@ -261,9 +279,10 @@ class EventCache:
         """The events of the steps in index `rows`, built once per SEQUENCE and day."""
         events: list[CalendarEvent] = []
         missing: list[tuple[str, str]] = []
+        versions = self._interview_versions(row[1] for row in rows)
         for sid, iid, seq, *_rest in rows:
             cached = self._built.get(sid)
-            if cached is not None and cached[0] == (seq, self._interview_key.get(iid), today):
+            if cached is not None and cached[0] == (seq, versions.get(iid), today):
                 events.append(cached[1])
             else:
                 missing.append((sid, iid))
@@ -357,10 +376,13 @@ class EventCache:
         return self._interview_event(self.stored_interview(ident).interview, self.today())
 
     def pipeline(self) -> list[PipelineEntry]:
-        """Every interview with its state and its next planned step."""
-        stored = self.stored_interviews(r[0] for r in self._interview_rows)
+        """Every interview with its state and its next planned step (the whole index read:
+        a small pipeline is read on the UI thread, a large one off it after the first paint)."""
+        rows = self.store.interview_index()
+        self._know(rows)
+        stored = self.stored_interviews(r[0] for r in rows)
         return pipeline_entries(
-            [stored[r[0]] for r in self._interview_rows if r[0] in stored],
+            [stored[r[0]] for r in rows if r[0] in stored],
             self.store.step_index(),
             self._tz,
         )
@@ -385,7 +407,7 @@ class EventCache:
             return ""
         parent = self.stored_interview(event.interview_id)
         settings = self.store.settings()
-        key = (stored.sequence, self._interview_key.get(event.interview_id), settings)
+        key = (stored.sequence, self._versions.get(event.interview_id), settings)
         cached = self._drafts.get(event.id)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -437,12 +459,12 @@ class EventCache:
             to=step.to,
             zone=interview.tz,
         )
-        self._built[step.id] = ((stored.sequence, self._interview_key.get(interview.id), today),
+        self._built[step.id] = ((stored.sequence, self._versions.get(interview.id), today),
                                 event)
         return event
 
     def _interview_event(self, interview: Interview, today: date) -> CalendarEvent:
-        key = (self._interview_key.get(interview.id), today, self.now() > interview.end)
+        key = (self._versions.get(interview.id), today, self.now() > interview.end)
         cached = self._built_interviews.get(interview.id)
         if cached is not None and cached[0] == key:
             return cached[1]

@@ -1,0 +1,107 @@
+"""The interviews' index read by range and by id (schema 9): what the calendar needs of a
+store without reading every interview.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import followthrough.store.schema as schema
+from followthrough.core.model import Interview, Interviewer
+from followthrough.store import Store, open_store, utc_text
+
+PARIS = ZoneInfo("Europe/Paris")
+FIRST = datetime(2026, 11, 2, 10, 0, tzinfo=PARIS)
+
+
+def _interview(n: int) -> Interview:
+    start = FIRST + timedelta(hours=13 * n)
+    return Interview(
+        id="", company=f"Company {n}", role="Engineer",
+        interviewers=(Interviewer(name="Ana Diaz", email=f"ana@c{n}.example"),),
+        start=start, end=start + timedelta(hours=1), tz="Europe/Paris",
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened, _warnings = open_store(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+def _indexes(conn: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'interviews'"
+    )}
+
+
+def test_a_new_store_finds_interviews_by_start_through_an_index(store: Store) -> None:
+    assert "interviews_by_start" in _indexes(store.conn)
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id, sequence, updated, start_utc FROM interviews "
+        "WHERE start_utc >= ? AND start_utc < ? ORDER BY start_utc, id",
+        ("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+    ).fetchall()
+    assert any("interviews_by_start" in str(row) for row in plan)
+
+
+def test_a_store_at_schema_8_gains_the_index_and_keeps_its_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    probe, _warnings = open_store(tmp_path / "probe")
+    library = probe.library
+    probe.close()
+    old = Store.open(folder, library, migrations=schema.MIGRATIONS[:8])
+    for n in range(5):
+        old.add_interview(_interview(n))
+    assert old.conn.execute("PRAGMA user_version").fetchone()[0] == 8
+    assert "interviews_by_start" not in _indexes(old.conn)
+    rows = old.conn.execute("SELECT * FROM interviews ORDER BY id").fetchall()
+    steps = old.conn.execute("SELECT * FROM steps ORDER BY id").fetchall()
+    old.close()
+    upgraded = Store.open(folder, library)
+    try:
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 9
+        assert len(schema.MIGRATIONS) == 9
+        assert "interviews_by_start" in _indexes(upgraded.conn)
+        assert upgraded.conn.execute("SELECT * FROM interviews ORDER BY id").fetchall() == rows
+        assert upgraded.conn.execute("SELECT * FROM steps ORDER BY id").fetchall() == steps
+        assert upgraded.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        upgraded.close()
+    assert list(folder.glob("*.schema8-*.bak"))  # backed up first, as every upgrade is
+
+
+def test_the_interview_index_by_range_by_id_and_counted(store: Store) -> None:
+    added = [store.add_interview(_interview(n)) for n in range(12)]
+    everything = store.interview_index()
+    assert [row[0] for row in everything] == [iv.id for iv in added]  # in time order
+    assert store.interview_count() == 12
+    low, high = utc_text(added[3].start), utc_text(added[8].start)
+    assert store.interview_index(low, high) == [r for r in everything if low <= r[3] < high]
+    assert [r[0] for r in store.interview_index(low, high)] == [iv.id for iv in added[3:8]]
+    assert store.interview_index(low=low) == everything[3:]
+    assert store.interview_index(high=high) == everything[:8]
+    assert store.interview_index(high, low) == []
+
+    ids = [added[1].id, added[7].id]
+    assert store.interview_versions([*ids, "no-such-interview"]) == {
+        r[0]: (r[1], r[2]) for r in everything if r[0] in ids
+    }
+    assert store.interview_versions([]) == {}
+    # More ids than SQLite takes bound parameters (32,766): still one answer.
+    many = [f"missing-{n}" for n in range(40_000)] + [added[0].id]
+    assert store.interview_versions(many) == {added[0].id: everything[0][1:3]}
+
+    store.update_interview(replace(added[1], company="Renamed"))
+    store.delete_interview(added[7].id)
+    versions = store.interview_versions(ids)
+    assert list(versions) == [added[1].id] and versions[added[1].id][0] == everything[1][1] + 1
+    assert store.interview_count() == 11
