@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from old_store import downgrade
 
 import followthrough.store.schema as schema
 from followthrough.core.model import Interview, Interviewer
-from followthrough.store import DB_NAME, Store, StoreError, open_store
+from followthrough.store import DB_NAME, StoreError, open_store
 from followthrough.store.backups import StoreDamaged, newest_backup, restore_backup
 
 
@@ -31,11 +32,11 @@ def with_backup(tmp_path: Path) -> Path:
     """A data folder whose store was upgraded once (so a backup copy is beside it), holding
     Acme (in the copy and the store) and Globex (in the store only)."""
     folder = tmp_path / "data"
-    library = open_store(tmp_path / "probe")[0].library
-    old = Store.open(folder, library, migrations=schema.MIGRATIONS[:4])
+    old, _warnings = open_store(folder)
     old.add_interview(_interview("Acme"))
+    downgrade(old.conn, len(schema.MIGRATIONS) - 1)  # as the release before left it
     old.close()
-    store = Store.open(folder, library)
+    store, _warnings = open_store(folder)
     store.add_interview(_interview("Globex"))
     store.close()
     assert newest_backup(folder / DB_NAME) is not None

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from old_store import downgrade
 
 import followthrough.store.schema as schema
 from followthrough.core.model import Interview, Interviewer
@@ -53,25 +54,30 @@ def test_a_new_store_finds_interviews_by_start_through_an_index(store: Store) ->
     assert any("interviews_by_start" in str(row) for row in plan)
 
 
-def test_a_store_at_schema_8_gains_the_index_and_keeps_its_rows(tmp_path: Path) -> None:
+def _old_store(folder: Path, version: int, count: int = 5) -> None:
+    """A store at schema `version` holding `count` interviews (see old_store)."""
+    made, _warnings = open_store(folder)
+    for n in range(count):
+        made.add_interview(_interview(n))
+    downgrade(made.conn, version)
+    made.close()
+
+
+def test_a_store_at_schema_8_gains_the_indexes_and_keeps_its_rows(tmp_path: Path) -> None:
     folder = tmp_path / "old"
-    probe, _warnings = open_store(tmp_path / "probe")
-    library = probe.library
-    probe.close()
-    old = Store.open(folder, library, migrations=schema.MIGRATIONS[:8])
-    for n in range(5):
-        old.add_interview(_interview(n))
-    assert old.conn.execute("PRAGMA user_version").fetchone()[0] == 8
-    assert "interviews_by_start" not in _indexes(old.conn)
-    rows = old.conn.execute("SELECT * FROM interviews ORDER BY id").fetchall()
-    steps = old.conn.execute("SELECT * FROM steps ORDER BY id").fetchall()
+    _old_store(folder, 8)
+    old = sqlite3.connect(folder / "followthrough.db")
+    assert "interviews_by_start" not in _indexes(old)
+    columns = "SELECT id, data, start_utc, created, updated, sequence FROM interviews ORDER BY id"
+    rows = old.execute(columns).fetchall()
+    steps = old.execute("SELECT * FROM steps ORDER BY id").fetchall()
     old.close()
-    upgraded = Store.open(folder, library)
+    upgraded, _warnings = open_store(folder)
     try:
-        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 9
-        assert len(schema.MIGRATIONS) == 9
-        assert "interviews_by_start" in _indexes(upgraded.conn)
-        assert upgraded.conn.execute("SELECT * FROM interviews ORDER BY id").fetchall() == rows
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 10
+        assert len(schema.MIGRATIONS) == 10
+        assert {"interviews_by_start", "interviews_by_job"} <= _indexes(upgraded.conn)
+        assert upgraded.conn.execute(columns).fetchall() == rows
         assert upgraded.conn.execute("SELECT * FROM steps ORDER BY id").fetchall() == steps
         assert upgraded.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
@@ -105,3 +111,33 @@ def test_the_interview_index_by_range_by_id_and_counted(store: Store) -> None:
     versions = store.interview_versions(ids)
     assert list(versions) == [added[1].id] and versions[added[1].id][0] == everything[1][1] + 1
     assert store.interview_count() == 11
+
+
+def test_the_rounds_of_a_job_are_found_through_its_index(tmp_path: Path) -> None:
+    """Migration 10 writes each interview's company and role as compared; every write keeps
+    it; a new round finds its application's earlier rounds through the index, not by reading
+    every interview."""
+    from followthrough.core.applications import job_text
+
+    folder = tmp_path / "old"
+    _old_store(folder, 9, count=3)
+    store, _warnings = open_store(folder)
+    try:
+        jobs = dict(store.conn.execute("SELECT json_extract(data, '$.company'), job "
+                                       "FROM interviews"))
+        assert jobs == {f"Company {n}": job_text(f"Company {n}", "Engineer") for n in range(3)}
+        first = next(iv for iv in store.interviews() if iv.company == "Company 1")
+        renamed = store.update_interview(replace(first, company="  company   ONE ").validated())
+        assert store.conn.execute(
+            "SELECT job FROM interviews WHERE id = ?", (renamed.id,)
+        ).fetchone() == (job_text("Company One", "engineer"),)
+        second = store.add_interview(
+            replace(_interview(9), company="Company One", role="ENGINEER", round=2)
+        )
+        assert second.application == renamed.application_id  # joined the same job's rounds
+        plan = store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT data FROM interviews WHERE job = ?", ("x",)
+        ).fetchall()
+        assert any("interviews_by_job" in str(row) for row in plan)
+    finally:
+        store.close()

@@ -16,8 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from old_store import downgrade
 
-import followthrough.store.schema as schema
 from followthrough.core.actions import NEXT_ROUND
 from followthrough.core.model import (
     Activity,
@@ -152,11 +152,11 @@ def test_a_store_from_before_applications_groups_the_same_company_and_role(
     probe, _ = open_store(tmp_path / "probe")
     library = probe.library
     probe.close()
-    old = Store.open(folder, library, migrations=schema.MIGRATIONS[:7])
+    old = Store.open(folder, library)
     first = old.add_interview(_interview())
     second = old.add_interview(_interview(" ACME ", days=7, round=2))
     other = old.add_interview(_interview("Globex", days=1))
-    old.conn.execute("UPDATE interviews SET data = json_remove(data, '$.application')")
+    downgrade(old.conn, 7)  # before applications: no interview names one
     sequences = dict(old.conn.execute("SELECT id, sequence FROM interviews").fetchall())
     old.close()
     upgraded = Store.open(folder, library)

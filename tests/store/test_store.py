@@ -635,10 +635,14 @@ def _tables(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _with_application(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """An interview row of 0.1.0 as schema 8 has it: its own application (the sample has one
-    interview of each company and role), its SEQUENCE one up so that calendars learn it."""
+    """An interview row of 0.1.0 as the schema has it now: its own application (schema 8:
+    the sample has one interview of each company and role), its SEQUENCE one up so that
+    calendars learn it; its company and role as compared (schema 10)."""
+    from followthrough.core.applications import job_text
+
     data = {**json.loads(row[1]), "application": row[0]}
-    return (row[0], json.dumps(data), *row[2:5], row[5] + 1)
+    return (row[0], json.dumps(data), *row[2:5], row[5] + 1,
+            job_text(data["company"], data["role"]))
 
 
 def test_a_store_from_0_1_0_is_adopted_into_one_schema_history(tmp_path: Path) -> None:

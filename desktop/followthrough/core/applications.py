@@ -43,6 +43,12 @@ def job_key(company: str, role: str) -> tuple[str, str]:
     return " ".join(company.split()).casefold(), " ".join(role.split()).casefold()
 
 
+def job_text(company: str, role: str) -> str:
+    """`job_key` as one text, as the store keeps it beside each interview (its column `job`,
+    indexed: the rounds of a company and role are found without reading every interview)."""
+    return "\x1f".join(job_key(company, role))
+
+
 def same_job(one: Interview, other: Interview) -> bool:
     """Whether two interviews are for the same company and role (case and spacing aside)."""
     return job_key(one.company, one.role) == job_key(other.company, other.role)

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from followthrough.core.applications import job_text
 from followthrough.core.cadence import plan
 from followthrough.core.codec import (
     activity_from_dict,
@@ -499,16 +500,18 @@ class Store(Merging, Changes, Rounds, Listings):
     ) -> None:
         data = json.dumps(interview_to_dict(interview))
         now = utc_text(utc_now())
+        job = job_text(interview.company, interview.role)
         if insert:
             conn.execute(
-                "INSERT INTO interviews (id, data, start_utc, created, updated) VALUES (?,?,?,?,?)",
-                (interview.id, data, utc_text(interview.start), now, now),
+                "INSERT INTO interviews (id, data, start_utc, created, updated, job) "
+                "VALUES (?,?,?,?,?,?)",
+                (interview.id, data, utc_text(interview.start), now, now, job),
             )
         else:
             conn.execute(
-                "UPDATE interviews SET data = ?, start_utc = ?, updated = ?, "
+                "UPDATE interviews SET data = ?, start_utc = ?, updated = ?, job = ?, "
                 "sequence = sequence + 1 WHERE id = ?",
-                (data, utc_text(interview.start), now, interview.id),
+                (data, utc_text(interview.start), now, job, interview.id),
             )
 
     def _replan(

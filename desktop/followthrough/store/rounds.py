@@ -17,7 +17,7 @@ from followthrough.core.actions import NEXT_ROUND
 from followthrough.core.applications import (
     Application,
     applications,
-    job_key,
+    job_text,
     next_round,
     placed,
 )
@@ -49,8 +49,8 @@ class Rounds:
 
     def _candidates(self, interview: Interview, application: str | None) -> list[Interview]:
         """The interviews `placed` needs to see: those of application `application`, else
-        those of the same company and role. Read by two fields, decoded only when they match
-        (a merge asks once per interview: reading them all each time grew with the square)."""
+        those of the same company and role, found by the index on `job` (a merge asks once per
+        interview: reading them all each time grew with the square of the store)."""
         store = cast("Store", self)
         if application is not None:
             wanted = application.strip()
@@ -60,18 +60,10 @@ class Rounds:
                 (wanted, wanted),
             ).fetchall()
         else:
-            key = job_key(interview.company, interview.role)
-            ids = [
-                row[0]
-                for row in store.conn.execute(
-                    "SELECT id, json_extract(data, '$.company'), json_extract(data, '$.role') "
-                    "FROM interviews"
-                )
-                if job_key(str(row[1] or ""), str(row[2] or "")) == key
-            ]
             rows = store.conn.execute(
-                f"SELECT data FROM interviews WHERE id IN ({','.join('?' * len(ids))})", ids
-            ).fetchall() if ids else []
+                "SELECT data FROM interviews WHERE job = ?",
+                (job_text(interview.company, interview.role),),
+            ).fetchall()
         return [interview_from_dict(json.loads(row[0])) for row in rows]
 
     def applications(self) -> list[Application]:

@@ -224,7 +224,25 @@ def _v9(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS interviews_by_start ON interviews (start_utc, id)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+def _v10(conn: sqlite3.Connection) -> None:
+    # Each interview's company and role as compared (core.applications.job_text), indexed:
+    # a new round finds its application's earlier rounds without reading every interview
+    # (a second computer's first sync did that once per round: the square of the store).
+    from followthrough.core.applications import job_text
+
+    conn.execute("ALTER TABLE interviews ADD COLUMN job TEXT NOT NULL DEFAULT ''")
+    rows = conn.execute(
+        "SELECT id, json_extract(data, '$.company'), json_extract(data, '$.role') "
+        "FROM interviews"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE interviews SET job = ? WHERE id = ?",
+        [(job_text(str(company or ""), str(role or "")), iid) for iid, company, role in rows],
+    )
+    conn.execute("CREATE INDEX interviews_by_job ON interviews (job)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 
 
 def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
