@@ -203,3 +203,24 @@ def test_a_listing_by_propfind_sees_a_deletion_too(
     report = synced(store, account)
     assert report.pull.full and report.pull.skipped_steps == 1
     assert store.step(step.id).step.status is StepStatus.SKIPPED
+
+
+def test_an_href_already_in_the_one_form_is_taken_as_it_is_and_compares_alike() -> None:
+    """The short way (a plain path is kept as it is) gives what the long way gives, for
+    plain paths and for every awkward shape near them (escapes, dot segments, double slashes,
+    relative hrefs, non-ASCII): 200,000 seeded random hrefs."""
+    import random
+
+    from followthrough.sync.hrefs import _PLAIN, canonical_href, joined_href
+
+    base = "https://dav.example/calendars/ana/work/"
+    plain = "/calendars/ana/work/followthrough-1a2b.thank-you.p1@followthrough.ics"
+    assert _PLAIN.fullmatch(plain) and canonical_href(plain, base) == plain
+    for awkward in ("/a/./b", "/a/../b", "/a//b", "//x/y", "/a/b.", "/a/%40b", "a/b", "/a/b c"):
+        assert not _PLAIN.fullmatch(awkward)
+    rng = random.Random(2026)
+    alphabet = "ab@._-~/%2F:?#. Zé+"
+    for _ in range(200_000):
+        href = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        href = href if rng.random() < 0.3 else "/" + href
+        assert canonical_href.__wrapped__(href, base) == joined_href(href, base), href

@@ -11,16 +11,31 @@ request URL is the calendar's URL joined with it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 SAFE = "@"  # kept as it is in a segment, besides letters, digits and "_.-~"
 
 
+# A path already in the one form: from the root, of characters quote() keeps, no escapes and
+# no dot segments. Most servers write every href so: it is taken as it is (a listing of
+# thousands of events spent most of its own time joining and re-quoting such hrefs).
+_PLAIN = re.compile(r"/(?![/.])(?:[A-Za-z0-9_~@-]|\.(?!\.?(?:/|$))|/(?![/.]))*")
+
+
 @lru_cache(maxsize=1 << 16)
 def canonical_href(href: str, base: str = "") -> str:
     """`href` (relative to `base`, the calendar's URL, when not absolute) in the one form
     that compares: see the module's description."""
+    if _PLAIN.fullmatch(href):
+        return href.rstrip("/") or "/"
+    return joined_href(href, base)
+
+
+def joined_href(href: str, base: str) -> str:
+    """`canonical_href` the long way, for any href: joined with `base`, each segment decoded
+    and encoded again."""
     path = urlsplit(urljoin(base, href.strip())).path or "/"
     segments = [
         quote(unquote(segment, errors="surrogateescape"), safe=SAFE, errors="surrogateescape")
