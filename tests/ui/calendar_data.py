@@ -44,3 +44,23 @@ def add_interview(
 
 def make_cache(store: Store) -> EventCache:
     return EventCache(store, clock=clock)
+
+
+def fill_invitations(store: Store, count: int, span: timedelta = timedelta(days=67)) -> None:
+    """`count` interviews spread evenly over `span` from 50 days before the clock's day,
+    merged as an import of invitations does (most of their follow-ups overdue)."""
+    gap = span / count
+    first_end = NOW - timedelta(days=50)
+    store.merge_interviews([
+        (
+            Interview(
+                id="", company=f"Company {n}", role="Engineer",
+                interviewers=(Interviewer(name="Ana Diaz", email=f"ana@c{n}.example"),),
+                start=first_end + n * gap - timedelta(hours=1), end=first_end + n * gap,
+                tz="Europe/Paris", source_uid=f"invitation-{n}@calendar.example",
+            ),
+            (),
+            0,
+        )
+        for n in range(count)
+    ])

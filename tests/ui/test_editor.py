@@ -17,7 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import shiboken6
+from editor_helpers import Open, editor_opener
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextCharFormat
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QPushButton
@@ -99,24 +100,10 @@ def step_of(store: Store, kind: str, company: str = "Acme") -> Step:
     return next(s.step for s in store.steps(interview.id) if s.step.kind == kind)
 
 
-Open = Callable[..., MessageEditor]
-
-
 @pytest.fixture
 def open_editor(qtbot: QtBot, store: Store) -> Iterator[Open]:
     """Opens editors as the window does; the ones still open are closed after the test."""
-    opened: list[MessageEditor] = []
-
-    def open_(step_id: str, on: Store | None = None) -> MessageEditor:
-        editor = MessageEditor.open(on or store, step_id)
-        opened.append(editor)
-        qtbot.waitExposed(editor)
-        return editor
-
-    yield open_
-    for editor in opened:
-        if shiboken6.isValid(editor):
-            editor.close()
+    yield from editor_opener(qtbot, store)
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ ended yesterday at the top of an hour.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import shiboken6
+from editor_helpers import Open, editor_opener
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
@@ -46,24 +46,10 @@ def store(isolated_data_dir: Path) -> Iterator[Store]:
     opened.close()
 
 
-Open = Callable[[str], MessageEditor]
-
-
 @pytest.fixture
 def open_editor(qtbot: QtBot, store: Store) -> Iterator[Open]:
     """Opens editors as the window does; the ones still open are closed after the test."""
-    opened: list[MessageEditor] = []
-
-    def open_(step_id: str) -> MessageEditor:
-        editor = MessageEditor.open(store, step_id)
-        opened.append(editor)
-        qtbot.waitExposed(editor)
-        return editor
-
-    yield open_
-    for editor in opened:
-        if shiboken6.isValid(editor):
-            editor.close()
+    yield from editor_opener(qtbot, store)
 
 
 def step_of(store: Store, kind: str) -> Step:

@@ -14,34 +14,14 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from calendar_data import NOW, add_interview, clock, make_cache, make_store
+from calendar_data import add_interview, clock, fill_invitations, make_cache, make_store
 from pytestqt.qtbot import QtBot
 
-from followthrough.core.model import Interview, Interviewer
-from followthrough.store import Store, open_store
+from followthrough.store import open_store
 from followthrough.ui.first_paint import after_first_paint
 from followthrough.ui.main_window import MainWindow
 
 INTERVIEWS = re.compile(r"\bFROM\s+interviews\b", re.IGNORECASE)
-
-
-def _fill(store: Store, count: int, span: timedelta = timedelta(days=67)) -> None:
-    """`count` interviews spread over `span` from 50 days before the clock's day."""
-    gap = span / count
-    first_end = NOW - timedelta(days=50)
-    store.merge_interviews([
-        (
-            Interview(
-                id="", company=f"Company {n}", role="Engineer",
-                interviewers=(Interviewer(name="Ana Diaz", email=f"ana@c{n}.example"),),
-                start=first_end + n * gap - timedelta(hours=1), end=first_end + n * gap,
-                tz="Europe/Paris", source_uid=f"invitation-{n}@calendar.example",
-            ),
-            (),
-            0,
-        )
-        for n in range(count)
-    ])
 
 
 def _whole_reads(statements: list[str]) -> list[str]:
@@ -56,7 +36,7 @@ def test_start_up_and_a_reload_read_interviews_only_by_range_or_id(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     store = make_store(tmp_path)
-    _fill(store, 400)
+    fill_invitations(store, 400)
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     window = MainWindow(store, [], clock=clock)

@@ -17,37 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from calendar_data import NOW, clock, make_cache, make_store
+from calendar_data import NOW, clock, fill_invitations, make_cache, make_store
 from pytestqt.qtbot import QtBot
 
 import followthrough.store.db as db
-from followthrough.core.model import Interview, Interviewer
-from followthrough.store import Store
 from followthrough.ui.calendar.month import MonthGrid
 from followthrough.ui.first_paint import after_first_paint
 from followthrough.ui.main_window import MainWindow
-
-SPAN = timedelta(days=67)  # from 50 days before the clock's day to 17 days after it
-
-
-def _fill(store: Store, count: int, span: timedelta = SPAN) -> None:
-    """`count` interviews spread evenly over `span` from 50 days before the clock's day,
-    merged as an import of invitations does."""
-    gap = span / count
-    first_end = NOW - timedelta(days=50)
-    store.merge_interviews([
-        (
-            Interview(
-                id="", company=f"Company {n}", role="Engineer",
-                interviewers=(Interviewer(name="Ana Diaz", email=f"ana@c{n}.example"),),
-                start=first_end + n * gap - timedelta(hours=1), end=first_end + n * gap,
-                tz="Europe/Paris", source_uid=f"invitation-{n}@calendar.example",
-            ),
-            (),
-            0,
-        )
-        for n in range(count)
-    ])
 
 
 def _counting(counts: dict[str, int], key: str, decode: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,7 +38,7 @@ def _read_before_first_paint(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, folder: Path, interviews: int
 ) -> tuple[dict[str, int], MainWindow]:
     store = make_store(folder)
-    _fill(store, interviews)
+    fill_invitations(store, interviews)
     counts = {"steps": 0, "interviews": 0}
     monkeypatch.setattr(db, "step_from_dict", _counting(counts, "steps", db.step_from_dict))
     monkeypatch.setattr(
@@ -101,7 +77,7 @@ def test_a_busy_days_events_read_in_part_are_its_events_in_order(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     store = make_store(tmp_path)
-    _fill(store, 300, timedelta(days=20))  # some 15 interviews a day, a hundred steps a day
+    fill_invitations(store, 300, timedelta(days=20))  # 15 interviews, a hundred steps a day
     store.set_setting("spread-steps", "yes")  # steps at different times of the day
     cache = make_cache(store)
     first, last = (NOW - timedelta(days=52)).date(), (NOW - timedelta(days=10)).date()
