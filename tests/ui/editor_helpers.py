@@ -6,14 +6,24 @@ Imported as `from editor_helpers import ...` (pytest puts tests/ui on sys.path).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import shiboken6
 from pytestqt.qtbot import QtBot
 
-from followthrough.store import Store
+from followthrough.store import Store, open_store
 from followthrough.ui.editor.window import MessageEditor
 
 Open = Callable[..., MessageEditor]
+
+
+def johannesburg_store(folder: Path) -> Store:
+    """The editor tests' store: the user, Sam Park, lives in Johannesburg (South Africa)."""
+    opened, _ = open_store(folder)
+    for key, value in (("timezone", "Africa/Johannesburg"), ("country", "ZA"),
+                       ("my-name", "Sam Park")):  # fmt: skip
+        opened.set_setting(key, value)
+    return opened
 
 
 def editor_opener(qtbot: QtBot, store: Store) -> Iterator[Open]:

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import shiboken6
-from editor_helpers import Open, editor_opener
+from editor_helpers import Open, editor_opener, johannesburg_store
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextCharFormat
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QPushButton
@@ -46,7 +46,7 @@ from followthrough.core.model import (
     StepStatus,
 )
 from followthrough.ical.mapping import compose_link, step_uid
-from followthrough.store import DB_NAME, Store, open_store
+from followthrough.store import DB_NAME, Store
 from followthrough.store.drafts import load_draft, save_draft
 from followthrough.ui.banner import Banner
 from followthrough.ui.editor.draft import AUTOSAVE_MS
@@ -74,10 +74,7 @@ def _interview(company: str = "Acme", days_ago: int = 1, **fields: Any) -> Inter
 
 @pytest.fixture
 def store(isolated_data_dir: Path) -> Iterator[Store]:
-    opened, _ = open_store(isolated_data_dir)
-    for key, value in (("timezone", "Africa/Johannesburg"), ("country", "ZA"),
-                       ("my-name", "Sam Park")):  # fmt: skip
-        opened.set_setting(key, value)
+    opened = johannesburg_store(isolated_data_dir)
     opened.add_interview(_interview())
     yield opened
     opened.close()

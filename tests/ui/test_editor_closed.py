@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from editor_helpers import Open, editor_opener
+from editor_helpers import Open, editor_opener, johannesburg_store
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Activity, ActivityKind, Interview, Interviewer, Step
 from followthrough.core.shown_dates import day_time
-from followthrough.store import Store, open_store
+from followthrough.store import Store
 from followthrough.store.drafts import finish_step, load_draft
 from followthrough.ui.editor.window import MessageEditor
 
@@ -31,10 +31,7 @@ JHB = ZoneInfo("Africa/Johannesburg")
 
 @pytest.fixture
 def store(isolated_data_dir: Path) -> Iterator[Store]:
-    opened, _ = open_store(isolated_data_dir)
-    for key, value in (("timezone", "Africa/Johannesburg"), ("country", "ZA"),
-                       ("my-name", "Sam Park")):  # fmt: skip
-        opened.set_setting(key, value)
+    opened = johannesburg_store(isolated_data_dir)
     end = (datetime.now(JHB) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     opened.add_interview(Interview(
         id="", company="Acme", role="Engineer",
