@@ -176,6 +176,33 @@ def test_a_store_that_lost_every_record_adopts_the_calendar_as_it_is(
     }
 
 
+def test_after_a_big_push_the_next_sync_does_not_read_it_back(
+    store: Store, caldav_account: Account, two: list[Interview], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The calendar lists what a push sent as changed since the token its pull kept. After a
+    push of many events (CATCH_UP, lowered here) the same sync reads that list at once, where
+    it is known to be its own (nothing fetched), so the next sync with nothing to do lists
+    nothing: at 1,000 interviews, reading 7,779 events back cost most of that next sync."""
+    from followthrough.sync import engine
+
+    monkeypatch.setattr(engine, "CATCH_UP", 3)
+    first = engine.sync(store, caldav_account.name, timeout=5)
+    events = len(Exporter(store).event_files())
+    assert first.push.created == events > 3
+    assert first.pull.fetched == 0  # its own events: nothing downloaded
+    assert first.requests == events + 2  # a listing, the PUTs, the listing after them
+    quiet = engine.sync(store, caldav_account.name, timeout=5)
+    assert (quiet.pull.listed, quiet.pull.fetched, quiet.requests) == (0, 0, 1)
+    monkeypatch.setattr(engine, "CATCH_UP", 10_000)  # a small push: read back next time
+    acme = two[0]
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    small = engine.sync(store, caldav_account.name, timeout=5)
+    sent = small.push.created + small.push.updated
+    assert sent and small.requests == sent + 1
+    after = engine.sync(store, caldav_account.name, timeout=5)
+    assert after.pull.listed == sent and after.pull.fetched == 0 and after.requests == 1
+
+
 def test_changed_on_server_is_a_conflict_not_overwritten(
     store: Store, caldav_account: Account, two: list[Interview]
 ) -> None:

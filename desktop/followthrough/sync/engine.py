@@ -20,6 +20,10 @@ from followthrough.sync.pull import PullReport, pull_with_session
 from followthrough.sync.push import PushReport, push_with_session
 from followthrough.sync.wire import open_session
 
+# After a push that sent this many events, the same sync reads the calendar's changes again
+# (see `sync`); below it, the next sync reads back the few it sent, as cheaply.
+CATCH_UP = 200
+
 
 @dataclass
 class SyncReport:
@@ -64,4 +68,23 @@ def sync(
     with open_session(store, account, timeout, progress) as session:
         pulled = pull_with_session(store, session, exporter, allow_deletes, now)
         pushed = push_with_session(store, session, exporter, allow_deletes)
+        if pushed.created + pushed.updated >= CATCH_UP:
+            # The calendar now lists what this push sent as changed since the token the pull
+            # kept: read that list once more now (nothing is fetched: each ETag is the one
+            # just recorded), so that the next sync reads only what changed after it. The
+            # first sync of thousands of events takes one request more; the next, with
+            # nothing to do, does not read them all back.
+            before = session.requests
+            _add(pulled, pull_with_session(store, session, exporter, allow_deletes, now))
+            pulled.requests += session.requests - before
     return SyncReport(pulled, pushed, session.waited)
+
+
+def _add(report: PullReport, more: PullReport) -> None:
+    """`more` (a pull's findings, its requests aside) counted into `report`."""
+    report.listed += more.listed
+    report.fetched += more.fetched
+    report.full = report.full or more.full
+    report.skipped_steps += more.skipped_steps
+    for name in ("added", "updated", "deleted", "kept", "conflicts", "warnings"):
+        getattr(report, name).extend(getattr(more, name))
