@@ -276,6 +276,7 @@ def bench(
         if prefill:
             assert isinstance(server, RadicaleServer)
             write_into_storage(server, bare, files)
+            warm_up(store, bare)  # as before the first sync: the listing below is warm too
         else:
             for uid, (_hash, data) in files.items():
                 calendar.client.request(
