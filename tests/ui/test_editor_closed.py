@@ -68,6 +68,9 @@ def assert_read_only(editor: MessageEditor) -> None:
     for edit in (editor.to_name_edit, editor.to_address_edit, editor.subject_edit,
                  editor.body_edit):
         assert edit.isReadOnly(), edit.accessibleName()
+    # The side column held only what the template still asks for: the text takes its room.
+    assert not editor.side_scroll.isVisible()
+    assert editor.body_edit.width() > editor.width() * 0.8
 
 
 def test_a_done_email_shows_what_was_sent_read_only_and_when_and_how(

@@ -63,6 +63,7 @@ class ClosedStep:
         for widget in (self.missing_title, self.missing_label, self.hints_title,
                        self.hints_label, self.template_label):
             widget.hide()  # what the template still asks for: nothing is to be written
+        self.side_scroll.hide()  # all it holds is that: the text takes the whole width
         self.primary_button = getattr(self, "copy_button", None) or self.close_button
         self.primary_button.setDefault(True)
         if self.step.status is StepStatus.DONE and not self.body():

@@ -257,6 +257,7 @@ class MessageEditor(DraftText, MessageActions, SmtpSending, ClosedStep, QWidget)
         side_layout.addStretch(1)
         side_scroll.setWidget(side)
         side_scroll.setMinimumWidth(200)
+        self.side_scroll = side_scroll
         splitter.addWidget(self.body_edit)
         splitter.addWidget(side_scroll)
         splitter.setStretchFactor(0, 3)
