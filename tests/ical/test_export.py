@@ -148,6 +148,29 @@ def test_changes_bump_sequence_and_cancelled_steps_stay(store: Store,
     assert after[note]["SEQUENCE"] == before[note]["SEQUENCE"]
 
 
+def test_an_unchanged_file_is_given_back_and_any_change_makes_it_anew(
+    store: Store, sample: Callable[..., Interview]
+) -> None:
+    """Asked again with nothing changed, `ics` gives back the file it made (the window and
+    the feed ask often); a change to one step, another selection, a settings change or a new
+    interview each make it anew, as a fresh exporter would."""
+    first = store.add_interview(sample())
+    exporter = Exporter(store)
+    made = exporter.ics()
+    assert exporter.ics() is made
+    store.record(first.id, Activity(ActivityKind.DONE, first.end + timedelta(hours=3),
+                                    step="thank-you.p1"))
+    changed = exporter.ics()
+    assert changed != made and changed == Exporter(store).ics()
+    one = exporter.ics(Selection(interview_id=first.id))
+    assert one == changed  # the only interview: the same events, made for that selection
+    store.set_setting("timezone", "Asia/Tokyo")
+    moved = exporter.ics()
+    assert moved != changed and moved == Exporter(store).ics()
+    store.add_interview(sample(company="Globex"))
+    assert exporter.ics() == Exporter(store).ics() != moved
+
+
 def test_the_feed(store: Store, sample: Callable[..., Interview]) -> None:
     old = store.add_interview(sample(company="Old Corp"))
     store.record(old.id, Activity(ActivityKind.OUTCOME, old.end + timedelta(days=2),
