@@ -56,6 +56,9 @@ class _Serialized:
 
 
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
+# A status as the index stores it -> the enum (StepStatus(text) costs 5 µs: 0.2 s of reading
+# the index of 39,000 steps)
+_STATUSES = {status.value: status for status in StepStatus}
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ class Exporter:
                 iid,
                 (seq, modified),
                 parse_utc(start),
-                StepStatus(status),
+                _STATUSES.get(status) or StepStatus(status),
                 datetime.fromisoformat(modified),
             )
             steps.setdefault(iid, []).append(row)
