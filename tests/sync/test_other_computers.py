@@ -258,6 +258,32 @@ def test_a_sync_renders_only_what_it_sends(
     assert renders == []
 
 
+def test_a_sync_with_nothing_listed_does_not_read_the_records_to_compare(
+    store: Store, caldav_account: Account, two: list[Interview],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pull compares what the calendar lists with what this computer recorded; when the
+    calendar lists nothing (the usual sync), the records are not read for it."""
+    from followthrough.sync import pull
+
+    sync(store, caldav_account, timeout=5)
+    sync(store, caldav_account, timeout=5)  # the token is past what the first one sent
+    reads: list[str] = []
+    records = pull.sync_items
+
+    def counted(on: Store, account: str) -> Any:
+        reads.append(account)
+        return records(on, account)
+
+    monkeypatch.setattr(pull, "sync_items", counted)
+    quiet = sync(store, caldav_account, timeout=5)
+    assert (quiet.pull.listed, quiet.requests, reads) == (0, 1, [])
+    store.record(two[0].id, Activity(ActivityKind.REPLY, two[0].end + timedelta(days=1)))
+    sync(store, caldav_account, timeout=5)
+    after = sync(store, caldav_account, timeout=5)  # lists what the one before sent
+    assert after.pull.listed > 0 and reads == [caldav_account.name]
+
+
 def test_records_from_before_versions_send_nothing_again(
     store: Store, caldav_account: Account, two: list[Interview]
 ) -> None:

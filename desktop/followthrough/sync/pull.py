@@ -108,13 +108,16 @@ def pull_with_session(
     now = now or datetime.now(UTC)
     account = session.account.name
     report = PullReport()
-    known = sync_items(store, account)
     token, full_at = sync_state(store, account, session.base)
     if full_at is None or now - full_at >= FULL_EVERY:
         token = ""
     try:
         listing = session.changes_since(token)
         report.full = listing.full
+        # What this computer recorded is compared with what the calendar lists: with nothing
+        # listed (the usual sync), there is nothing to compare and it is not read.
+        changed = listing.full or listing.etags or listing.removed
+        known = sync_items(store, account) if changed else {}
         on_server = {i.href: i for i in known.values() if i.etag}  # hrefs in one form
         removed = _removed(listing, on_server)
         report.listed = len(listing.etags)
