@@ -1,10 +1,12 @@
-"""Background work and the garbage collector: while any job runs, what the window already
-holds is kept out of full collections (which held the event loop 100 to 200 ms each during a
-long sync), and given back when the last job ends."""
+"""Background work beside the window: while any job runs, what the window already holds is
+kept out of full collections (which held the event loop 100 to 200 ms each during a long
+sync) and threads take shorter turns (the window's reads waited a whole turn per row), both
+given back when the last job ends."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from followthrough.store import Store, open_store
-from followthrough.ui.background import Background
+from followthrough.ui.background import SWITCH_S, Background
 
 
 def test_objects_are_frozen_out_of_the_collector_while_jobs_run(
@@ -25,10 +27,13 @@ def test_objects_are_frozen_out_of_the_collector_while_jobs_run(
     assert gc.get_freeze_count() == 0
 
     frozen_during: list[int] = []
+    turns: list[float] = []
+    usual = sys.getswitchinterval()
 
     def waiting(gate: threading.Event) -> Callable[[Store], str]:
         def job(_store: Store) -> str:
             frozen_during.append(gc.get_freeze_count())
+            turns.append(sys.getswitchinterval())
             gate.wait(10)
             return "done"
 
@@ -48,6 +53,7 @@ def test_objects_are_frozen_out_of_the_collector_while_jobs_run(
     qtbot.waitUntil(lambda: len(ended) == 2)
     assert ended == ["done", "done"] and min(frozen_during) > 0
     assert gc.get_freeze_count() == 0  # all given back
+    assert turns == [SWITCH_S, SWITCH_S] and sys.getswitchinterval() == usual
     first.wait()
     second.wait()
 
