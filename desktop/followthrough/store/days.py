@@ -5,6 +5,7 @@ busy it is; docs/benchmarks.md, the window's start-up).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -24,24 +25,36 @@ def first_steps_of_days(
     many steps start in it and the index rows of the first `limit` of them, in time order
     (Store.step_index's order); cancelled ones only with `cancelled`.
 
-    The counts come from the (status, start) index alone; the rows, from the start index, a
-    day's first few read and no more.
+    One statement, whose one row holds every day's answer as JSON: SQLite works through the
+    range's rows by the start index, and Python takes the lock back once. The window reads
+    this on its thread, also while a sync or an export runs beside it; each row of an answer
+    read one by one gave Python's lock up and waited a turn of that work to take it back (a
+    month read as 42 counts and up to 672 rows held the window for seconds).
     """
+    days = list(pairwise(bounds))
+    if not days:
+        return []
     statuses = [s.value for s in StepStatus if cancelled or s is not StepStatus.CANCELLED]
     marks = ", ".join("?" * len(statuses))
-    count = (
-        f"SELECT COUNT(*) FROM steps WHERE status IN ({marks}) AND start_utc >= ? "
-        "AND start_utc < ?"
+    values = ", ".join("(?, ?, ?)" for _ in days)
+    # Each day's count from the (status, start) index alone, and its first rows from the start
+    # index ("+status": not through the status index, whose rows would all be sorted first).
+    query = (
+        f"WITH bounds(day, low, high) AS (VALUES {values}), "
+        "counted AS (SELECT day, low, high, (SELECT count(*) FROM steps "
+        f"WHERE status IN ({marks}) AND start_utc >= low AND start_utc < high) AS total "
+        "FROM bounds) "
+        "SELECT json_group_array(json_array(day, total, id, interview_id, sequence, "
+        "modified, status, start_utc)) FROM (SELECT c.day, c.total, s.id, s.interview_id, "
+        "s.sequence, s.modified, s.status, s.start_utc FROM counted AS c "
+        "JOIN steps AS s ON s.id IN (SELECT id FROM steps WHERE start_utc >= c.low "
+        f"AND start_utc < c.high AND +status IN ({marks}) ORDER BY start_utc, id LIMIT ?) "
+        "WHERE c.total > 0 ORDER BY c.day, s.start_utc, s.id)"
     )
-    # "+status": not through the status index, whose rows would all be sorted for the first few.
-    rows = (
-        "SELECT id, interview_id, sequence, modified, status, start_utc FROM steps "
-        f"WHERE start_utc >= ? AND start_utc < ? AND +status IN ({marks}) "
-        "ORDER BY start_utc, id LIMIT ?"
-    )
-    days: list[tuple[int, list[IndexRow]]] = []
-    for low, high in pairwise(bounds):
-        (total,) = store.conn.execute(count, (*statuses, low, high)).fetchone()
-        first = store.conn.execute(rows, (low, high, *statuses, limit)).fetchall() if total else []
-        days.append((int(total), first))
-    return days
+    args: list[object] = [part for n, (low, high) in enumerate(days) for part in (n, low, high)]
+    (found,) = store.conn.execute(query, (*args, *statuses, *statuses, limit)).fetchone()
+    answer: list[tuple[int, list[IndexRow]]] = [(0, []) for _ in days]
+    for day, total, *row in json.loads(found or "[]"):
+        answer[day] = (int(total), answer[day][1])
+        answer[day][1].append((row[0], row[1], int(row[2]), row[3], row[4], row[5]))
+    return answer
