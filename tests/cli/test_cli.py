@@ -741,16 +741,16 @@ def test_the_data_folder_option_expands_the_home_folder(
 
 
 def test_help_lists_the_commands_and_window_options_need_no_command_parsers(run: Run) -> None:
-    from followthrough.cli.entry import _names_a_command
+    from followthrough.cli.entry import _first_word
 
     shown = run("--help")
     assert shown.code == 0
     for command in ("interview", "plan", "export", "sync", "compose"):
         assert command in shown.out
     # The window's own options are read without building every command's parser...
-    assert not _names_a_command(["--data-dir", "plan", "--exit-when-ready"])
-    assert _names_a_command(["--data-dir", "x", "plan"])
-    assert _names_a_command(["--help"])
+    assert _first_word(["--data-dir", "plan", "--exit-when-ready"]) == ""
+    assert _first_word(["--data-dir", "x", "plan"]) == "plan"
+    assert _first_word(["--help"]) == "--help"
     # ...and still refuse what they do not know, in one sentence.
     wrong = run("--exit-when-redy")
     assert wrong.code == 2 and "unrecognized arguments: --exit-when-redy" in wrong.err.lower()

@@ -160,9 +160,9 @@ def split_open_items(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return items, rest
 
 
-def _names_a_command(rest: Sequence[str]) -> bool:
-    """Whether the arguments go past the options that open the window: a command, or --help
-    (which lists the commands)."""
+def _first_word(rest: Sequence[str]) -> str:
+    """The first argument past the options that open the window: a command, or -h/--help
+    (which lists the commands); "" when there is none (the window opens)."""
     skip = False
     for token in rest:
         if skip:
@@ -170,21 +170,6 @@ def _names_a_command(rest: Sequence[str]) -> bool:
         elif token == "--data-dir":
             skip = True
         elif token in ("-h", "--help") or not token.startswith("-"):
-            return True
-    return False
-
-
-def _command_in(rest: Sequence[str]) -> str:
-    """The command the arguments name ("" for none, or --help before it)."""
-    skip = False
-    for token in rest:
-        if skip:
-            skip = False
-        elif token == "--data-dir":
-            skip = True
-        elif token in ("-h", "--help"):
-            return ""
-        elif not token.startswith("-"):
             return token
     return ""
 
@@ -192,7 +177,9 @@ def _command_in(rest: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followthrough` command and of `python -m followthrough`."""
     open_items, rest = split_open_items(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(commands=_names_a_command(rest), only=_command_in(rest))
+    word = _first_word(rest)
+    # Only the named command's group is built ("": all of them, as --help lists them).
+    parser = build_parser(commands=bool(word), only="" if word in ("-h", "--help") else word)
     args = parser.parse_args(rest)
     if args.data_dir is not None:
         args.data_dir = args.data_dir.expanduser()
