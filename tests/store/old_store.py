@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import sqlite3
 
-OLDEST = 7  # what can be taken away: migrations 8, 9 and 10
+OLDEST = 7  # what can be taken away: migrations 8 to 11
 
 
 def downgrade(conn: sqlite3.Connection, version: int) -> None:
     """Take away what the migrations after `version` (OLDEST or later) added, and say so."""
     if version < OLDEST:
         raise ValueError(f"a store can be taken back to schema {OLDEST} at the oldest")
+    if version < 11:  # the change count and the pushes' marks
+        for (trigger,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_counted'"
+        ).fetchall():
+            conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute("DROP TABLE changes")
+        conn.execute("DROP TABLE pushed")
     if version < 10:  # each interview's job, indexed
         conn.execute("DROP INDEX interviews_by_job")
         conn.execute("ALTER TABLE interviews DROP COLUMN job")

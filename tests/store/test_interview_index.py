@@ -74,8 +74,9 @@ def test_a_store_at_schema_8_gains_the_indexes_and_keeps_its_rows(tmp_path: Path
     old.close()
     upgraded, _warnings = open_store(folder)
     try:
-        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 10
-        assert len(schema.MIGRATIONS) == 10
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == len(
+            schema.MIGRATIONS
+        )
         assert {"interviews_by_start", "interviews_by_job"} <= _indexes(upgraded.conn)
         assert upgraded.conn.execute(columns).fetchall() == rows
         assert upgraded.conn.execute("SELECT * FROM steps ORDER BY id").fetchall() == steps
@@ -141,3 +142,21 @@ def test_the_rounds_of_a_job_are_found_through_its_index(tmp_path: Path) -> None
         assert any("interviews_by_job" in str(row) for row in plan)
     finally:
         store.close()
+
+
+def test_a_store_at_schema_10_gains_the_change_count_and_counts_every_writer(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "old"
+    _old_store(folder, 10)
+    upgraded, _warnings = open_store(folder)
+    try:
+        before = upgraded.change_count()
+        assert upgraded.conn.execute("SELECT count(*) FROM pushed").fetchone()[0] == 0
+        raw = sqlite3.connect(folder / "followthrough.db")  # another writer: a command
+        raw.execute("UPDATE interviews SET sequence = sequence + 1")
+        raw.commit()
+        raw.close()
+        assert upgraded.change_count() == before + 5  # one per row written
+    finally:
+        upgraded.close()

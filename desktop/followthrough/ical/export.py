@@ -324,7 +324,7 @@ class Exporter:
         and for a step with its interview's SEQUENCE, the settings and the message templates
         too. A sync tells what to send, and what it already sent, without rendering an event.
         """
-        mark = self._settings_mark()
+        mark = self.settings_mark()
         found: dict[str, str] = {}
         for interview, steps in self.select(Selection()):
             sequence, changed = interview.key
@@ -335,7 +335,7 @@ class Exporter:
                 )
         return found
 
-    def _settings_mark(self) -> str:
+    def settings_mark(self) -> str:
         """A short digest of what, besides the store's rows, a step's file shows."""
         if self._templates_mark is None:
             # What each template says, not where it lies: the same app in another folder (a

@@ -326,6 +326,10 @@ class Store(Merging, Changes, Rounds, Listings):
         (count,) = self.conn.execute("SELECT COUNT(*) FROM interviews").fetchone()
         return int(count)
 
+    def change_count(self) -> int:
+        """Moves with every change to what a sync sends from (store.schema.COUNTED)."""
+        return int(self.conn.execute("SELECT n FROM changes").fetchone()[0])
+
     def interview_versions(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """(SEQUENCE, updated) of each of these interviews that exists (one bound parameter
         however many: see id_filter)."""

@@ -242,7 +242,36 @@ def _v10(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX interviews_by_job ON interviews (job)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
+# The tables whose rows a calendar's copy of the store is made of (and what a sync recorded
+# of it): any change to one of them moves the store's change count (_v11).
+COUNTED = ("interviews", "steps", "activities", "settings", "sync_items")
+
+
+def _v11(conn: sqlite3.Connection) -> None:
+    # A count of the changes to the tables a sync sends from, moved by triggers whoever writes
+    # (this process, the command line, another window), and per account the count its last
+    # complete push left behind: a sync with nothing changed here sends nothing without
+    # reading every interview (sync.push, store.Store.change_count).
+    conn.execute("CREATE TABLE changes (n INTEGER NOT NULL)")
+    conn.execute("INSERT INTO changes (n) VALUES (0)")
+    for table in COUNTED:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_counted AFTER {event} ON {table} "
+                "BEGIN UPDATE changes SET n = n + 1; END"
+            )
+    conn.execute(
+        """CREATE TABLE pushed (
+            account TEXT PRIMARY KEY,
+            mark TEXT NOT NULL,
+            events INTEGER NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11
+)
 
 
 def migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:

@@ -373,4 +373,5 @@ def remove_account(store: Store, name: str) -> list[str]:
         )
     with store.transaction() as conn:
         conn.execute("DELETE FROM accounts WHERE name = ?", (account.name,))
+        conn.execute("DELETE FROM pushed WHERE account = ?", (account.name,))
     return notes

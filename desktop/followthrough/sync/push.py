@@ -18,14 +18,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from followthrough.ical.export import Exporter
+from followthrough.ical.export import FORMAT, Exporter
 from followthrough.ical.mapping import step_uid
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.connection import DEFAULT_TIMEOUT
 from followthrough.sync.errors import MassDeleteError
 from followthrough.sync.events import same_events
-from followthrough.sync.records import SyncItem, bases, current_items, forget, record
+from followthrough.sync.records import (
+    SyncItem,
+    bases,
+    current_items,
+    forget,
+    pushed_mark,
+    record,
+    save_pushed_mark,
+)
 from followthrough.sync.wire import DavSession, body_of, open_session
 
 _OK = (200, 201, 204)
@@ -75,8 +83,17 @@ def push(
 def push_with_session(
     store: Store, session: DavSession, exporter: Exporter, allow_deletes: bool
 ) -> PushReport:
-    """`push` over a session already open (a sync pulls, then pushes, over one)."""
+    """`push` over a session already open (a sync pulls, then pushes, over one).
+
+    Nothing is read when nothing changed since the last complete push: the store's change
+    count, the settings and templates, the file format and the calendar are what it left
+    (`push_mark`); a pull that recorded or applied anything moves the count.
+    """
     name = session.account.name
+    mark = push_mark(store, exporter, session)
+    left, events = pushed_mark(store, name)
+    if mark == left:
+        return PushReport(unchanged=events)
     versions = exporter.versions()
     known = current_items(store, exporter, name, versions)
     for uid, earlier in list(known.items()):
@@ -132,7 +149,16 @@ def push_with_session(
                 forget(store, name, uid)
     finally:
         report.requests = session.requests - start
+    if not report.conflicts:
+        # Complete: the next push sends nothing until something changes (its own records
+        # moved the count: the mark is taken after them).
+        save_pushed_mark(store, name, push_mark(store, exporter, session), len(versions))
     return report
+
+
+def push_mark(store: Store, exporter: Exporter, session: DavSession) -> str:
+    """What a push's outcome depends on besides the server: equal marks, nothing to send."""
+    return f"{store.change_count()}:{exporter.settings_mark()}:{FORMAT}:{session.base}"
 
 
 _PUT_HEADERS = {"Content-Type": "text/calendar; charset=utf-8"}

@@ -116,6 +116,23 @@ def forget(store: Store | sqlite3.Connection, account: str, uid: str) -> None:
         conn.execute(statement, (account, uid))
 
 
+def pushed_mark(store: Store, account: str) -> tuple[str, int]:
+    """The mark the account's last complete push left (see `push_mark`), and how many events
+    it had then; ('', 0) when it has none."""
+    row = store.conn.execute(
+        "SELECT mark, events FROM pushed WHERE account = ?", (account,)
+    ).fetchone()
+    return ("", 0) if row is None else (row[0], int(row[1]))
+
+
+def save_pushed_mark(store: Store, account: str, mark: str, events: int) -> None:
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO pushed (account, mark, events) VALUES (?, ?, ?)",
+            (account, mark, events),
+        )
+
+
 def sync_state(store: Store, account: str, calendar: str) -> tuple[str, datetime | None]:
     """The calendar's sync token and when it was last listed in full ('', None: never)."""
     row = store.conn.execute(

@@ -1,0 +1,134 @@
+"""A sync with nothing changed on this computer reads no interview to know it: the store
+counts its changes (store.schema._v11), and each account keeps the count its last complete
+push left (sync.push.push_mark). Whatever changes what would be sent moves the mark: a change
+by this process or another (the command line), the settings, the message templates, a pull
+that applied something, another calendar.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from followthrough.core.model import Activity, ActivityKind, Interview
+from followthrough.ical.export import Exporter
+from followthrough.store import Store, open_store
+from followthrough.sync.accounts import Account, get_account
+from followthrough.sync.engine import sync
+from followthrough.sync.push import push, push_mark
+from followthrough.sync.records import pushed_mark
+from followthrough.sync.wire import open_session
+
+
+@pytest.fixture
+def reads(store: Store) -> Iterator[list[str]]:
+    """The statements the store's connection runs that read interviews or steps."""
+    seen: list[str] = []
+
+    def trace(statement: str) -> None:
+        text = " ".join(statement.split())
+        if "FROM interviews" in text or "FROM steps" in text:
+            seen.append(text)
+
+    store.conn.set_trace_callback(trace)
+    yield seen
+    store.conn.set_trace_callback(None)
+
+
+def _quiet(store: Store, account: Account) -> None:
+    """Syncs until the calendar lists nothing new (the token is past what was sent)."""
+    sync(store, account, timeout=5)
+    sync(store, account, timeout=5)
+
+
+def test_a_sync_with_nothing_changed_reads_no_interview_and_sends_nothing(
+    store: Store, caldav_account: Account, two: list[Interview], reads: list[str]
+) -> None:
+    first = sync(store, caldav_account, timeout=5)
+    events = first.push.created
+    sync(store, caldav_account, timeout=5)
+    reads.clear()
+    quiet = sync(store, caldav_account, timeout=5)
+    assert reads == []
+    assert quiet.requests == 1  # the pull's one listing
+    assert quiet.push.unchanged == events and quiet.push.created == quiet.push.updated == 0
+
+
+def test_a_change_made_by_another_process_is_sent(
+    store: Store, caldav_account: Account, two: list[Interview], isolated_data_dir: Path
+) -> None:
+    _quiet(store, caldav_account)
+    # The command line, say: its own connection to the same file.
+    other, _ = open_store(isolated_data_dir)
+    try:
+        acme = two[0]
+        other.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    finally:
+        other.close()
+    report = sync(store, caldav_account, timeout=5)
+    assert report.push.updated > 0
+    assert sync(store, caldav_account, timeout=5).push.updated == 0
+
+
+def test_every_kind_of_write_moves_the_count(store: Store, two: list[Interview]) -> None:
+    counts = [store.change_count()]
+    acme = two[0]
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    counts.append(store.change_count())
+    store.set_setting("work-start", "10:00")
+    counts.append(store.change_count())
+    store.delete_interview(two[1].id)
+    counts.append(store.change_count())
+    # A raw write by any connection, to a table a sync sends from or records in.
+    raw = sqlite3.connect(store.path)
+    try:
+        for statement in (
+            "UPDATE steps SET sequence = sequence + 1 WHERE rowid = (SELECT min(rowid) FROM steps)",
+            "INSERT INTO sync_items (account, uid, href, etag, hash) "
+            "VALUES ('a', 'u', 'h', 'e', 'x')",
+            "DELETE FROM sync_items",
+        ):
+            raw.execute(statement)
+            raw.commit()
+            counts.append(store.change_count())
+    finally:
+        raw.close()
+    assert counts == sorted(set(counts))  # each one moved it
+
+
+def test_settings_and_templates_are_part_of_the_mark(
+    store: Store, caldav_account: Account, two: list[Interview], isolated_data_dir: Path
+) -> None:
+    _quiet(store, caldav_account)
+    store.set_setting("my-name", "Sam Jones")  # signs every drafted message
+    renamed = sync(store, caldav_account, timeout=5)
+    assert renamed.push.updated > 0
+    assert sync(store, caldav_account, timeout=5).push.updated == 0
+    # A template of the user's own, in the data folder: a new Exporter (a new run) reads it.
+    folder = isolated_data_dir / "templates"
+    folder.mkdir(exist_ok=True)
+    shipped = Path(__file__).parents[2] / "resources" / "templates" / "thank-you.txt"
+    (folder / "thank-you.txt").write_text(
+        shipped.read_text(encoding="utf-8").replace("Thank you", "Many thanks"), encoding="utf-8"
+    )
+    retold = sync(store, caldav_account, exporter=Exporter(store), timeout=5)
+    assert retold.push.updated > 0
+
+
+def test_a_push_left_with_a_conflict_leaves_no_mark(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    _quiet(store, caldav_account)
+    with store.transaction() as conn:  # as if the server's copy had changed since
+        conn.execute("UPDATE sync_items SET etag = '\"stale\"'")
+    acme = two[0]
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    report = push(store, caldav_account, timeout=5)
+    assert report.conflicts
+    exporter = Exporter(store)
+    with open_session(store, get_account(store, caldav_account.name), 5) as session:
+        assert pushed_mark(store, caldav_account.name)[0] != push_mark(store, exporter, session)
