@@ -241,3 +241,27 @@ def test_the_templates_folder_is_not_part_of_an_events_version(
         for name, template in moved.templates.templates.items()
     }
     assert moved.versions() == before
+
+
+def test_the_files_of_a_few_events_read_only_their_rows(
+    store: Store, sample: Callable[..., Interview]
+) -> None:
+    """A sync sends a few events: their files are made from the index rows of those events
+    and their interviews only (a whole read of the index was a third of a one-change sync at
+    1,000 interviews), and are the files every event's listing gives."""
+    from followthrough.ical.mapping import interview_uid, step_uid
+
+    made = [store.add_interview(sample(company=f"Company {n}")) for n in range(4)]
+    every = Exporter(store).event_files()
+    third = made[2]
+    steps = [step_uid(s.step.id) for s in store.steps(third.id)]
+    wanted = [interview_uid(made[0].id), *steps[:2]]
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        files = Exporter(store).files_for(wanted)
+    finally:
+        store.conn.set_trace_callback(None)
+    assert files == {uid: every[uid][1] for uid in wanted}
+    reads = [s for s in statements if re.search(r"FROM (interviews|steps)\b", s)]
+    assert reads and all("WHERE" in s for s in reads)

@@ -106,3 +106,52 @@ def test_more_content_lines_than_an_export_has_are_refused(
         "many.ics has more than 40 lines of content; an iCalendar file to import has at most "
         "that many."
     )
+
+
+def _event(n: int) -> str:
+    return (
+        f"BEGIN:VEVENT\nUID:e{n}@example.com\nDTSTAMP:20261201T090000Z\n"
+        f"DTSTART;TZID=Europe/Paris:20261203T{9 + n % 8:02d}0000\n"
+        f"SUMMARY:Event {n} with a long summary folded over two\n  lines\n"
+        "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT15M\nDESCRIPTION:soon\nEND:VALARM\n"
+        "END:VEVENT\n"
+    )
+
+
+_PARIS = (
+    "BEGIN:VTIMEZONE\nTZID:Europe/Paris\nBEGIN:STANDARD\nDTSTART:19701025T030000\n"
+    "TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
+    "END:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:19700329T020000\nTZOFFSETFROM:+0100\n"
+    "TZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+)
+
+
+def test_a_file_read_a_piece_at_a_time_reads_as_it_does_whole() -> None:
+    """icalendar is given a few components at a time (ics_import.Layout); what it reads is
+    what it reads of the whole file: the calendars, their properties, time zones (here after
+    the events that name them) and every component in order, a folded BEGIN line included."""
+    size = ics_import.PIECE
+    first = "".join(_event(n) for n in range(size * 2 + 7))
+    text = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//EN\n" + first + _PARIS
+        + "BEG\n IN:VTODO\nUID:t1\nDTSTAMP:20261201T090000Z\nEND:VTODO\n"
+        + "X-WR-CALNAME:After the events\nEND:VCALENDAR\n"
+        + "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//other//EN\nMETHOD:REQUEST\n"
+        + _PARIS + _event(999) + "END:VCALENDAR"  # no line end at the end of the file
+    )
+    layout = ics_import.Layout()
+    checked = check_ics(text.encode(), "test.ics", layout)
+    assert [len(pieces) for pieces in layout.pieces(checked)] == [3, 1]
+    whole = ics_import.parse(checked)
+    pieced = ics_import.parse_checked(checked, layout)
+    assert len(whole) == len(pieced) == 2
+    for one, other in zip(whole, pieced, strict=True):
+        assert dict(one.items()) == dict(other.items())
+        assert [c.to_ical() for c in one.subcomponents if c.name != "VTIMEZONE"] == [
+            c.to_ical() for c in other.subcomponents if c.name != "VTIMEZONE"
+        ]
+        assert [c.to_ical() for c in one.walk("VTIMEZONE")] == [
+            c.to_ical() for c in other.walk("VTIMEZONE")
+        ]
+    starts = [e.decoded("DTSTART") for e in pieced[0].walk("VEVENT")]
+    assert len(starts) == size * 2 + 7 and all(str(s.tzinfo) == "Europe/Paris" for s in starts)

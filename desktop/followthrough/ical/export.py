@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -23,6 +23,8 @@ from followthrough.core.samples import is_sample
 from followthrough.core.settings import Settings
 from followthrough.ical.mapping import (
     PRODID,
+    UID_PREFIX,
+    UID_SUFFIX,
     Text,
     interview_event,
     interview_uid,
@@ -73,6 +75,31 @@ class _Row:
     modified: datetime = _LONG_AGO
 
 
+
+
+def _rows(
+    interviews: Sequence[tuple[str, int, str, str]],
+    steps: Sequence[tuple[str, str, int, str, str, str]],
+) -> list[tuple[_Row, list[_Row]]]:
+    """The store's index rows (`interview_index`, `step_index`) as each interview's row with
+    its steps', in the rows' order; samples left out (made up, they stay on this computer)."""
+    own: dict[str, list[_Row]] = {}
+    for sid, iid, seq, modified, status, start in steps:
+        own.setdefault(iid, []).append(
+            _Row(
+                sid,
+                iid,
+                (seq, modified),
+                parse_utc(start),
+                _STATUSES.get(status) or StepStatus(status),
+                datetime.fromisoformat(modified),
+            )
+        )
+    return [
+        (_Row(iid, iid, (seq, updated), parse_utc(start)), own.get(iid, []))
+        for iid, seq, updated, start in interviews
+        if not is_sample(iid)
+    ]
 
 
 @dataclass(frozen=True)
@@ -203,40 +230,26 @@ class Exporter:
 
     def select(self, selection: Selection) -> list[tuple[_Row, list[_Row]]]:
         """The interviews and steps a selection keeps, in time order, read from the index."""
-        tz = self.store.settings().zone
-        interviews = [
-            _Row(iid, iid, (seq, updated), parse_utc(start))
-            for iid, seq, updated, start in self.store.interview_index()
-            if not is_sample(iid)  # made up, to explore: it stays on this computer
-        ]
         if selection.interview_id is not None and is_sample(selection.interview_id):
             raise ValidationError(
                 "The sample interview stays on this computer: it is never exported."
             )
+        chosen = _rows(
+            self.store.interview_index(), self.store.step_index(selection.interview_id)
+        )
         if selection.interview_id is not None:
-            interviews = [r for r in interviews if r.id == selection.interview_id]
-            if not interviews:
+            chosen = [c for c in chosen if c[0].id == selection.interview_id]
+            if not chosen:
                 raise ValidationError(f"There is no interview with id '{selection.interview_id}'.")
-        steps: dict[str, list[_Row]] = {}
-        for sid, iid, seq, modified, status, start in self.store.step_index(selection.interview_id):
-            row = _Row(
-                sid,
-                iid,
-                (seq, modified),
-                parse_utc(start),
-                _STATUSES.get(status) or StepStatus(status),
-                datetime.fromisoformat(modified),
-            )
-            steps.setdefault(iid, []).append(row)
-        chosen: list[tuple[_Row, list[_Row]]] = []
-        for interview in interviews:
-            own = steps.get(interview.id, [])
-            if selection.start is not None or selection.end is not None:
-                own = [s for s in own if _within(s.start.astimezone(tz), selection)]
-                if not own and not _within(interview.start.astimezone(tz), selection):
-                    continue
-            chosen.append((interview, own))
-        return chosen
+        if selection.start is None and selection.end is None:
+            return chosen
+        tz = self.store.settings().zone
+        kept: list[tuple[_Row, list[_Row]]] = []
+        for interview, steps in chosen:
+            own = [s for s in steps if _within(s.start.astimezone(tz), selection)]
+            if own or _within(interview.start.astimezone(tz), selection):
+                kept.append((interview, own))
+        return kept
 
     def _parts(
         self, chosen: list[tuple[_Row, list[_Row]]], organizer: vCalAddress | None = None
@@ -326,13 +339,15 @@ class Exporter:
         """
         mark = self.settings_mark()
         found: dict[str, str] = {}
-        for interview, steps in self.select(Selection()):
-            sequence, changed = interview.key
-            found[interview_uid(interview.id)] = f"{FORMAT}:{sequence}:{changed}"
-            for step in steps:
-                found[step_uid(step.id)] = (
-                    f"{FORMAT}:{step.key[0]}:{step.key[1]}:{sequence}:{mark}"
-                )
+        sequences: dict[str, int] = {}  # of the interviews a file holds (`select`'s)
+        for iid, sequence, changed, _start in self.store.interview_index():
+            if not is_sample(iid):
+                sequences[iid] = sequence
+                found[interview_uid(iid)] = f"{FORMAT}:{sequence}:{changed}"
+        for sid, iid, sequence, modified, _status, _start in self.store.step_index():
+            parent = sequences.get(iid)
+            if parent is not None:
+                found[step_uid(sid)] = f"{FORMAT}:{sequence}:{modified}:{parent}:{mark}"
         return found
 
     def settings_mark(self) -> str:
@@ -351,11 +366,11 @@ class Exporter:
     def files_for(self, uids: Iterable[str]) -> dict[str, bytes]:
         """The files of the given events only (see `event_files`), rendered or reused."""
         wanted = set(uids)
+        # Read from the index for these events only (and their interviews), not for all.
+        ids = [uid.removeprefix(UID_PREFIX).removesuffix(UID_SUFFIX) for uid in sorted(wanted)]
         chosen = [
             (interview, [s for s in steps if step_uid(s.id) in wanted])
-            for interview, steps in self.select(Selection())
-            if interview_uid(interview.id) in wanted
-            or any(step_uid(s.id) in wanted for s in steps)
+            for interview, steps in _rows(*self.store.index_of(ids))
         ]
         zone_name = self.store.settings().timezone
         return {

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
-from icalendar import Event
+from icalendar import Calendar, Event
 
 from followthrough.core import shown_dates
 from followthrough.core.model import (
@@ -77,9 +77,10 @@ class IcsContent:
     skipped: list[str] = field(default_factory=list)
 
 
-def check_ics(data: bytes, label: str) -> str:
+def check_ics(data: bytes, label: str, layout: Layout | None = None) -> str:
     """The text of a well-formed iCalendar file, its lines ended by LF whatever ended them
-    (CRLF, LF or CR), or IcsImportError with the line at fault."""
+    (CRLF, LF or CR), or IcsImportError with the line at fault. `layout`, if given, learns
+    where each calendar's lines and components lie in the text."""
     if len(data) > MAX_BYTES:
         raise IcsImportError(
             f"{label} is {size_over(len(data), MAX_BYTES)}; an iCalendar file to import must "
@@ -105,7 +106,9 @@ def check_ics(data: bytes, label: str) -> str:
     saw_calendar = False
     logical = ""
     logical_start = zone_ids = contents = 0
+    at = logical_at = 0  # where the raw line, and the logical line before it, begin
     for number, raw in enumerate(chain(_lines(text), [""]), start=1):
+        here, at = at, at + len(raw) + 1
         if len(raw) > MAX_LINE:
             raise IcsImportError(f"{label}, line {number}: a line is too long.")
         if raw.startswith((" ", "\t")) and number <= last:
@@ -120,7 +123,10 @@ def check_ics(data: bytes, label: str) -> str:
                     f"{label} has more than {MAX_CONTENT_LINES:,} lines of content; an "
                     "iCalendar file to import has at most that many."
                 )
+            depth = len(stack)
             _check_line(logical, logical_start, label, stack)
+            if layout is not None:
+                layout.line(depth, len(stack), logical_at, here, logical)
             upper = logical[:16].upper()
             saw_calendar = saw_calendar or upper == "BEGIN:VCALENDAR"
             zone_ids = 0 if upper == "BEGIN:VTIMEZONE" else zone_ids
@@ -131,7 +137,7 @@ def check_ics(data: bytes, label: str) -> str:
                         f"{label}, line {logical_start}: a time zone gives TZID more than "
                         "once; it has one."
                     )
-        logical, logical_start = raw, number
+        logical, logical_start, logical_at = raw, number, here
         if "\x00" in raw:
             raise IcsImportError(f"{label}, line {number}: the file contains binary data.")
     if not saw_calendar:
@@ -147,6 +153,79 @@ def check_ics(data: bytes, label: str) -> str:
     # icalendar splits lines at LF or CRLF only: a file ending its lines with CR alone (old
     # Mac style) would be one line to it. The lines counted above are the ones it reads.
     return text
+
+
+PIECE = 100  # components of a calendar given to icalendar at a time (see Layout)
+
+
+@dataclass
+class _Calendar:
+    head: list[tuple[int, int]] = field(default_factory=list)  # its own lines
+    zones: list[tuple[int, int]] = field(default_factory=list)  # its VTIMEZONEs
+    components: list[tuple[int, int]] = field(default_factory=list)  # the others, in order
+
+
+@dataclass
+class Layout:
+    """Where a checked file's calendars lie in its text (spans of `check_ics`'s text), so that
+    icalendar reads it a few components at a time: in one call it unfolds the whole text with
+    one regular expression, which held Python's lock for 0.5 to 0.9 s on a 12 MB export (the
+    window stood still meanwhile: bench/stall.py)."""
+
+    calendars: list[_Calendar] = field(default_factory=list)
+    _opened: int = 0  # where the component under way began
+
+    def line(self, depth: int, after: int, start: int, end: int, line: str) -> None:
+        """One content line, in text[start:end], read at `depth` components deep (`after`
+        once read: one more for a BEGIN, one fewer for an END)."""
+        if depth == 0:
+            self.calendars.append(_Calendar())
+        if depth <= 1 and after <= 1:  # the calendar's BEGIN, END or own property
+            self.calendars[-1].head.append((start, end))
+        elif depth == 1:  # a component begins
+            self._opened = start
+        elif after == 1:  # and ends
+            calendar = self.calendars[-1]
+            zone = line[:16].upper() == "END:VTIMEZONE"
+            (calendar.zones if zone else calendar.components).append((self._opened, end))
+
+    def pieces(self, text: str, size: int = PIECE) -> Iterator[list[str]]:
+        """Per calendar, its texts of at most `size` components each, every one with the
+        calendar's own properties and all its time zones (which events name)."""
+        for calendar in self.calendars:
+            head = "".join(_ends(text, span) for span in calendar.head[:-1])  # END aside
+            zones = "".join(_ends(text, span) for span in calendar.zones)
+            parts = calendar.components
+            yield [
+                head + zones + "".join(_ends(text, s) for s in parts[first : first + size])
+                + "END:VCALENDAR\n"
+                for first in range(0, max(len(parts), 1), size)
+            ]
+
+
+def _ends(text: str, span: tuple[int, int]) -> str:
+    """text[span], ended by LF (the file's last line may have none)."""
+    part = text[span[0] : span[1]]
+    return part if part.endswith("\n") else part + "\n"
+
+
+def parse_checked(text: str, layout: Layout) -> list[Calendar]:
+    """The calendars of a checked file, as `parse` reads them, read a piece at a time (see
+    Layout): each calendar holds its time zones, then its components in the file's order."""
+    calendars: list[Calendar] = []
+    for pieces in layout.pieces(text):
+        whole: Calendar | None = None
+        for piece in pieces:
+            (part,) = parse(piece)
+            if whole is None:
+                whole = part
+            else:
+                whole.subcomponents.extend(
+                    c for c in part.subcomponents if c.name != "VTIMEZONE"
+                )
+        if whole is not None:
+            calendars.append(whole)
+    return calendars
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -214,9 +293,10 @@ def _event_line(text: str, uid: str, prop: str = "") -> int:
 def read_ics(data: bytes, label: str, user_tz: str, me: frozenset[str] = frozenset()) -> IcsContent:
     """Parse and sort a file's events; raises IcsImportError for anything we cannot trust.
     `me`: the user's own addresses, in lower case (never an interviewer)."""
-    text = check_ics(data, label)
+    layout = Layout()
+    text = check_ics(data, label, layout)
     try:
-        calendars = parse(text)
+        calendars = parse_checked(text, layout)
     except ZoneLookupError:  # icalendar looked a TZID up as a file name, too long for one
         found = _LONG_TZID.search(text)
         line = text.count("\n", 0, found.start()) + 1 if found else 1

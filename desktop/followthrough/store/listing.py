@@ -7,12 +7,13 @@ A mixin of `Store` (store.db).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from followthrough.core.model import StepChannel, StepStatus
 from followthrough.store.backups import reads
-from followthrough.store.sql import step_filter
+from followthrough.store.sql import id_filter, step_filter
 
 if TYPE_CHECKING:
     from followthrough.store.db import Store
@@ -53,6 +54,26 @@ class Listings:
             PlanLine(sid, iid, statuses[status], parse(start), channels[channel], _text(title))
             for sid, iid, status, start, channel, title in rows
         ]
+
+    def index_of(
+        self, ids: Sequence[str]
+    ) -> tuple[list[tuple[str, int, str, str]], list[tuple[str, str, int, str, str, str]]]:
+        """The index rows, as `interview_index` and `step_index` give them, of these
+        interviews and steps (ids of either), and of the interviews these steps are of."""
+        conn = cast("Store", self).conn
+        where, args = id_filter("id", ids)
+        steps = conn.execute(
+            "SELECT id, interview_id, sequence, modified, status, start_utc FROM steps "
+            f"{where} ORDER BY start_utc, id",
+            args,
+        ).fetchall()
+        where, args = id_filter("id", sorted({*ids, *(row[1] for row in steps)}))
+        interviews = conn.execute(
+            f"SELECT id, sequence, updated, start_utc FROM interviews {where} "
+            "ORDER BY start_utc, id",
+            args,
+        ).fetchall()
+        return interviews, steps
 
     def interview_zones(self) -> dict[str, str]:
         """The time zone of each interview (id -> IANA name)."""
