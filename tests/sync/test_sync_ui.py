@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from followthrough.core.model import Interview
 from followthrough.ical.export import Exporter
-from followthrough.store import Store
+from followthrough.store import Store, open_store
 from followthrough.sync.accounts import Account
 from followthrough.sync.records import sync_items
 from followthrough.ui.sync_controller import SyncController
@@ -205,10 +206,23 @@ def test_the_window_does_not_reload_at_each_of_its_own_syncs_writes(
         for _ in range(3):
             window._reload_if_changed_elsewhere()
     assert held == [True] and not window._watch_held
-    assert reloads == [True]  # once, at the end: the first sync saved its records
+    # The first sync only recorded what it sent: nothing the window shows changed.
+    assert reloads == []
     qtbot.wait(2 * WATCH_MS)
-    assert reloads == [True]  # and not again for the same writes
+    assert reloads == []
+    # Something shown saved elsewhere while a sync runs (the command line): read once, at
+    # its end, and not again for the same writes.
+    other, _ = open_store(store.path.parent)
+    try:
+        with qtbot.waitSignal(controller.finished, timeout=30_000):
+            assert controller.sync_now()
+            other.add_interview(replace(store.interviews()[0], id="", company="Initech"))
+        assert reloads == [True]
+        qtbot.wait(2 * WATCH_MS)
+        assert reloads == [True]
+    finally:
+        other.close()
     with qtbot.waitSignal(controller.finished, timeout=30_000):
         assert controller.sync_now()
     qtbot.wait(2 * WATCH_MS)
-    assert len(reloads) <= 2  # a sync with nothing to do: one read at most (its sync state)
+    assert reloads == [True]  # a sync with nothing to do: nothing read again

@@ -74,7 +74,7 @@ class Store(Merging, Changes, Rounds, Listings):
         self.library = library
         self._settings: Settings | None = None
         self._data_version = -1
-        self._outside_version = -1  # for changed_elsewhere()
+        self._outside_version = self._outside_shown = -1  # for changed_elsewhere()
         self.closed = False
 
     # -- opening --------------------------------------------------------------------------
@@ -109,12 +109,17 @@ class Store(Merging, Changes, Rounds, Listings):
         return cls(conn, path, library)
 
     def changed_elsewhere(self) -> bool:
-        """Whether another connection (a command, a sync, another window) has saved since the
-        last call (False on the first): one PRAGMA, cheap enough to ask every second."""
+        """Whether another connection (a command, a sync, another window) has changed what
+        the window shows since the last call (False on the first): one PRAGMA, cheap enough
+        to ask every second, and the shown count when something was saved (a sync that only
+        recorded what it sent changed nothing shown)."""
         (version,) = self.conn.execute("PRAGMA data_version").fetchone()
-        changed = self._outside_version not in (-1, version)
-        self._outside_version = version
-        return bool(changed)
+        if version == self._outside_version:
+            return False
+        shown = self.change_counts()[0]
+        changed = self._outside_version != -1 and shown != self._outside_shown
+        self._outside_version, self._outside_shown = version, shown
+        return changed
 
     def change_mark(self) -> tuple[int, int]:
         """A value that is new after every save, through this connection or another (a feed
@@ -326,9 +331,11 @@ class Store(Merging, Changes, Rounds, Listings):
         (count,) = self.conn.execute("SELECT COUNT(*) FROM interviews").fetchone()
         return int(count)
 
-    def change_count(self) -> int:
-        """Moves with every change to what a sync sends from (store.schema.COUNTED)."""
-        return int(self.conn.execute("SELECT n FROM changes").fetchone()[0])
+    def change_counts(self) -> tuple[int, int]:
+        """(shown, records): each moves with every change, whoever makes it, to what the
+        window shows and a sync sends from, and to what a sync recorded (schema._v11)."""
+        rows = dict(self.conn.execute("SELECT name, n FROM changes").fetchall())
+        return int(rows["shown"]), int(rows["records"])
 
     def interview_versions(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """(SEQUENCE, updated) of each of these interviews that exists (one bound parameter

@@ -242,24 +242,31 @@ def _v10(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX interviews_by_job ON interviews (job)")
 
 
-# The tables whose rows a calendar's copy of the store is made of (and what a sync recorded
-# of it): any change to one of them moves the store's change count (_v11).
-COUNTED = ("interviews", "steps", "activities", "settings", "sync_items")
+# What the window shows (and a sync sends from), and what a sync records of the calendar:
+# any change to a table of the first moves the store's "shown" count, to the second its
+# "records" count (_v11). Tables not named (the sync tokens, how far each mail folder was
+# read) move neither.
+SHOWN = (
+    "interviews", "steps", "activities", "settings", "drafts", "undo_log", "feed",
+    "accounts", "mail_accounts", "mail_messages", "mail_sent",
+)
+RECORDS = ("sync_items",)
 
 
 def _v11(conn: sqlite3.Connection) -> None:
-    # A count of the changes to the tables a sync sends from, moved by triggers whoever writes
-    # (this process, the command line, another window), and per account the count its last
-    # complete push left behind: a sync with nothing changed here sends nothing without
-    # reading every interview (sync.push, store.Store.change_count).
-    conn.execute("CREATE TABLE changes (n INTEGER NOT NULL)")
-    conn.execute("INSERT INTO changes (n) VALUES (0)")
-    for table in COUNTED:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            conn.execute(
-                f"CREATE TRIGGER {table}_{event.lower()}_counted AFTER {event} ON {table} "
-                "BEGIN UPDATE changes SET n = n + 1; END"
-            )
+    # Counts of changes moved by triggers whoever writes (this process, the command line,
+    # another window): a sync with nothing changed here sends nothing without reading every
+    # interview (each account keeps the counts its last complete push left: sync.push), and
+    # the window does not read everything again after a sync that changed nothing it shows.
+    conn.execute("CREATE TABLE changes (name TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+    for name, tables in (("shown", SHOWN), ("records", RECORDS)):
+        conn.execute("INSERT INTO changes (name, n) VALUES (?, 0)", (name,))
+        for table in tables:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                conn.execute(
+                    f"CREATE TRIGGER {table}_{event.lower()}_counted AFTER {event} ON {table} "
+                    f"BEGIN UPDATE changes SET n = n + 1 WHERE name = '{name}'; END"
+                )
     conn.execute(
         """CREATE TABLE pushed (
             account TEXT PRIMARY KEY,

@@ -158,7 +158,8 @@ def push_with_session(
 
 def push_mark(store: Store, exporter: Exporter, session: DavSession) -> str:
     """What a push's outcome depends on besides the server: equal marks, nothing to send."""
-    return f"{store.change_count()}:{exporter.settings_mark()}:{FORMAT}:{session.base}"
+    shown, records = store.change_counts()
+    return f"{shown}:{records}:{exporter.settings_mark()}:{FORMAT}:{session.base}"
 
 
 _PUT_HEADERS = {"Content-Type": "text/calendar; charset=utf-8"}
