@@ -259,6 +259,30 @@ def test_import_by_dropping_an_ics_file(qtbot: QtBot, store: Store, tmp_path: Pa
     assert not other.isAccepted()
 
 
+def test_an_import_is_read_once_at_its_end(
+    qtbot: QtBot, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large import writes a batch of interviews at a time; the window does not read them
+    at each (every second of an import of 1,000 interviews, a reload on the UI thread), but
+    once when it ends, and not again for the same writes."""
+    from followthrough.ui.main_window import WATCH_MS
+
+    path = _exported_invitation(tmp_path)
+    window = _window(qtbot, store)
+    held: list[int] = []
+    reloads: list[bool] = []
+    monkeypatch.setattr(window, "reload", lambda **_kw: reloads.append(True))
+    window._import_file(path)
+    held.append(window._watch_held)
+    window._reload_if_changed_elsewhere()  # the watch's tick meanwhile: held
+    qtbot.waitUntil(window.imports_idle, timeout=20_000)
+    assert held == [1] and window._watch_held == 0
+    assert reloads == [True]
+    qtbot.wait(2 * WATCH_MS)
+    assert reloads == [True]
+    assert [iv.company for iv in store.interviews()] == ["Globex"]
+
+
 def test_an_employer_cancellation_is_shown_and_can_be_taken_back(
     qtbot: QtBot, store: Store, tmp_path: Path
 ) -> None:

@@ -6,13 +6,16 @@ connection of its own (SQLite connections are not shared between threads), then 
 With `keep_store`, the jobs share one connection, opened by the first and kept until `close()`
 (a sync keeps its exporter's cache across runs that way).
 
-While any job runs, the objects the window already holds are kept out of Python's cyclic
-garbage collector (`gc.freeze`), and given back when the last one ends (`gc.unfreeze`). A
-job allocates a great deal (a sync of 1,000 interviews renders 7,779 events); every so often
-that sets off a full collection, which scanned every object of the window too and held the
-event loop for 100 to 200 ms each time, once every 15 to 20 s of a first sync (bench/stall.py
-found it). Frozen, a full collection scans only what was made since: no stall over 50 ms.
-Objects are still freed by their reference counts meanwhile; only cycles wait for the end.
+While any job runs, Python's cyclic garbage collector does not run on its own
+(`gc.disable`), and the objects the window already holds are kept out of it (`gc.freeze`);
+both are given back when the last job ends. A job allocates a great deal (a sync of 1,000
+interviews renders 7,779 events; an import of them holds the whole file's components): every
+so often that set off a full collection, which scanned every object of the window and of the
+job and held the event loop for 30 to 200 ms each time, whichever thread ran it (bench/stall.py
+found them: every 15 to 20 s of a first sync, ten times in an import of 1,000 interviews).
+Objects are still freed by their reference counts meanwhile; only reference cycles, which
+these jobs hardly make (a full collection during them found from none to about 1,400), wait
+for the end.
 
 While a job runs, Python also hands its lock between threads every SWITCH_S seconds instead
 of every 5 ms: each row the window reads from SQLite lets go of the lock and takes it back,
@@ -36,15 +39,18 @@ from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoreError, open_store
 
 SWITCH_S = 0.001  # Python's thread switch interval while jobs run (see the module)
-_holding = 0  # jobs running (of every Background): the collector leaves older objects alone
+_holding = 0  # jobs running (of every Background): the collector waits
 _switch = 0.005  # the interval to go back to
+_collecting = True  # whether the collector ran on its own before the first job
 
 
 def _hold_collector() -> None:
-    """A job starts (on the UI thread): the first freezes what exists now and shortens the
-    turns between threads."""
-    global _holding, _switch
+    """A job starts (on the UI thread): the first stops the collector, freezes what exists
+    now and shortens the turns between threads."""
+    global _holding, _switch, _collecting
     if _holding == 0:
+        _collecting = gc.isenabled()
+        gc.disable()
         gc.freeze()
         _switch = sys.getswitchinterval()
         sys.setswitchinterval(min(_switch, SWITCH_S))
@@ -58,6 +64,8 @@ def _release_collector() -> None:
     _holding -= 1
     if _holding == 0:
         gc.unfreeze()
+        if _collecting:
+            gc.enable()
         sys.setswitchinterval(_switch)
 
 

@@ -95,16 +95,20 @@ class ImportExport:
             self._warn(self.tr("The file cannot be imported"), problem)
 
         def done(report: Any) -> None:
-            self._import_done()
+            self._import_done(reload=False)  # _imported reloads
             self._imported(path, report)
 
-        self.imports.run(lambda store: import_file(store, path), done, failed)
+        # The import writes a batch of interviews at a time: one reload at its end, not one
+        # per second of it (see MainWindow.hold_watch).
+        self.hold_watch(True)
+        self.imports.run(lambda store: import_file(store, path), done, failed)  # not busy
 
     def imports_idle(self) -> bool:
         """No import running nor waiting (tests wait for this)."""
         return not self.imports.busy and not self._pending_imports
 
-    def _import_done(self) -> None:
+    def _import_done(self, reload: bool = True) -> None:
+        self.hold_watch(False, reload=reload)
         self.progress.setVisible(self.exports.busy)
         QTimer.singleShot(0, self._next_import)
 

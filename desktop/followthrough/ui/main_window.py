@@ -136,7 +136,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         # What another process saves (the command line, a sync, an import) shows within
         # WATCH_MS; asking whether anything was saved costs one PRAGMA.
         self.store.changed_elsewhere()
-        self._watch_held = False  # our own background sync is writing: see hold_watch
+        self._watch_held = 0  # our own background syncs and imports writing: see hold_watch
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_MS)
         self._watch.timeout.connect(self._reload_if_changed_elsewhere)
@@ -462,13 +462,19 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         if not self._watch_held and self.store.changed_elsewhere():
             self.reload()
 
-    def hold_watch(self, held: bool) -> None:
-        """While our own sync writes on its thread, the window does not reload after each of
-        its writes (each reload held the event loop for tens of milliseconds, every second of
-        a long first sync); released, it reloads once, if anything was saved meanwhile."""
-        self._watch_held = held
-        if not held:
+    def hold_watch(self, held: bool, *, reload: bool = True) -> None:
+        """While our own sync or import writes on its thread, the window does not reload after
+        each of its writes (each reload held the event loop for tens of milliseconds, every
+        second of a long first sync or import); released by the last of them, it reloads
+        once if anything shown was saved meanwhile (with `reload` False the caller reloads:
+        what was saved is only taken as seen)."""
+        self._watch_held = max(0, self._watch_held + (1 if held else -1))
+        if self._watch_held:
+            return
+        if reload:
             self._reload_if_changed_elsewhere()
+        elif not self.store.closed:
+            self.store.changed_elsewhere()
 
     # -- closing ------------------------------------------------------------------------------
 
