@@ -31,8 +31,11 @@ def test_objects_are_frozen_out_of_the_collector_while_jobs_run(
     turns: list[float] = []
     usual = sys.getswitchinterval()
 
+    kept: list[list[int]] = []  # made by the jobs, alive after them
+
     def waiting(gate: threading.Event) -> Callable[[Store], str]:
         def job(_store: Store) -> str:
+            kept.append([len(kept)])
             frozen_during.append(gc.get_freeze_count())
             collecting.append(gc.isenabled())
             turns.append(sys.getswitchinterval())
@@ -55,6 +58,10 @@ def test_objects_are_frozen_out_of_the_collector_while_jobs_run(
     qtbot.waitUntil(lambda: len(ended) == 2)
     assert ended == ["done", "done"] and min(frozen_during) > 0
     assert gc.get_freeze_count() == 0 and gc.isenabled()  # all given back
+    # What the jobs made and left alive is not left young, for the next allocation to scan
+    # at once, but joins the oldest generation.
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(made) in oldest for made in kept)
     assert collecting == [False, False]
     assert turns == [SWITCH_S, SWITCH_S] and sys.getswitchinterval() == usual
     first.wait()
