@@ -196,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                         changed = store.interviews()[run]
                         store.record(changed.id, Activity(
                             ActivityKind.REPLY, changed.end + timedelta(days=1)))  # fmt: skip
+                        window.reload()  # as the window's Log reply does, before the sync
+                        settle(app, window)
                     results.setdefault(kind, []).append(watch_sync(app, controller))
                 controller.shutdown()
                 if run == 0:  # the window's other background work, once: export, import

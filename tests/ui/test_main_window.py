@@ -283,6 +283,22 @@ def test_an_import_is_read_once_at_its_end(
     assert [iv.company for iv in store.interviews()] == ["Globex"]
 
 
+def test_what_a_reload_read_is_not_read_again_by_the_watch(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = _window(qtbot, store)
+    window._reload_if_changed_elsewhere()
+    other, _ = open_store(store.path.parent)  # the command line adds an interview
+    add_interview(other, "Initech", end=datetime(2026, 11, 25, 11, tzinfo=PARIS))
+    other.close()
+    window.reload()  # a reload for any reason reads it
+    assert "Initech" in {iv.company for iv in window.cache.store.interviews()}
+    reloads: list[bool] = []
+    monkeypatch.setattr(window, "reload", lambda **_kw: reloads.append(True))
+    window._reload_if_changed_elsewhere()
+    assert reloads == []
+
+
 def test_an_employer_cancellation_is_shown_and_can_be_taken_back(
     qtbot: QtBot, store: Store, tmp_path: Path
 ) -> None:
