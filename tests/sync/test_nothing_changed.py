@@ -165,3 +165,16 @@ def test_the_window_hears_of_what_it_shows_not_of_a_syncs_records(
         raw.close()
     store.set_setting("work-start", "10:00")  # this connection's own: the window knows
     assert not store.changed_elsewhere()
+
+
+def test_a_removed_account_leaves_no_mark(
+    store: Store, caldav_account: Account, two: list[Interview]
+) -> None:
+    """Added again under the same name (another server, say), its first push compares
+    every event: nothing is taken as sent from what the removed one left."""
+    from followthrough.sync.accounts import remove_account
+
+    _quiet(store, caldav_account)
+    assert pushed_mark(store, caldav_account.name)[0]
+    remove_account(store, caldav_account.name)
+    assert pushed_mark(store, caldav_account.name) == ("", 0)
