@@ -45,12 +45,18 @@ def content_key(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def same_events(remote: bytes, ours: bytes) -> bool:
-    """Whether two resources hold the same events, whatever their serialization."""
-    # As sent, its lines perhaps ended by LF only (an XML answer's text has no CR): nothing
-    # to read (adopting a calendar of thousands of our events once read each one twice).
+def same_as_sent(remote: bytes, ours: bytes) -> bool:
+    """Whether a resource holds the events of `ours`, a file this computer made (readable by
+    construction): given back as sent, its lines perhaps ended by LF only (an XML answer's
+    text has no CR), nothing is read (adopting a calendar of thousands of our events once read
+    each one twice); else as `same_events`."""
     if remote.replace(b"\r\n", b"\n") == ours.replace(b"\r\n", b"\n"):
         return True
+    return same_events(remote, ours)
+
+
+def same_events(remote: bytes, ours: bytes) -> bool:
+    """Whether two resources hold the same events, whatever their serialization."""
     try:
         return content_key(remote) == content_key(ours)
     except ValueError:  # not iCalendar we can read: not ours as we would send it

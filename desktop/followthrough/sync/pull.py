@@ -38,7 +38,7 @@ from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.connection import DEFAULT_TIMEOUT
 from followthrough.sync.errors import MassDeleteError
-from followthrough.sync.events import main_event, same_events
+from followthrough.sync.events import main_event, same_as_sent
 from followthrough.sync.merge import Merger, RemoteEvent
 from followthrough.sync.records import (
     SyncItem,
@@ -180,7 +180,7 @@ def pull_with_session(
             if uid in plan.applied and uid not in known and merger.keeps_ours(uid)
         ]
         ours = exporter.files_for(unrecorded) if unrecorded else {}
-        same = {uid for uid in ours if same_events(remote[uid].body, ours[uid])}
+        same = {uid for uid in ours if same_as_sent(remote[uid].body, ours[uid])}
         _raise_sequences(conn, store, merger, remote, plan.applied, same)
         after = exporter.versions()
         for uid, item in remote.items():

@@ -24,7 +24,7 @@ from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.connection import DEFAULT_TIMEOUT
 from followthrough.sync.errors import MassDeleteError
-from followthrough.sync.events import same_events
+from followthrough.sync.events import same_as_sent
 from followthrough.sync.records import (
     SyncItem,
     bases,
@@ -180,7 +180,7 @@ def _create(
         # Something is there already: most likely our own PUT whose record was lost.
         remote = session.send(href, "GET")
         body = body_of(remote)
-        if remote.status in _OK and same_events(body, data):
+        if remote.status in _OK and same_as_sent(body, data):
             etag = session.etag_of(remote, href)
             record(store, session.account.name, SyncItem(uid, href, etag, digest, data))
             report.adopted += 1
