@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from followthrough.store import Store, open_store
@@ -81,3 +82,34 @@ def test_a_failed_job_gives_the_objects_back_too(qtbot: QtBot, tmp_path: Path) -
     assert problems == ["The file cannot be read."]
     assert gc.get_freeze_count() == 0 and gc.isenabled()
     worker.wait()
+
+
+def test_the_calendar_reads_ahead_only_when_no_job_runs(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the months beside the one shown waits while a sync, an export or an import
+    runs (on the UI thread beside one it took 0.27 to 0.3 s at 1,000 interviews), then
+    happens."""
+    from followthrough.ui.main_window import MainWindow
+    from followthrough.ui.samples import add_sample_data
+
+    store = open_store(tmp_path)[0]
+    add_sample_data(store)  # the calendar is shown, not the first-run page
+    window = MainWindow(store, [])
+    qtbot.addWidget(window)
+    window.show()
+    calendar = window.calendar
+    read: list[object] = []
+    monkeypatch.setattr(calendar.cache, "prefetch", lambda *range_: read.append(range_))
+    worker = Background(tmp_path)
+    gate = threading.Event()
+    ended: list[str] = []
+    assert worker.run(lambda _store: gate.wait(10) and "done", ended.append, ended.append)
+    calendar._prefetch()
+    assert read == [] and calendar._prefetch_timer.isActive()  # again later
+    gate.set()
+    qtbot.waitUntil(lambda: bool(ended))
+    qtbot.waitUntil(lambda: len(read) == 2, timeout=5000)  # the months before and after
+    worker.wait()
+    window.close()
+    store.close()

@@ -45,6 +45,13 @@ _switch = 0.005  # the interval to go back to
 _collecting = True  # whether the collector ran on its own before the first job
 
 
+def jobs_running() -> bool:
+    """Whether any Background's job is running now: work that can wait (reading ahead what
+    the window may show next) waits for the end, so as not to compete with it for Python's
+    lock on the UI thread."""
+    return _holding > 0
+
+
 def _hold_collector() -> None:
     """A job starts (on the UI thread): the first stops the collector, freezes what exists
     now and shortens the turns between threads."""
