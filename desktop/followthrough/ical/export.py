@@ -23,11 +23,10 @@ from followthrough.core.samples import is_sample
 from followthrough.core.settings import Settings
 from followthrough.ical.mapping import (
     PRODID,
-    UID_PREFIX,
-    UID_SUFFIX,
     Text,
     interview_event,
     interview_uid,
+    parse_uid,
     step_event,
     step_uid,
 )
@@ -366,8 +365,8 @@ class Exporter:
     def files_for(self, uids: Iterable[str]) -> dict[str, bytes]:
         """The files of the given events only (see `event_files`), rendered or reused."""
         wanted = set(uids)
-        # Read from the index for these events only (and their interviews), not for all.
-        ids = [uid.removeprefix(UID_PREFIX).removesuffix(UID_SUFFIX) for uid in sorted(wanted)]
+        # Read from the index for these events' interviews only, not for all.
+        ids = sorted({parsed[0] for uid in wanted if (parsed := parse_uid(uid)) is not None})
         chosen = [
             (interview, [s for s in steps if step_uid(s.id) in wanted])
             for interview, steps in _rows(*self.store.index_of(ids))

@@ -56,18 +56,18 @@ class Listings:
         ]
 
     def index_of(
-        self, ids: Sequence[str]
+        self, interview_ids: Sequence[str]
     ) -> tuple[list[tuple[str, int, str, str]], list[tuple[str, str, int, str, str, str]]]:
         """The index rows, as `interview_index` and `step_index` give them, of these
-        interviews and steps (ids of either), and of the interviews these steps are of."""
+        interviews and of their steps."""
         conn = cast("Store", self).conn
-        where, args = id_filter("id", ids)
+        where, args = id_filter("interview_id", interview_ids)
         steps = conn.execute(
             "SELECT id, interview_id, sequence, modified, status, start_utc FROM steps "
             f"{where} ORDER BY start_utc, id",
             args,
         ).fetchall()
-        where, args = id_filter("id", sorted({*ids, *(row[1] for row in steps)}))
+        where, args = id_filter("id", interview_ids)
         interviews = conn.execute(
             f"SELECT id, sequence, updated, start_utc FROM interviews {where} "
             "ORDER BY start_utc, id",
