@@ -95,7 +95,7 @@ class ImportExport:
             self._warn(self.tr("The file cannot be imported"), problem)
 
         def done(report: Any) -> None:
-            self._import_done(reload=False)  # _imported reloads
+            self._import_done()  # reloads, when the import changed anything shown
             self._imported(path, report)
 
         # The import writes a batch of interviews at a time: one reload at its end, not one
@@ -107,13 +107,12 @@ class ImportExport:
         """No import running nor waiting (tests wait for this)."""
         return not self.imports.busy and not self._pending_imports
 
-    def _import_done(self, reload: bool = True) -> None:
-        self.hold_watch(False, reload=reload)
+    def _import_done(self) -> None:
+        self.hold_watch(False)
         self.progress.setVisible(self.exports.busy)
         QTimer.singleShot(0, self._next_import)
 
     def _imported(self, path: Path, report: Any) -> None:
-        self.reload()
         added, updated = len(report.added), len(report.updated)
         self.statusBar().showMessage(
             self.tr("Imported {name}: {added} added, {updated} updated, {same} unchanged.").format(

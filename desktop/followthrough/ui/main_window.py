@@ -466,19 +466,14 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         if not self._watch_held and self.store.changed_elsewhere():
             self.reload()
 
-    def hold_watch(self, held: bool, *, reload: bool = True) -> None:
+    def hold_watch(self, held: bool) -> None:
         """While our own sync or import writes on its thread, the window does not reload after
         each of its writes (each reload held the event loop for tens of milliseconds, every
         second of a long first sync or import); released by the last of them, it reloads
-        once if anything shown was saved meanwhile (with `reload` False the caller reloads:
-        what was saved is only taken as seen)."""
+        once if anything shown was saved meanwhile."""
         self._watch_held = max(0, self._watch_held + (1 if held else -1))
-        if self._watch_held:
-            return
-        if reload:
+        if not self._watch_held:
             self._reload_if_changed_elsewhere()
-        elif not self.store.closed:
-            self.store.changed_elsewhere()
 
     # -- closing ------------------------------------------------------------------------------
 
