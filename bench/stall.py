@@ -79,14 +79,17 @@ def watch(app: object, start: Callable[[], object], finished: Callable[[], bool]
 
 def settle(app: object, window: object, limit: float = 120.0) -> None:
     """Let a window just shown finish its start-up reading (the pipeline, then every step
-    read ahead, off the UI thread) before the work watched begins: the app starts no sync,
-    export or import of its own meanwhile (its first sync comes after the sync interval),
-    so what is measured is the window at rest beside the work, not its start-up."""
+    read ahead, off the UI thread; the holidays) before the work watched begins: the app
+    starts no sync, export or import of its own meanwhile (its first sync comes after the
+    sync interval), so what is measured is the window at rest beside the work, not its
+    start-up."""
     model = window.side_panel.pipeline_model  # type: ignore[attr-defined]
     began = time.perf_counter()
     while time.perf_counter() - began < limit:
         app.processEvents()  # type: ignore[attr-defined]
-        if not model.loading and (model.read_ahead_done or window.cache.interview_count == 0):  # type: ignore[attr-defined]
+        cache = window.cache  # type: ignore[attr-defined]
+        read = model.read_ahead_done or cache.interview_count == 0
+        if not model.loading and read and cache.holidays_loaded:
             break
         time.sleep(0.01)
     for _ in range(5):
@@ -163,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     keyring.set_keyring(MemoryKeyring())
     from PySide6.QtWidgets import QApplication
 
+    from followthrough.ui import import_scan
+
+    import_scan.lighten()  # as the app does before it imports the window
     from followthrough.sync.accounts import Account, list_accounts, remove_account
     from followthrough.sync.calendars import use_calendar
     from followthrough.sync.connection import add_account

@@ -20,7 +20,7 @@ from followthrough.core.model import check_text
 from followthrough.core.settings import check_host
 from followthrough.mail.errors import MailError
 from followthrough.mail.presets import DEFAULT_PORTS, SECURITIES, Security, preset
-from followthrough.store import Store
+from followthrough.store import Store, utc_text
 from followthrough.store.secrets import (
     SecretStoreUnavailable,
     delete_secret,
@@ -228,7 +228,7 @@ def save_mail_account(
                 (
                     account.name, account.host, account.port, account.security,
                     account.username, account.preset, account.trusted_fingerprint,
-                    keyring_account, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    keyring_account, utc_text(datetime.now(UTC)),
                 ),
             )  # fmt: skip
     except BaseException:

@@ -68,8 +68,14 @@ def utc_now() -> datetime:
 
 
 def utc_text(moment: datetime) -> str:
-    """How the store writes an instant: UTC, to the second, e.g. 2026-11-23T14:00:00Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """How the store writes an instant: UTC, to the second, e.g. 2026-11-23T14:00:00Z.
+
+    Formatted by hand: `strftime` imports the `time` module at each call, which under
+    PySide6's import hook costs a call into Python (a reload reads thousands of these)."""
+    u = moment.astimezone(UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+    )
 
 
 def parse_utc(text: str) -> datetime:

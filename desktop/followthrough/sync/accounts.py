@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from followthrough.store import Store
+from followthrough.store import Store, utc_text
 from followthrough.store.secrets import (
     SecretStoreUnavailable,
     delete_secret,
@@ -338,7 +338,7 @@ def save_account(
                     account.calendar_name,
                     account.trusted_fingerprint,
                     keyring_account,
-                    datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    utc_text(datetime.now(UTC)),
                 ),
             )
     except BaseException:

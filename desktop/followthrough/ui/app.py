@@ -54,6 +54,9 @@ def run_gui(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from followthrough.ui import import_scan
+
+    import_scan.lighten()  # before the window's modules are imported
     from followthrough.ui.first_paint import after_first_paint
     from followthrough.ui.main_window import MainWindow
     from followthrough.ui.single_instance import (

@@ -23,6 +23,14 @@ def _is_ics(path: str) -> bool:
     return path.lower().endswith((".ics", ".ical", ".ifb", ".icalendar"))
 
 
+def _import(store: Store, path: Path) -> Any:
+    """Import `path` (on the background thread; the first import of icalendar takes a while,
+    so its module is imported there too)."""
+    from followthrough.ical.ics_import import import_file
+
+    return import_file(store, path)
+
+
 class _ExportSignals(QObject):
     # The file written; "" or the sentence that says why not; "" or what the feed leaves out.
     finished = Signal(str, str, str)
@@ -81,8 +89,6 @@ class ImportExport:
         self._next_import()
 
     def _next_import(self) -> None:
-        from followthrough.ical.ics_import import import_file
-
         if self.imports.busy or not self._pending_imports:
             return
         path = self._pending_imports.pop(0)
@@ -101,7 +107,7 @@ class ImportExport:
         # The import writes a batch of interviews at a time: one reload at its end, not one
         # per second of it (see MainWindow.hold_watch).
         self.hold_watch(True)
-        self.imports.run(lambda store: import_file(store, path), done, failed)  # not busy
+        self.imports.run(lambda store: _import(store, path), done, failed)  # not busy
 
     def imports_idle(self) -> bool:
         """No import running nor waiting (tests wait for this)."""
@@ -149,13 +155,14 @@ class ImportExport:
     ) -> _ExportSignals:
         """Write every interview and follow-up (or those `selection` chooses, an
         `ical.export.Selection`; or the feed) to `path`, off the UI thread."""
-        from followthrough.files import write_atomically
-        from followthrough.ical.export import Exporter, Selection
-
         signals = _ExportSignals(self)
         signals.finished.connect(self._export_finished)
 
         def job(store: Store) -> str:
+            # Imported here, off the UI thread: the first import of icalendar takes a while.
+            from followthrough.files import write_atomically
+            from followthrough.ical.export import Exporter, Selection
+
             exporter = Exporter(store)
             if not feed:
                 write_atomically(path, exporter.ics(selection or Selection()))

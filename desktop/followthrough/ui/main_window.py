@@ -6,6 +6,7 @@ follow_up_actions, interview_actions and import_export.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ HOLIDAYS_AFTER_MS = 300  # after the first paint, when the holidays are read
 
 class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMainWindow):
     compose_requested = Signal(str)
+    _holidays_ready = Signal()  # from the thread that works them out
     """A link asked for the message editor of a step; carries the step's UID.
 
     The window opens the editor itself (`open_editor`); this tells other listeners. Until
@@ -131,6 +133,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self._holidays_timer.setSingleShot(True)
         self._holidays_timer.setInterval(HOLIDAYS_AFTER_MS)
         self._holidays_timer.timeout.connect(self.show_holidays)
+        self._holidays_ready.connect(self._paint_holidays)
         after_first_paint(self, self._holidays_timer.start)
         self.reload(refresh=False)  # the cache was read a moment ago
         # What another process saves (the command line, a sync, an import) shows within
@@ -450,10 +453,30 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.reload()
 
     def show_holidays(self) -> None:
-        """Shade and name the user's public holidays in the month and the week."""
+        """Shade and name the user's public holidays in the month and the week, once they
+        are worked out on a thread of their own (a tenth of a second of Python; a sync or an
+        import may have started beside the window by then)."""
         if self.store.closed:  # the window outlived its store (closing, or in tests)
             return
-        self.cache.load_holidays()
+        import threading
+
+        from followthrough.ui.calendar.event_cache import work_out_holidays
+
+        what = self.cache.holidays_to_load()
+
+        def work() -> None:
+            try:
+                work_out_holidays(what)
+            finally:
+                with contextlib.suppress(RuntimeError):  # the window is gone
+                    self._holidays_ready.emit()
+
+        threading.Thread(target=work, name="holidays", daemon=True).start()
+
+    def _paint_holidays(self) -> None:
+        if self.store.closed:
+            return
+        self.cache.load_holidays()  # worked out by now: only marks them loaded
         self.calendar.month_view.update()
         if WEEK in self.calendar.views:
             self.calendar.week_view.header.update()

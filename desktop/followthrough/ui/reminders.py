@@ -16,7 +16,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from followthrough.core.model import StepStatus
-from followthrough.store import Store
+from followthrough.store import Store, utc_text
 
 CHECK_EVERY_MS = 60_000
 
@@ -58,7 +58,7 @@ class Reminders(QObject):
 
     def due(self) -> list[str]:
         """Ids of the planned steps whose time has come and that were not announced yet."""
-        now = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = utc_text(self.clock())
         return [
             step_id
             for step_id, _iid, _seq, _mod, _status, start in self.store.step_index(

@@ -330,14 +330,20 @@ class EventCache:
 
     def load_holidays(self) -> None:
         """Read the holidays of last year, this year and the next (importing the holidays
-        package: a tenth of a second, so not before the window's first paint)."""
-        from followthrough.core.workdays import holiday_names
+        package: a tenth of a second, so not before the window's first paint; a window
+        works them out off its thread with `holidays_to_load`, then calls this)."""
+        work_out_holidays(self.holidays_to_load())
+        self._holidays_loaded = True
 
+    def holidays_to_load(self) -> tuple[str, str, list[int]]:
+        """The country, region and years whose holidays `load_holidays` reads."""
         settings = self.store.settings()
         year = self.today().year
-        for each in (year - 1, year, year + 1):
-            holiday_names(settings.country, settings.subdivision, each)
-        self._holidays_loaded = True
+        return settings.country, settings.subdivision, [year - 1, year, year + 1]
+
+    @property
+    def holidays_loaded(self) -> bool:
+        return self._holidays_loaded
 
     def overdue_rows(
         self, limit: int | None, offset: int = 0
@@ -488,3 +494,13 @@ class EventCache:
         )
         self._built_interviews[interview.id] = (key, event)
         return event
+
+
+def work_out_holidays(what: tuple[str, str, list[int]]) -> None:
+    """Work out (and keep, in core.workdays' cache) the holidays `holidays_to_load` names;
+    safe on any thread."""
+    from followthrough.core.workdays import holiday_names
+
+    country, subdivision, years = what
+    for year in years:
+        holiday_names(country, subdivision, year)
