@@ -13,6 +13,9 @@ the zones each parse added, so every calendar is read with its own definitions.
 
 from __future__ import annotations
 
+import functools
+from zoneinfo import available_timezones
+
 from icalendar import Calendar, Component
 from icalendar.timezone import tzp
 
@@ -97,9 +100,51 @@ def parse(data: str | bytes) -> list[Calendar]:
                 cache.pop(tzid, None)
 
 
+_BEGIN_ZONE, _END_ZONE, _TZID = b"BEGIN:VTIMEZONE", b"END:VTIMEZONE", b"\nTZID:"
+
+
+@functools.cache
+def _system_zones() -> frozenset[bytes]:
+    return frozenset(name.encode() for name in available_timezones())
+
+
+def _line_start(data: bytes, what: bytes, at: int) -> int:
+    """Where the next line that begins with `what` begins, from `at`; -1 if none."""
+    while (found := data.find(what, at)) > 0 and data[found - 1 : found] != b"\n":
+        at = found + 1
+    return found
+
+
+def without_system_zones(data: bytes) -> bytes:
+    """`data` without the VTIMEZONE components whose TZID names a zone of the system's zone
+    database (an IANA name, as this app writes them): icalendar reads a time in such a zone
+    from the database, never from the definition, so the events read the same. Reading the
+    definitions was a third of reading one of this app's interview events. A definition
+    this cannot read plainly (its TZID folded, another case) is kept, and read as before."""
+    if _BEGIN_ZONE not in data:
+        return data
+    kept: list[bytes] = []
+    at = 0
+    while (begin := _line_start(data, _BEGIN_ZONE, at)) >= 0:
+        end = _line_start(data, _END_ZONE, begin)
+        if end < 0:
+            break
+        stop = data.find(b"\n", end)
+        stop = len(data) if stop < 0 else stop + 1
+        named = data.find(_TZID, begin, end)
+        line_end = data.find(b"\n", named + 1, end + 1) if named >= 0 else -1
+        tzid = data[named + len(_TZID) : line_end].rstrip(b"\r") if line_end >= 0 else b""
+        folded = data[line_end + 1 : line_end + 2] in (b" ", b"\t")
+        kept.append(data[at:begin] if tzid in _system_zones() and not folded else data[at:stop])
+        at = stop
+    kept.append(data[at:])
+    return b"".join(kept)
+
+
 def parse_one(data: str | bytes) -> Calendar:
-    """The one calendar in `data` (a CalDAV resource), as `parse` reads it, bounds checked."""
-    calendars = parse(data)
+    """The one calendar in `data` (a CalDAV resource), as `parse` reads it, bounds checked;
+    without the definitions of the system's zones (`without_system_zones`)."""
+    calendars = parse(without_system_zones(data) if isinstance(data, bytes) else data)
     if len(calendars) != 1:
         raise ValueError(f"expected one calendar, found {len(calendars)}")
     check_bounded(calendars[0])
