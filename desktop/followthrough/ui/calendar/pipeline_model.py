@@ -12,7 +12,7 @@ import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFont
 
 from followthrough.core import shown_dates
@@ -21,6 +21,10 @@ from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import INTERVIEW_KIND, tr
 from followthrough.ui.calendar.item_model import Index, Roles, TwoLevelModel
 from followthrough.ui.calendar.pipeline import PipelineEntry, PipelineState, pipeline_entries
+
+
+def _newest_first(entries: list[PipelineEntry]) -> list[PipelineEntry]:
+    return sorted(entries, key=lambda e: e.interview.start, reverse=True)
 
 
 class _PipelineSignals(QObject):
@@ -40,13 +44,16 @@ class _PipelineTask(QRunnable):
     """
 
     STEP_BATCH = 500
+    SHOWN_WAIT_S = 2.0
+    """How long the steps read ahead wait for the window to show the pipeline (`shown`):
+    read meanwhile, they competed with it for Python's lock."""
 
-    def __init__(self, store: Store, tz: ZoneInfo, generation: int,
-                 signals: _PipelineSignals, stop: threading.Event, read_ahead: bool) -> None:
+    def __init__(self, store: Store, tz: ZoneInfo, generation: int, signals: _PipelineSignals,
+                 stop: threading.Event, read_ahead: bool, shown: threading.Event) -> None:
         super().__init__()
         self.folder, self.library = store.path.parent, store.library
         self.tz, self.generation, self.signals, self.stop = tz, generation, signals, stop
-        self.read_ahead = read_ahead
+        self.read_ahead, self.shown = read_ahead, shown
 
     def run(self) -> None:
         try:
@@ -58,13 +65,16 @@ class _PipelineTask(QRunnable):
             try:
                 stored = store.stored_interviews()
                 rows = store.step_index()
-                result: object = (pipeline_entries(stored, rows, self.tz), stored)
+                # Sorted here, not on the UI thread (which sorts again: no time when sorted).
+                entries = _newest_first(pipeline_entries(stored, rows, self.tz))
+                result: object = (entries, stored)
             except Exception as error:
                 self._emit(self.signals.read, str(error))
                 return
             self._emit(self.signals.read, result)
             if not self.read_ahead:
                 return
+            self.shown.wait(self.SHOWN_WAIT_S)
             ids = [row[0] for row in rows]
             for start in range(0, len(ids), self.STEP_BATCH):
                 if self.stop.is_set():
@@ -113,9 +123,10 @@ class PipelineModel(TwoLevelModel):
         self._signals.steps.connect(self._steps_read)
         self._signals.ahead.connect(self._read_ahead)
         self._stop = threading.Event()
+        self._shown = threading.Event()
         self.read_ahead_done = False
         self.loading = False
-        self._held = self._pending = False
+        self._held = self._pending = self._soon = False
 
     def hold(self) -> None:
         """Start no reading off the UI thread until `release()`: while the window is being
@@ -136,26 +147,41 @@ class PipelineModel(TwoLevelModel):
             self.loading = True
             if self._held:
                 self._pending = True
-            else:
-                self._start_reading()
+            elif not self._soon:
+                # Once the window has repainted what changed (its paint is already queued):
+                # a thread decoding interviews would compete with that paint for Python's
+                # lock. Reloads in the same turn start one reading.
+                self._soon = True
+                QTimer.singleShot(0, self, self._start_soon)
             return
         self._fill(self.cache.pipeline())
 
+    def _start_soon(self) -> None:
+        if self._soon:
+            self._soon = False
+            self._start_reading()
+
     def _start_reading(self) -> None:
         self._stop.set()  # a reading still on its way stops reading steps ahead
-        self._stop = threading.Event()
+        self._shown.set()
+        self._stop, self._shown = threading.Event(), threading.Event()
         self._pool.start(_PipelineTask(
             self.cache.store, self.cache.tz, self._generation, self._signals, self._stop,
-            read_ahead=not self.read_ahead_done,
+            read_ahead=not self.read_ahead_done, shown=self._shown,
         ))
 
     def wait(self) -> None:
-        """Until a reading off the UI thread is done (for tests and benchmarks)."""
+        """Until a reading off the UI thread is done (for tests and benchmarks; the steps read
+        ahead need not wait for a paint that cannot come while this waits)."""
+        self._start_soon()
+        self._shown.set()
         self._pool.waitForDone()
 
     def stop(self) -> None:
         """Stop reading steps ahead and wait for the thread (the end of the app)."""
+        self._soon = False
         self._stop.set()
+        self._shown.set()
         self._pool.waitForDone()
 
     def _steps_read(self, generation: int, steps: object) -> None:
@@ -176,9 +202,11 @@ class PipelineModel(TwoLevelModel):
             self._fill(entries)
         else:
             self._fill(self.cache.pipeline())
+        # The steps read ahead go on once the window has painted the pipeline.
+        QTimer.singleShot(0, self, self._shown.set)
 
     def _fill(self, entries: list[PipelineEntry]) -> None:
-        self._entries = sorted(entries, key=lambda e: e.interview.start, reverse=True)
+        self._entries = _newest_first(entries)
         self._show()
         self.loaded.emit()
 
