@@ -308,3 +308,31 @@ def test_records_from_before_versions_send_nothing_again(
     assert report.push.conflicts == []
     versions = Exporter(store).versions()
     assert {uid: i.hash for uid, i in sync_items(store, caldav_account.name).items()} == versions
+
+
+def test_a_second_computer_reads_our_plain_events_without_the_full_parser(
+    store: Store, caldav_account: Account, two: list[Interview], computer: NewComputer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every interview and step event as we write them is read by the quick readers
+    (ical.quick): the full parser, a millisecond or more an event, reads none of them."""
+    import followthrough.sync.merge as merge
+    import followthrough.sync.pull as pull
+
+    sync(store, caldav_account, timeout=5)
+    full: list[bytes] = []
+    original = pull.main_event
+
+    def counted(data: bytes) -> Any:
+        full.append(data)
+        return original(data)
+
+    monkeypatch.setattr(pull, "main_event", counted)
+    monkeypatch.setattr(merge, "main_event", counted)
+    other = computer("other")
+    report = sync(other, caldav_account.name, timeout=5)
+    assert len(report.pull.added) == 2
+    assert full == []
+    assert [s.interview for s in other.stored_interviews()] == [
+        s.interview for s in store.stored_interviews()
+    ]

@@ -326,56 +326,119 @@ def _instant(event: Event, name: str, uid: str) -> datetime:
     return value
 
 
+class EventFields(Protocol):
+    """What an interview is read from: a parsed VEVENT's values (`IcalFields`), or those the
+    quick reader took from a plain event of ours (ical.quick)."""
+
+    uid: str
+
+    def texts(self, name: str) -> list[str]:
+        """Every value of a TEXT property, unescaped (X- ones as ours are written)."""
+        ...
+
+    def instant(self, name: str) -> datetime:
+        """A DATE-TIME with its zone; MappingError when it is missing or not one."""
+        ...
+
+    def tz_name(self, name: str) -> str:
+        """The zone a DATE-TIME is given in (its TZID, or UTC)."""
+        ...
+
+    def created(self) -> datetime | None:
+        """CREATED, when it is a time anyone could mean."""
+        ...
+
+    def sequence(self) -> int: ...
+
+
+class IcalFields:
+    """EventFields of a VEVENT icalendar parsed."""
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        self.uid = str(event.get("UID", ""))
+
+    def texts(self, name: str) -> list[str]:
+        return _texts(self.event, name)
+
+    def instant(self, name: str) -> datetime:
+        return _instant(self.event, name, self.uid)
+
+    def tz_name(self, name: str) -> str:
+        return _tz_name(self.event, name)
+
+    def created(self) -> datetime | None:
+        return _created(self.event)
+
+    def sequence(self) -> int:
+        try:
+            return int(self.event.get("SEQUENCE", 0))
+        except (TypeError, ValueError):
+            raise MappingError(
+                f"The event {shown(self.uid)} has a SEQUENCE that is not a number.", self.uid
+            ) from None
+
+
 def read_interview(event: Event) -> ImportedInterview:
     """Rebuild an interview and its history from its VEVENT."""
     check_single(event)
-    uid = str(event.get("UID", ""))
+    return interview_from(IcalFields(event))
+
+
+def interview_from(event: EventFields) -> ImportedInterview:
+    """Rebuild an interview and its history from the values of its VEVENT."""
+    uid = event.uid
     parsed = parse_uid(uid)
     if parsed is None or parsed[1]:
         raise MappingError(f"'{shown(uid)}' is not the UID of a Followthrough interview.", uid)
     interview_id = parsed[0]
+
+    def text(name: str, default: str = "") -> str:
+        values = event.texts(name)
+        return values[0] if values else default
+
     try:
-        tz_name = _tz_name(event, "DTSTART")
+        tz_name = event.tz_name("DTSTART")
         tz = zone(tz_name)
-        people = tuple(interviewer(json_value(t)) for t in _texts(event, X + "INTERVIEWER"))
-        decision = _text(event, X + "DECISION-DATE")
+        people = tuple(interviewer(json_value(t)) for t in event.texts(X + "INTERVIEWER"))
+        decision = text(X + "DECISION-DATE")
         sequence, stamp = invitation_revision(
-            _text(event, X + "SOURCE-SEQUENCE"), _text(event, X + "SOURCE-STAMP")
+            text(X + "SOURCE-SEQUENCE"), text(X + "SOURCE-STAMP")
         )
         interview = Interview(
             id=interview_id,
-            company=_text(event, X + "COMPANY"),
-            role=_text(event, X + "ROLE"),
+            company=text(X + "COMPANY"),
+            role=text(X + "ROLE"),
             interviewers=people,
-            start=_instant(event, "DTSTART", uid).astimezone(tz),
-            end=_instant(event, "DTEND", uid).astimezone(tz),
+            start=event.instant("DTSTART").astimezone(tz),
+            end=event.instant("DTEND").astimezone(tz),
             tz=tz_name,
-            channel=choice(Channel, _text(event, X + "CHANNEL", Channel.VIDEO.value), "channel"),
+            channel=choice(Channel, text(X + "CHANNEL", Channel.VIDEO.value), "channel"),
             decision_date=day(decision, "decision date") if decision else None,
-            pace=choice(Pace, _text(event, X + "PACE", Pace.STANDARD.value), "pace"),
-            playbook=_text(event, X + "PLAYBOOK"),
-            round=round_number(_text(event, X + "ROUND", "1")),
-            application=application(_text(event, X + "APPLICATION")),
-            topics=tuple(_texts(event, X + "TOPIC")),
-            clarify=tuple(_texts(event, X + "CLARIFY")),
-            notes=_text(event, "DESCRIPTION"),
-            location=_text(event, "LOCATION"),
-            postal_address=_text(event, X + "POSTAL-ADDRESS"),
-            country=_text(event, X + "COUNTRY"),
-            created=_created(event),
-            source_uid=_text(event, X + "SOURCE-UID"),
+            pace=choice(Pace, text(X + "PACE", Pace.STANDARD.value), "pace"),
+            playbook=text(X + "PLAYBOOK"),
+            round=round_number(text(X + "ROUND", "1")),
+            application=application(text(X + "APPLICATION")),
+            topics=tuple(event.texts(X + "TOPIC")),
+            clarify=tuple(event.texts(X + "CLARIFY")),
+            notes=text("DESCRIPTION"),
+            location=text("LOCATION"),
+            postal_address=text(X + "POSTAL-ADDRESS"),
+            country=text(X + "COUNTRY"),
+            created=event.created(),
+            source_uid=text(X + "SOURCE-UID"),
             source_sequence=sequence,
             source_stamp=stamp,
         ).validated()
         activities = [
-            foreign_activity(json_value(t), interview_id) for t in _texts(event, X + "ACTIVITY")
+            foreign_activity(json_value(t), interview_id) for t in event.texts(X + "ACTIVITY")
         ]
     except MappingError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError, OSError) as error:
         detail = shown(str(error), 160).rstrip(".")
         raise MappingError(f"The interview event {uid} cannot be read: {detail}.", uid) from None
-    return ImportedInterview(interview, activities, int(event.get("SEQUENCE", 0)))
+    return ImportedInterview(interview, activities, event.sequence())
 
 
 def _created(event: Event) -> datetime | None:
@@ -385,6 +448,11 @@ def _created(event: Event) -> datetime | None:
     value = event.decoded("CREATED")
     if not isinstance(value, datetime) or value.utcoffset() is None:
         return None
+    return created_if_sensible(value)
+
+
+def created_if_sensible(value: datetime) -> datetime | None:
+    """A CREATED time, or None for one out of the years a calendar holds."""
     try:
         check_year(value, "creation time")
     except ValidationError:

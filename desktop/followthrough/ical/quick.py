@@ -13,15 +13,19 @@ as before. Both readers end in mapping.step_state, so they decide the step alike
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followthrough.ical.fields import SINGLE
 from followthrough.ical.mapping import (
+    ImportedInterview,
     MappingError,
     StepState,
     X,
+    created_if_sensible,
+    interview_from,
     parse_uid,
     step_state,
     unescape_text,
@@ -72,8 +76,9 @@ def _instant(value: str, params: dict[str, str]) -> datetime | None:
         return None
 
 
-def quick_step(body: bytes) -> tuple[str, StepState] | None:
-    """(interview id, the step as the calendar shows it), or None: read it in full."""
+def _vevent(body: bytes, wanted: Container[str] | None) -> dict[str, list[tuple[str, str]]] | None:
+    """The properties of a plain event's one VEVENT (those `wanted`, else all): each name's
+    (value, parameters as written), in the file's order; None for anything else."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -83,7 +88,7 @@ def quick_step(body: bytes) -> tuple[str, StepState] | None:
         return None
     if lines[-1] != "END:VCALENDAR":
         return None
-    found: dict[str, tuple[str, dict[str, str]]] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     stack: list[str] = []
     events = 0
     for line in lines[1:-1]:
@@ -107,25 +112,99 @@ def quick_step(body: bytes) -> tuple[str, StepState] | None:
             continue  # inside a VTIMEZONE or an alarm, or the calendar's own lines
         if name in _REFUSED or (name in _SINGLE and name in found):
             return None
-        if name in _WANTED:
-            found[name] = (content, {k.upper(): v.strip('"') for k, v in _PARAM.findall(params)})
+        if wanted is None or name in wanted:
+            found.setdefault(name, []).append((content, params))
     if stack or events != 1 or "UID" not in found or "DTSTART" not in found:
         return None
-    uid = unescape_text(found["UID"][0])
+    return found
+
+
+def _params(written: str) -> dict[str, str]:
+    return {k.upper(): v.strip('"') for k, v in _PARAM.findall(written)}
+
+
+def quick_step(body: bytes) -> tuple[str, StepState] | None:
+    """(interview id, the step as the calendar shows it), or None: read it in full."""
+    found = _vevent(body, _WANTED)
+    if found is None:
+        return None
+    uid = unescape_text(found["UID"][0][0])
     parsed = parse_uid(uid)
     if parsed is None or not parsed[1]:
         return None
-    start = _instant(*found["DTSTART"])
-    sequence = found.get("SEQUENCE", ("0", {}))[0]
+    start = _instant(found["DTSTART"][0][0], _params(found["DTSTART"][0][1]))
+    sequence = found.get("SEQUENCE", [("0", "")])[0][0]
     if start is None or not _INTEGER.fullmatch(sequence):
         return None
 
     def value(name: str) -> str:
-        return unescape_text(found[name][0]) if name in found else ""
+        return unescape_text(found[name][0][0]) if name in found else ""
 
     try:
         return step_state(
             uid, value("SUMMARY"), value(X + "STATUS"), value("STATUS"), start, int(sequence)
         )
     except MappingError:  # the full reader says why, with the line
+        return None
+
+
+class _NotPlain(Exception):
+    """A value the quick reader leaves to the full one."""
+
+
+class _QuickFields:
+    """mapping.EventFields of a plain interview event, from its content lines."""
+
+    def __init__(self, uid: str, found: dict[str, list[tuple[str, str]]]) -> None:
+        self.uid, self.found = uid, found
+
+    def texts(self, name: str) -> list[str]:
+        # icalendar unescapes TEXT as unescape_text does; X- ones it gives raw, and the
+        # mapping unescapes them: either way, once (tests/ical/test_quick_interview.py).
+        return [unescape_text(value) for value, _params in self.found.get(name, ())]
+
+    def _moment(self, name: str) -> datetime:
+        (value, written), *_rest = self.found.get(name) or [("", "")]
+        moment = _instant(value, _params(written)) if value else None
+        if moment is None:
+            raise _NotPlain(name)
+        return moment
+
+    def instant(self, name: str) -> datetime:
+        return self._moment(name)
+
+    def tz_name(self, name: str) -> str:
+        (value, written), *_rest = self.found[name]
+        tzid = _params(written).get("TZID", "")
+        if tzid:
+            return tzid
+        if value.endswith("Z"):
+            return "UTC"
+        raise _NotPlain(name)
+
+    def created(self) -> datetime | None:
+        if "CREATED" not in self.found:
+            return None
+        return created_if_sensible(self._moment("CREATED"))
+
+    def sequence(self) -> int:
+        written = self.found.get("SEQUENCE", [("0", "")])[0][0]
+        if not _INTEGER.fullmatch(written):
+            raise _NotPlain("SEQUENCE")
+        return int(written)
+
+
+def quick_interview(body: bytes) -> ImportedInterview | None:
+    """An interview event of ours read from its content lines (as `mapping.read_interview`
+    reads it in full), or None: read it in full (which reads it, or says why it cannot)."""
+    found = _vevent(body, None)
+    if found is None:
+        return None
+    uid = unescape_text(found["UID"][0][0])
+    parsed = parse_uid(uid)
+    if parsed is None or parsed[1]:
+        return None
+    try:
+        return interview_from(_QuickFields(uid, found))
+    except (_NotPlain, MappingError):
         return None

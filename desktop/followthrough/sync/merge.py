@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 @dataclass
 class RemoteEvent:
     """One of our events as the calendar now has it: read in full when first asked for
-    (`event`), unless the quick reader already read the step it shows (`step`)."""
+    (`event`), unless the quick reader already read the step it shows (`step`) or the
+    interview (`imported`)."""
 
     uid: str
     path: str
@@ -48,6 +49,7 @@ class RemoteEvent:
     body: bytes
     parsed: Event | None = None
     step: tuple[str, StepState] | None = None
+    imported: ImportedInterview | None = None  # an interview the quick reader read
 
     @property
     def event(self) -> Event:
@@ -60,10 +62,15 @@ class RemoteEvent:
     def read_step(self) -> tuple[str, StepState]:
         return self.step or read_step(self.event)
 
+    def read_interview(self) -> ImportedInterview:
+        return self.imported or read_interview(self.event)
+
     def sequence(self) -> int:
         """The event's SEQUENCE (0 when it has none we can read)."""
         if self.step is not None:
             return self.step[1].sequence
+        if self.imported is not None:
+            return self.imported.sequence
         try:
             return int(self.event.get("SEQUENCE", 0))
         except (TypeError, ValueError, MappingError):

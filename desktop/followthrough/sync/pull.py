@@ -29,11 +29,11 @@ from followthrough.ical.mapping import (
     ImportedInterview,
     MappingError,
     StepState,
+    interview_uid,
     is_ours,
     parse_uid,
-    read_interview,
 )
-from followthrough.ical.quick import quick_step
+from followthrough.ical.quick import quick_interview, quick_step
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.connection import DEFAULT_TIMEOUT
@@ -135,6 +135,11 @@ def pull_with_session(
         step = quick_step(body)
         if step is not None:
             remote[step[1].uid] = RemoteEvent(step[1].uid, path, etag, body, step=step)
+            continue
+        imported = quick_interview(body)
+        if imported is not None:
+            uid = interview_uid(imported.interview.id)
+            remote[uid] = RemoteEvent(uid, path, etag, body, imported=imported)
             continue
         event = main_event(body)
         if event is None:
@@ -301,7 +306,7 @@ def _plan_pull(
                 owner, state = item.read_step()
                 steps.setdefault(owner, {})[state.key] = (item, state)
             else:
-                interviews[parsed[0]] = (item, read_interview(item.event))
+                interviews[parsed[0]] = (item, item.read_interview())
         except MappingError as error:
             report.warnings.append(str(error))
     deleted_steps: dict[str, set[str]] = {}
