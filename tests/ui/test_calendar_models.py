@@ -432,3 +432,41 @@ def test_the_agenda_shows_overdue_steps_only_when_it_starts_today(store: Store) 
     model.set_range(date(2026, 11, 26), date(2026, 12, 9))  # from tomorrow: no group
     assert model.index(0, 0).data(Roles.DATE) == date(2026, 11, 26)
     assert not model.in_overdue_group(model.index(0, 0))
+
+
+def test_a_change_that_keeps_the_rows_repaints_them_without_a_reset(
+    qtbot: QtBot, store: Store
+) -> None:
+    """A step done leaves every application in its row: the rows are repainted, the tree is
+    not laid out again (nor its groups closed); an application that changes group resets."""
+    from PySide6.QtWidgets import QTreeView
+
+    acme = add_interview(store, "Acme")
+    add_interview(store, "Globex")
+    model = PipelineModel(make_cache(store))
+    model.reload()
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.expandAll()
+    waiting = model.index(model.state_row(PipelineState.WAITING), 0)
+    row = next(r for r in range(model.rowCount(waiting))
+               if model.index(r, 0, waiting).data() == "Acme")
+    before = model.index(row, PipelineModel.NEXT, waiting).data()
+    resets: list[int] = []
+    changed: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda first, last, *_: changed.append((first.row(), last.row())))
+    first_step = min((s.step for s in store.steps(acme.id)), key=lambda s: s.start)
+    store.record(acme.id, Activity(ActivityKind.DONE, NOW, step=first_step.key, how="email"))
+    model.reload()
+    assert resets == [] and changed == [(row, row)]
+    assert view.isExpanded(waiting)
+    assert model.index(row, PipelineModel.NEXT, waiting).data() != before
+    model.reload()  # nothing changed: nothing repainted
+    assert resets == [] and changed == [(row, row)]
+    store.record(acme.id, Activity(ActivityKind.REPLY, NOW))  # moves to another group
+    model.reload()
+    assert resets == [1]
+    replied = model.index(model.state_row(PipelineState.REPLIED), 0)
+    assert model.index(0, 0, replied).data() == "Acme"

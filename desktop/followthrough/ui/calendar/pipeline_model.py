@@ -245,10 +245,36 @@ class PipelineModel(TwoLevelModel):
         if needle:
             kept = [row for row, group in enumerate(groups) if group]
             states, groups = [states[row] for row in kept], [groups[row] for row in kept]
-        self.beginResetModel()
-        self._states, self._groups = states, groups
-        self._next_titles = {}
-        self.endResetModel()
+        if not self._same_rows(states, groups):
+            self.beginResetModel()
+            self._states, self._groups = states, groups
+            self._next_titles = {}
+            self.endResetModel()
+
+    def _same_rows(self, states: list[PipelineState], groups: list[list[PipelineEntry]]) -> bool:
+        """Take `groups` as they are when they hold the same applications in the same rows:
+        only the rows whose values changed are repainted. A reset has the tree lay out every
+        row again (a thousand calls into Python at a thousand interviews) and forget which
+        groups are open; most changes (a step done, a time moved) leave the rows in place."""
+        old = self._groups
+        if states != self._states or [len(g) for g in groups] != [len(g) for g in old]:
+            return False
+        changed: list[tuple[int, int, int]] = []  # group row, first and last changed rows
+        for row, (new_group, old_group) in enumerate(zip(groups, old, strict=True)):
+            moved = [i for i, (a, b) in enumerate(zip(new_group, old_group, strict=True)) if a != b]
+            if any(new_group[i].interview.id != old_group[i].interview.id for i in moved):
+                return False
+            if moved:
+                changed.append((row, moved[0], moved[-1]))
+        self._groups = groups
+        if changed:
+            self._cells.clear()
+            self._next_titles = {}
+            last = len(self.COLUMNS) - 1
+            for row, first, end in changed:
+                parent = self.index(row, 0)
+                self.dataChanged.emit(self.index(first, 0, parent), self.index(end, last, parent))
+        return True
 
     def entry_at(self, index: Index) -> PipelineEntry | None:
         entry: PipelineEntry | None = self._member_at(index)
