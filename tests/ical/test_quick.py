@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,12 +19,13 @@ from followthrough.store import Store
 from followthrough.sync.events import main_event
 
 
-def full(body: bytes) -> object:
+def full(body: bytes, reader: Callable[[Any], object] = read_step) -> object:
+    """What the full reader (`reader`: read_step, or read_interview) makes of `body`."""
     event = main_event(body)
     if event is None:
         return "unreadable"
     try:
-        return read_step(event)
+        return reader(event)
     except MappingError as error:
         return f"refused: {error}"
 

@@ -10,24 +10,18 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_quick import full as full_read
 from test_roundtrip import ZONES, histories, interviews
 
 from followthrough.core.model import Interview
 from followthrough.ical.export import Exporter
-from followthrough.ical.mapping import MappingError, read_interview
+from followthrough.ical.mapping import read_interview
 from followthrough.ical.quick import quick_interview
 from followthrough.store import Store, open_store
-from followthrough.sync.events import main_event
 
 
 def full(body: bytes) -> object:
-    event = main_event(body)
-    if event is None:
-        return "unreadable"
-    try:
-        return read_interview(event)
-    except MappingError as error:
-        return f"refused: {error}"
+    return full_read(body, read_interview)
 
 
 def interview_files(store: Store) -> list[bytes]:

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from followthrough.core.model import Interview, Interviewer, Step, StepStatus
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
@@ -106,3 +108,18 @@ def moved_to(start: datetime, changed: datetime) -> Callable[[Event], None]:
         stamp(event, changed)
 
     return move
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, name: str, *modules: object) -> list[object]:
+    """The first argument of every call to the function `name` of `modules` (one function,
+    imported by each), from now to the end of the test."""
+    calls: list[object] = []
+    original = getattr(modules[0], name)
+
+    def counted(data: object) -> object:
+        calls.append(data)
+        return original(data)
+
+    for module in modules:
+        monkeypatch.setattr(module, name, counted)
+    return calls

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from icalendar import Calendar as ICalendar
-from sync_data import ANA, BO, remote_calendar
+from sync_data import ANA, BO, count_calls, remote_calendar
 
 from followthrough.core.model import Activity, ActivityKind, Interview, Interviewer
 from followthrough.ical.export import Exporter
@@ -174,14 +174,7 @@ def test_a_store_that_lost_every_record_adopts_the_calendar_as_it_is(
         conn.execute("DELETE FROM sync_state")
     from followthrough.sync import events
 
-    compared: list[bytes] = []
-    reader = events.content_key
-
-    def counted(data: bytes) -> str:
-        compared.append(data)
-        return reader(data)
-
-    monkeypatch.setattr(events, "content_key", counted)
+    compared = count_calls(monkeypatch, "content_key", events)
     report = sync(store, caldav_account.name, timeout=5)
     assert report.pull.fetched == len(files)
     # sabre/dav gives back the bytes it was sent (its XML answer ends lines with LF only):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from icalendar import Event
-from sync_data import remote_calendar, server_uids
+from sync_data import count_calls, remote_calendar, server_uids
 
 from followthrough.core.actions import NEXT_ROUND
 from followthrough.core.model import Activity, ActivityKind, Interview, StepStatus
@@ -320,15 +320,7 @@ def test_a_second_computer_reads_our_plain_events_without_the_full_parser(
     import followthrough.sync.pull as pull
 
     sync(store, caldav_account, timeout=5)
-    full: list[bytes] = []
-    original = pull.main_event
-
-    def counted(data: bytes) -> Any:
-        full.append(data)
-        return original(data)
-
-    monkeypatch.setattr(pull, "main_event", counted)
-    monkeypatch.setattr(merge, "main_event", counted)
+    full = count_calls(monkeypatch, "main_event", pull, merge)
     other = computer("other")
     report = sync(other, caldav_account.name, timeout=5)
     assert len(report.pull.added) == 2
