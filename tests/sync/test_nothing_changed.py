@@ -167,6 +167,28 @@ def test_the_window_hears_of_what_it_shows_not_of_a_syncs_records(
     assert not store.changed_elsewhere()
 
 
+def test_a_syncs_records_after_a_change_made_here_are_no_change_to_show(
+    store: Store, two: list[Interview]
+) -> None:
+    """The window's own change, then read (`seen`), then a sync that only records what it
+    sent: nothing to read again. (The shown count the watch compared with was the one from
+    before the window's own change: every sync after a change reloaded the whole window.)"""
+    assert not store.changed_elsewhere()
+    store.record(two[0].id, Activity(ActivityKind.REPLY, two[0].end + timedelta(days=1)))
+    assert not store.changed_elsewhere(seen=True)  # as the window's reload marks it
+    raw = sqlite3.connect(store.path)
+    try:
+        raw.execute("INSERT INTO sync_items (account, uid, href, etag, hash) "
+                    "VALUES ('a', 'u', 'h', 'e', 'x')")
+        raw.commit()
+        assert not store.changed_elsewhere()
+        raw.execute("UPDATE interviews SET sequence = sequence + 1")
+        raw.commit()
+        assert store.changed_elsewhere()
+    finally:
+        raw.close()
+
+
 def test_a_removed_account_leaves_no_mark(
     store: Store, caldav_account: Account, two: list[Interview]
 ) -> None:

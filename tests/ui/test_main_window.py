@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDockWidget
 from pytestqt.qtbot import QtBot
 from window_helpers import clocked_window
 
-from followthrough.core.model import ActivityKind, Interview, Interviewer, StepStatus
+from followthrough.core.model import Activity, ActivityKind, Interview, Interviewer, StepStatus
 from followthrough.store import Store, open_store
 from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK
 from followthrough.ui.detail_panel import DelayDialog, OutcomeDialog
@@ -485,3 +485,26 @@ def test_the_editor_opens_centred_on_the_window_and_wholly_on_screen(
     assert abs(frame.center().y() - wanted.y()) <= 2  # 600 px high: room to centre
     assert frame.left() == free.left() or abs(frame.center().x() - wanted.x()) <= 2
     editor.close()
+
+
+def test_a_change_made_here_then_a_syncs_records_do_not_reload_the_window(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's own change, then a sync's thread records what it sent: nothing shown
+    changed (every sync after a change used to read the whole window again at its end)."""
+    import sqlite3
+
+    acme = add_interview(store, "Acme", end=datetime(2026, 11, 25, 11, tzinfo=PARIS))
+    window = _window(qtbot, store)
+    window._reload_if_changed_elsewhere()
+    store.record(acme.id, Activity(ActivityKind.REPLY, acme.end + timedelta(days=1)))
+    window.reload()  # as the window's Log reply does
+    raw = sqlite3.connect(store.path)  # the sync's own connection
+    raw.execute("INSERT INTO sync_items (account, uid, href, etag, hash) "
+                "VALUES ('a', 'u', 'h', 'e', 'x')")
+    raw.commit()
+    raw.close()
+    reloads: list[bool] = []
+    monkeypatch.setattr(window, "reload", lambda **_kw: reloads.append(True))
+    window._reload_if_changed_elsewhere()
+    assert reloads == []

@@ -108,16 +108,18 @@ class Store(Merging, Changes, Rounds, Listings):
             raise damaged(path, f"cannot be opened ({error})") from None
         return cls(conn, path, library)
 
-    def changed_elsewhere(self) -> bool:
+    def changed_elsewhere(self, *, seen: bool = False) -> bool:
         """Whether another connection (a command, a sync, another window) has changed what
         the window shows since the last call (False on the first): one PRAGMA, cheap enough
         to ask every second, and the shown count when something was saved (a sync that only
-        recorded what it sent changed nothing shown)."""
+        recorded what it sent changed nothing shown). With `seen` (the window reads it all
+        now), what is saved by now counts as seen, this connection's own writes too."""
         (version,) = self.conn.execute("PRAGMA data_version").fetchone()
-        if version == self._outside_version:
+        ours = version == self._outside_version  # no other connection saved since
+        if ours and not seen:
             return False
         shown = self.change_counts()[0]
-        changed = self._outside_version != -1 and shown != self._outside_shown
+        changed = not ours and self._outside_version != -1 and shown != self._outside_shown
         self._outside_version, self._outside_shown = version, shown
         return changed
 

@@ -280,9 +280,10 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
     def reload(self, *, refresh: bool = True) -> None:
         """Show the store as it is now (after any change, here or elsewhere)."""
         if not self.store.closed:
-            # What is saved by now is read below: the watch need not read it again (a change
-            # saved after this is still seen at its next tick).
-            self.store.changed_elsewhere()
+            # What is saved by now is read below, this window's own changes too: the watch
+            # need not read it again (a change saved after this is still seen at its next
+            # tick), and a sync that then only records what it sent is no change to show.
+            self.store.changed_elsewhere(seen=True)
         if refresh:
             self.cache.refresh()
         has_interviews = self.cache.interview_count > 0
