@@ -134,6 +134,22 @@ def test_a_push_left_with_a_conflict_leaves_no_mark(
         assert pushed_mark(store, caldav_account.name)[0] != push_mark(store, exporter, session)
 
 
+# What a sync records of the calendar, and nothing the window shows.
+RECORDED = (
+    "INSERT INTO sync_items (account, uid, href, etag, hash) VALUES ('a', 'u', 'h', 'e', 'x')"
+)
+
+
+def _saved_elsewhere(store: Store, sql: str, args: tuple[object, ...] = ()) -> None:
+    """`sql` run and saved through a connection of its own (a sync's, a command's)."""
+    raw = sqlite3.connect(store.path)
+    try:
+        raw.execute(sql, args)
+        raw.commit()
+    finally:
+        raw.close()
+
+
 def test_the_window_hears_of_what_it_shows_not_of_a_syncs_records(
     store: Store, two: list[Interview]
 ) -> None:
@@ -141,28 +157,19 @@ def test_the_window_hears_of_what_it_shows_not_of_a_syncs_records(
     changed what it shows; not when a sync only recorded what it sent (the first sync of
     1,000 interviews made the window read everything again at its end, 0.1 s)."""
     assert not store.changed_elsewhere()  # the first call only looks
-    raw = sqlite3.connect(store.path)
-    try:
-        raw.execute("INSERT INTO sync_items (account, uid, href, etag, hash) "
-                    "VALUES ('a', 'u', 'h', 'e', 'x')")
-        raw.commit()
-        assert not store.changed_elsewhere()
-        raw.execute("UPDATE drafts SET body = body")  # no row: nothing changed
-        raw.commit()
-        assert not store.changed_elsewhere()
-        step = store.steps(two[0].id)[0].step.id
-        raw.execute(
-            "INSERT INTO drafts (step_id, subject, body, updated) VALUES (?, 's', 'b', 'u')",
-            (step,),
-        )
-        raw.commit()
-        assert store.changed_elsewhere()
-        assert not store.changed_elsewhere()  # told once
-        raw.execute("UPDATE interviews SET sequence = sequence + 1")
-        raw.commit()
-        assert store.changed_elsewhere()
-    finally:
-        raw.close()
+    _saved_elsewhere(store, RECORDED)
+    assert not store.changed_elsewhere()
+    _saved_elsewhere(store, "UPDATE drafts SET body = body")  # no row: nothing changed
+    assert not store.changed_elsewhere()
+    step = store.steps(two[0].id)[0].step.id
+    _saved_elsewhere(
+        store, "INSERT INTO drafts (step_id, subject, body, updated) VALUES (?, 's', 'b', 'u')",
+        (step,),
+    )
+    assert store.changed_elsewhere()
+    assert not store.changed_elsewhere()  # told once
+    _saved_elsewhere(store, "UPDATE interviews SET sequence = sequence + 1")
+    assert store.changed_elsewhere()
     store.set_setting("work-start", "10:00")  # this connection's own: the window knows
     assert not store.changed_elsewhere()
 
@@ -176,17 +183,10 @@ def test_a_syncs_records_after_a_change_made_here_are_no_change_to_show(
     assert not store.changed_elsewhere()
     store.record(two[0].id, Activity(ActivityKind.REPLY, two[0].end + timedelta(days=1)))
     assert not store.changed_elsewhere(seen=True)  # as the window's reload marks it
-    raw = sqlite3.connect(store.path)
-    try:
-        raw.execute("INSERT INTO sync_items (account, uid, href, etag, hash) "
-                    "VALUES ('a', 'u', 'h', 'e', 'x')")
-        raw.commit()
-        assert not store.changed_elsewhere()
-        raw.execute("UPDATE interviews SET sequence = sequence + 1")
-        raw.commit()
-        assert store.changed_elsewhere()
-    finally:
-        raw.close()
+    _saved_elsewhere(store, RECORDED)
+    assert not store.changed_elsewhere()
+    _saved_elsewhere(store, "UPDATE interviews SET sequence = sequence + 1")
+    assert store.changed_elsewhere()
 
 
 def test_a_removed_account_leaves_no_mark(
