@@ -1,19 +1,19 @@
-"""Reading a step event of ours without the full parser (no Qt).
+"""Reading an event of ours without the full parser (no Qt).
 
-A second computer's first sync reads a thousand step events, and the full parser
-(icalendar, through ical.bounds) spends milliseconds on each. A step event as we write it,
-or as a calendar app re-saves it, is plain: one VEVENT (with an alarm), its time in an IANA
-zone or in UTC. `quick_step` reads the few properties a pull needs straight from such an
-event's content lines, and answers None for anything else: a date, a floating time, a zone
-that is not an IANA name, a recurrence, a property given twice, another component, a line
-out of shape. Those go through the full parser, which reads them (or says why it cannot)
-as before. Both readers end in mapping.step_state, so they decide the step alike.
+A second computer's first sync reads every event of ours, and the full parser (icalendar,
+through ical.bounds) spends milliseconds on each. An event as we write it, or as a calendar
+app re-saves it, is plain: one VEVENT (a step's with an alarm), its times in an IANA zone or
+in UTC. `quick_event` reads it straight from its content lines, once: the few properties a
+step's state needs (`mapping.step_state`), or every value an interview is read from
+(`mapping.interview_from`, as the full reader does). It answers None for anything else: a
+date, a floating time, a zone that is not an IANA name, a recurrence, a property given
+twice, another component, a line out of shape, a value the mapping refuses. Those go
+through the full parser, which reads them (or says why it cannot) as before.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,7 +39,6 @@ _LINE = re.compile(
 _PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:]*)')
 _LOCAL = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
 _INTEGER = re.compile(r"[+-]?\d{1,9}")
-_WANTED = ("UID", "SUMMARY", "STATUS", "DTSTART", "SEQUENCE", X + "STATUS")
 _REFUSED = frozenset(("RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID"))
 _SINGLE = frozenset(SINGLE)
 # The components each may hold: a step event of ours an alarm, a time zone its rules.
@@ -76,9 +75,9 @@ def _instant(value: str, params: dict[str, str]) -> datetime | None:
         return None
 
 
-def _vevent(body: bytes, wanted: Container[str] | None) -> dict[str, list[tuple[str, str]]] | None:
-    """The properties of a plain event's one VEVENT (those `wanted`, else all): each name's
-    (value, parameters as written), in the file's order; None for anything else."""
+def _vevent(body: bytes) -> dict[str, list[tuple[str, str]]] | None:
+    """The properties of a plain event's one VEVENT: each name's (value, parameters as
+    written), in the file's order; None for anything else."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -112,8 +111,7 @@ def _vevent(body: bytes, wanted: Container[str] | None) -> dict[str, list[tuple[
             continue  # inside a VTIMEZONE or an alarm, or the calendar's own lines
         if name in _REFUSED or (name in _SINGLE and name in found):
             return None
-        if wanted is None or name in wanted:
-            found.setdefault(name, []).append((content, params))
+        found.setdefault(name, []).append((content, params))
     if stack or events != 1 or "UID" not in found or "DTSTART" not in found:
         return None
     return found
@@ -123,15 +121,33 @@ def _params(written: str) -> dict[str, str]:
     return {k.upper(): v.strip('"') for k, v in _PARAM.findall(written)}
 
 
-def quick_step(body: bytes) -> tuple[str, StepState] | None:
-    """(interview id, the step as the calendar shows it), or None: read it in full."""
-    found = _vevent(body, _WANTED)
+def quick_event(body: bytes) -> tuple[str, StepState] | ImportedInterview | None:
+    """A plain event of ours read from its content lines, once: a step's (interview id, the
+    step as the calendar shows it), or an interview as `mapping.read_interview` reads it in
+    full; None for anything else: read it in full (which reads it, or says why it cannot)."""
+    found = _vevent(body)
     if found is None:
         return None
     uid = unescape_text(found["UID"][0][0])
     parsed = parse_uid(uid)
-    if parsed is None or not parsed[1]:
+    if parsed is None:
         return None
+    return _step(uid, found) if parsed[1] else _interview(uid, found)
+
+
+def quick_step(body: bytes) -> tuple[str, StepState] | None:
+    """(interview id, the step as the calendar shows it), or None: read it in full."""
+    read = quick_event(body)
+    return read if isinstance(read, tuple) else None
+
+
+def quick_interview(body: bytes) -> ImportedInterview | None:
+    """An interview event of ours, or None: read it in full."""
+    read = quick_event(body)
+    return read if isinstance(read, ImportedInterview) else None
+
+
+def _step(uid: str, found: dict[str, list[tuple[str, str]]]) -> tuple[str, StepState] | None:
     start = _instant(found["DTSTART"][0][0], _params(found["DTSTART"][0][1]))
     sequence = found.get("SEQUENCE", [("0", "")])[0][0]
     if start is None or not _INTEGER.fullmatch(sequence):
@@ -163,15 +179,12 @@ class _QuickFields:
         # mapping unescapes them: either way, once (tests/ical/test_quick_interview.py).
         return [unescape_text(value) for value, _params in self.found.get(name, ())]
 
-    def _moment(self, name: str) -> datetime:
+    def instant(self, name: str) -> datetime:
         (value, written), *_rest = self.found.get(name) or [("", "")]
         moment = _instant(value, _params(written)) if value else None
         if moment is None:
             raise _NotPlain(name)
         return moment
-
-    def instant(self, name: str) -> datetime:
-        return self._moment(name)
 
     def tz_name(self, name: str) -> str:
         (value, written), *_rest = self.found[name]
@@ -185,7 +198,7 @@ class _QuickFields:
     def created(self) -> datetime | None:
         if "CREATED" not in self.found:
             return None
-        return created_if_sensible(self._moment("CREATED"))
+        return created_if_sensible(self.instant("CREATED"))
 
     def sequence(self) -> int:
         written = self.found.get("SEQUENCE", [("0", "")])[0][0]
@@ -194,16 +207,7 @@ class _QuickFields:
         return int(written)
 
 
-def quick_interview(body: bytes) -> ImportedInterview | None:
-    """An interview event of ours read from its content lines (as `mapping.read_interview`
-    reads it in full), or None: read it in full (which reads it, or says why it cannot)."""
-    found = _vevent(body, None)
-    if found is None:
-        return None
-    uid = unescape_text(found["UID"][0][0])
-    parsed = parse_uid(uid)
-    if parsed is None or parsed[1]:
-        return None
+def _interview(uid: str, found: dict[str, list[tuple[str, str]]]) -> ImportedInterview | None:
     try:
         return interview_from(_QuickFields(uid, found))
     except (_NotPlain, MappingError):

@@ -33,7 +33,7 @@ from followthrough.ical.mapping import (
     is_ours,
     parse_uid,
 )
-from followthrough.ical.quick import quick_interview, quick_step
+from followthrough.ical.quick import quick_event
 from followthrough.store import Store
 from followthrough.sync.accounts import Account
 from followthrough.sync.connection import DEFAULT_TIMEOUT
@@ -132,14 +132,13 @@ def pull_with_session(
     report.fetched = len(fetched)
     remote: dict[str, RemoteEvent] = {}
     for path, (etag, body) in sorted(fetched.items()):
-        step = quick_step(body)
-        if step is not None:
-            remote[step[1].uid] = RemoteEvent(step[1].uid, path, etag, body, step=step)
+        read = quick_event(body)
+        if isinstance(read, ImportedInterview):
+            uid = interview_uid(read.interview.id)
+            remote[uid] = RemoteEvent(uid, path, etag, body, imported=read)
             continue
-        imported = quick_interview(body)
-        if imported is not None:
-            uid = interview_uid(imported.interview.id)
-            remote[uid] = RemoteEvent(uid, path, etag, body, imported=imported)
+        if read is not None:
+            remote[read[1].uid] = RemoteEvent(read[1].uid, path, etag, body, step=read)
             continue
         event = main_event(body)
         if event is None:

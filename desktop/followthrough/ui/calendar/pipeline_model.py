@@ -261,11 +261,11 @@ class PipelineModel(TwoLevelModel):
             return False
         changed: list[tuple[int, int, int]] = []  # group row, first and last changed rows
         for row, (new_group, old_group) in enumerate(zip(groups, old, strict=True)):
-            moved = [i for i, (a, b) in enumerate(zip(new_group, old_group, strict=True)) if a != b]
-            if any(new_group[i].interview.id != old_group[i].interview.id for i in moved):
-                return False
-            if moved:
-                changed.append((row, moved[0], moved[-1]))
+            rows = [i for i, (a, b) in enumerate(zip(new_group, old_group, strict=True)) if a != b]
+            if any(new_group[i].interview.id != old_group[i].interview.id for i in rows):
+                return False  # another application in that row
+            if rows:
+                changed.append((row, rows[0], rows[-1]))
         self._groups = groups
         if changed:
             self._cells.clear()
