@@ -12,13 +12,15 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar, Event
 
-import followthrough.store.db as db
+import followthrough.store.waiting as waiting
 from followthrough.core.model import Interview, Interviewer
 from followthrough.store import DB_NAME, open_store
 from followthrough.store.records import BUSY_MESSAGE, StoreBusy
@@ -91,7 +93,7 @@ def test_twenty_writers_and_an_import_all_succeed(tmp_path: Path) -> None:
 def test_a_wait_that_runs_out_is_one_sentence_and_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db, "BUSY_WAIT", 0.2)
+    monkeypatch.setattr(waiting, "BUSY_WAIT", 0.2)
     store, _ = open_store(tmp_path)
     holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
     try:
@@ -108,13 +110,78 @@ def test_a_wait_that_runs_out_is_one_sentence_and_changes_nothing(
         store.close()
 
 
+def _keep_saving(
+    path: Path, seconds: float, each: float, stop: threading.Event, saved: list[int]
+) -> None:
+    """Another process saving in a run of transactions of `each` seconds, back to back."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        holder.execute("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)")
+        holder.execute("BEGIN IMMEDIATE")
+        end, n = time.monotonic() + seconds, 0
+        while time.monotonic() < end and not stop.is_set():
+            holder.execute("INSERT INTO scratch VALUES (?)", (n,))
+            time.sleep(each)
+            n += 1
+            holder.executescript("BEGIN IMMEDIATE")  # commits first: no pause between the two
+            saved.append(n)
+        holder.execute("COMMIT")
+    finally:
+        holder.close()
+
+
+def test_a_change_waits_as_long_as_another_process_keeps_saving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slow computers: an import's batches may add up to more than BUSY_WAIT; a change beside
+    them waits for its turn instead of failing, since each batch shows the other is working."""
+    monkeypatch.setattr(waiting, "BUSY_WAIT", 0.5)
+    store, _ = open_store(tmp_path)
+    stop, saved = threading.Event(), list[int]()
+    saver = threading.Thread(
+        target=_keep_saving, args=(tmp_path / DB_NAME, 2.0, 0.05, stop, saved)
+    )
+    try:
+        saver.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        store.add_interview(_interview("Acme"))  # StoreBusy after 0.5 s before the fix
+        assert len(store.interviews()) == 1
+        assert time.monotonic() - started < 5
+    finally:
+        stop.set()
+        saver.join()
+        store.close()
+    assert len(saved) > 10  # the other process did save all along
+
+
+def test_a_wait_gives_up_after_the_longest_wait_however_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waiting, "BUSY_WAIT", 30.0)
+    monkeypatch.setattr(waiting, "BUSY_LONGEST", 0.3)
+    store, _ = open_store(tmp_path)
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        with pytest.raises(StoreBusy):
+            store.add_interview(_interview("Acme"))
+        assert 0.3 <= time.monotonic() - started < 10
+        holder.execute("ROLLBACK")
+        assert store.interviews() == []
+    finally:
+        holder.close()
+        store.close()
+
+
 def test_the_command_line_says_the_sentence(tmp_path: Path) -> None:
     open_store(tmp_path)[0].close()
     holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
     env = {**os.environ, "FOLLOWTHROUGH_DATA_DIR": str(tmp_path)}
     script = (
-        "import followthrough.store.db as db, sys\n"
-        "db.BUSY_WAIT = 0.2\n"
+        "import followthrough.store.waiting as waiting, sys\n"
+        "waiting.BUSY_WAIT = 0.2\n"
         "from followthrough.cli import main\n"
         "sys.exit(main(['config', 'set', 'timezone', 'Europe/Paris']))\n"
     )

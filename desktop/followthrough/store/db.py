@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -45,10 +44,7 @@ from followthrough.store.changes import ADD, EDIT, Changes
 from followthrough.store.listing import Listings
 from followthrough.store.merge import Merging
 from followthrough.store.records import (
-    BUSY_MESSAGE,
-    BUSY_WAIT,
     DB_NAME,
-    StoreBusy,
     StoredInterview,
     StoredStep,
     StoreError,
@@ -61,8 +57,7 @@ from followthrough.store.records import (
 from followthrough.store.rounds import Rounds
 from followthrough.store.schema import MIGRATIONS, Migration, migrate
 from followthrough.store.sql import id_filter, step_filter
-
-POLL_MS = 5  # how often a change waiting for another process's asks again
+from followthrough.store.waiting import BUSY_WAIT, begin_immediate
 
 
 class Store(Merging, Changes, Rounds, Listings):
@@ -137,10 +132,11 @@ class Store(Merging, Changes, Rounds, Listings):
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One user action: all of it is written, or none of it.
 
-        Waits up to BUSY_WAIT seconds while another process (a second window, a command, a
-        sync) is saving; after that, StoreBusy says so in one sentence and nothing is written.
+        Waits while another process (a second window, a command, a sync) is saving, as
+        store.waiting says; when the wait gives up, StoreBusy says so in one sentence and
+        nothing is written.
         """
-        self._begin()
+        begin_immediate(self.conn)
         try:
             yield self.conn
         except BaseException:
@@ -148,29 +144,6 @@ class Store(Merging, Changes, Rounds, Listings):
             raise
         else:
             self.conn.execute("COMMIT")
-
-    def _begin(self) -> None:
-        """BEGIN IMMEDIATE, asking again every few milliseconds while another process writes.
-
-        SQLite's own wait backs off to 100 ms between tries, so a writer that saves in a run
-        of short transactions (an import's batches, which pause between them) would keep the
-        lock from it; asking often takes the pause.
-        """
-        deadline = time.monotonic() + BUSY_WAIT
-        self.conn.execute(f"PRAGMA busy_timeout = {POLL_MS}")
-        try:
-            while True:
-                try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                    return
-                except sqlite3.OperationalError as error:
-                    if "locked" not in str(error) and "busy" not in str(error):
-                        raise
-                    if time.monotonic() >= deadline:
-                        raise StoreBusy(BUSY_MESSAGE) from None
-                    time.sleep(POLL_MS / 2000)
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT * 1000)}")
 
     # -- settings -------------------------------------------------------------------------
     def settings(self) -> Settings:

@@ -20,12 +20,10 @@ class StoreError(Exception):
 
 
 class StoreBusy(StoreError):
-    """Another process kept the store busy for longer than BUSY_WAIT; nothing was written."""
+    """Another process kept the store busy for too long (see store.waiting); nothing was
+    written."""
 
 
-# Seconds a change waits for another process's to be saved. Changes are short (an import's
-# longest is about a second per thousand events), so a longer wait means something is stuck.
-BUSY_WAIT = 8.0
 BUSY_MESSAGE = (
     "Another Followthrough (a window, a command or a sync) is saving to the same data; "
     "nothing was changed: try again in a moment."
