@@ -40,7 +40,8 @@ def test_what_the_command_line_saves_shows_within_two_seconds(
         env=env, capture_output=True, text=True, timeout=60, check=True,
     )
     globex = added.stdout.strip()
-    qtbot.waitUntil(lambda: window.cache.interview_count == 2, timeout=2000 + WATCH_MS)
+    qtbot.waitUntil(lambda: window.cache.interview_count == 2 and window.reloaded(),
+                    timeout=2000 + WATCH_MS)
     assert window.counts.text().startswith("2 interviews")
     pipeline = window.side_panel.pipeline_model
     qtbot.waitUntil(lambda: pipeline.interview_index(globex).isValid(), timeout=2000)

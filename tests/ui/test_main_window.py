@@ -248,6 +248,7 @@ def test_import_by_dropping_an_ics_file(qtbot: QtBot, store: Store, tmp_path: Pa
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(drop)
     qtbot.waitUntil(window.imports_idle, timeout=20_000)  # imported off the UI thread
+    qtbot.waitUntil(window.reloaded)  # and shown, in turns
     assert [iv.company for iv in store.interviews()] == ["Globex"]
     assert window.central.currentWidget() is window.calendar
     assert "Imported globex.ics: 1 added" in window.statusBar().currentMessage()

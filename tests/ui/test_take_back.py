@@ -87,6 +87,7 @@ def test_undo_takes_back_what_another_process_did(
     other.record(interview.id, Activity(ActivityKind.REPLY, NOW))
     other.close()
     window._reload_if_changed_elsewhere()
+    qtbot.waitUntil(window.reloaded)  # shown in turns: the calendar, the panels, the rest
     assert window.undo_action.text() == "&Undo log a reply (Acme)"
     window.undo_action.trigger()
     assert _plan(store) == before and store.activities(interview.id) == []

@@ -1,16 +1,18 @@
 """The main window: the calendar in the middle, today and the pipeline beside it, details on
 the right. It composes the widgets and applies what they ask through the store; what the user
 records about follow-ups and interviews, and the calendar files in and out, are mixed in from
-follow_up_actions, interview_actions and import_export.
+follow_up_actions, interview_actions and import_export; links handed over by another launch, from
+handed_over.
 """
 
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMetaMethod, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -32,7 +34,9 @@ from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK, CalendarWidget
 from followthrough.ui.detail_panel import DetailPanel
 from followthrough.ui.empty_state import EmptyState
 from followthrough.ui.follow_up_actions import FollowUpActions
+from followthrough.ui.handed_over import HandedOver
 from followthrough.ui.import_export import ImportExport
+from followthrough.ui.in_turns import InTurns
 from followthrough.ui.interview_actions import InterviewActions
 from followthrough.ui.side_panel import SidePanel
 from followthrough.ui.take_back import TakeBack
@@ -48,7 +52,9 @@ WATCH_MS = 1000  # how often the window asks whether another process saved
 HOLIDAYS_AFTER_MS = 300  # after the first paint, when the holidays are read
 
 
-class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMainWindow):
+class MainWindow(
+    FollowUpActions, InterviewActions, ImportExport, TakeBack, HandedOver, QMainWindow
+):
     compose_requested = Signal(str)
     _holidays_ready = Signal()  # from the thread that works them out
     """A link asked for the message editor of a step; carries the step's UID.
@@ -135,6 +141,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self._holidays_timer.timeout.connect(self.show_holidays)
         self._holidays_ready.connect(self._paint_holidays)
         after_first_paint(self, self._holidays_timer.start)
+        self._turns = InTurns(self)
         self.reload(refresh=False)  # the cache was read a moment ago
         # What another process saves (the command line, a sync, an import) shows within
         # WATCH_MS; asking whether anything was saved costs one PRAGMA.
@@ -277,8 +284,35 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
 
     # -- showing the store ------------------------------------------------------------------
 
-    def reload(self, *, refresh: bool = True) -> None:
-        """Show the store as it is now (after any change, here or elsewhere)."""
+    def reload(self, *, refresh: bool = True, in_turns: bool = False) -> None:
+        """Show the store as it is now (after any change, here or elsewhere).
+
+        `in_turns`, for a change saved elsewhere (which may be a whole import): the calendar,
+        then the side panels, then the page and the counts, each painted in a turn of the
+        event loop of its own (ui.in_turns).
+        """
+        parts = [partial(self._reload_calendar, refresh), self._reload_panels, self._reload_page]
+        if in_turns:
+            # The pipeline's reading off the UI thread would compete with these paints for
+            # Python's lock: it starts once they are done.
+            pipeline = self.side_panel.pipeline_model
+            pipeline.hold()
+            self._turns.run([partial(self._unless_closed, part) for part in parts],
+                            done=pipeline.release)
+            return
+        self._turns.cancel()  # this reload shows all of it
+        for part in parts:
+            part()
+
+    def reloaded(self) -> bool:
+        """Whether every part of the last reload is shown (tests wait for this)."""
+        return not self._turns.busy
+
+    def _unless_closed(self, part: Callable[[], None]) -> None:
+        if not self.store.closed:  # closed meanwhile, with its window
+            part()
+
+    def _reload_calendar(self, refresh: bool) -> None:
         if not self.store.closed:
             # What is saved by now is read below, this window's own changes too: the watch
             # need not read it again (a change saved after this is still seen at its next
@@ -286,16 +320,20 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
             self.store.changed_elsewhere(seen=True)
         if refresh:
             self.cache.refresh()
+        self.calendar.refresh(cache=False)  # not painted while the first-run page is shown
+
+    def _reload_panels(self) -> None:
         has_interviews = self.cache.interview_count > 0
-        was_empty = self.central.currentWidget() is self.empty_state
-        self.central.setCurrentWidget(self.calendar if has_interviews else self.empty_state)
-        if has_interviews == was_empty:
+        if has_interviews == (self.central.currentWidget() is self.empty_state):
             # The panels have nothing to say before the first interview: keep the page simple.
             self.side_dock.setVisible(has_interviews)
             self.detail_dock.setVisible(has_interviews)
-        self.calendar.refresh(cache=False)
         self.side_panel.reload(refresh=False)
         self.detail_panel.show_item(*self._selected)
+
+    def _reload_page(self) -> None:
+        has_interviews = self.cache.interview_count > 0
+        self.central.setCurrentWidget(self.calendar if has_interviews else self.empty_state)
         self._list_stale = True  # the List reads the whole plan: when shown, or asked for
         if self.calendar.current_view == LIST:
             self._load_list()
@@ -488,7 +526,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
             self._watch.stop()
             return
         if not self._watch_held and self.store.changed_elsewhere():
-            self.reload()
+            self.reload(in_turns=True)
 
     def hold_watch(self, held: bool) -> None:
         """While our own sync or import writes on its thread, the window does not reload after
@@ -503,6 +541,7 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
 
     def closeEvent(self, event: Any) -> None:
         self._watch.stop()  # the store may be closed once the window is
+        self._turns.cancel()
         self._holidays_timer.stop()
         from followthrough.ui import window_memory
 
@@ -511,60 +550,6 @@ class MainWindow(FollowUpActions, InterviewActions, ImportExport, TakeBack, QMai
         self.imports.wait()
         self.side_panel.pipeline_model.stop()
         super().closeEvent(event)
-
-    # -- links and files handed over by another launch ---------------------------------------
-
-    def open_handed_over(self, items: list[str]) -> None:
-        """Bring the window forward and open what another launch handed over, in order."""
-        from followthrough.ui.single_instance import ACTIVATE
-
-        if self.isMinimized():
-            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
-        self.show()
-        self.raise_()
-        self.activateWindow()
-        for item in items:
-            if item != ACTIVATE:
-                self.open_request(item)
-
-    def open_request(self, text: str) -> None:
-        """Open a `followthrough://compose/...` link or an `.ics` file; warn about anything else.
-
-        A link never sends anything: at most it opens the editor of one step.
-        """
-        from followthrough.links import ComposeRequest, LinkError, parse_link
-
-        try:
-            request = parse_link(text)
-        except LinkError as error:
-            self._warn(self.tr("This link cannot be opened"), str(error))
-            return
-        if isinstance(request, ComposeRequest):
-            self._open_compose(request.uid, request.step_id)
-        else:
-            self._import_file(request.path)
-
-    def _open_compose(self, uid: str, step_id: str) -> None:
-        try:
-            stored = self.store.step(step_id)
-        except ValidationError:
-            self._warn(
-                self.tr("Follow-up not found"),
-                self.tr(
-                    "This link points to a follow-up that is not in your data (it may have been "
-                    "deleted, or it comes from another computer that has not synced yet)."
-                ),
-            )
-            return
-        if not self.isSignalConnected(QMetaMethod.fromSignal(self.compose_requested)):
-            step = stored.step
-            self.statusBar().showMessage(
-                self.tr("Follow-up: {title} ({company}).").format(
-                    title=step.title, company=self._company(step.interview_id)
-                )
-            )
-        self.compose_requested.emit(uid)
-        self.open_editor(step_id)
 
     def _company(self, interview_id: str) -> str:
         try:

@@ -105,6 +105,7 @@ class PipelineModel(TwoLevelModel):
 
     BACKGROUND_FROM = 300
     """From this many interviews on, the pipeline is read off the UI thread."""
+    AHEAD_AFTER_MS = 100  # from a reading's delivery to the steps' read-ahead: its repaint first
 
     def __init__(self, cache: EventCache, parent: Any = None) -> None:
         super().__init__(parent)
@@ -126,16 +127,18 @@ class PipelineModel(TwoLevelModel):
         self._shown = threading.Event()
         self.read_ahead_done = False
         self.loading = False
-        self._held = self._pending = self._soon = False
+        self._holds = 0  # hold() calls not yet released
+        self._pending = self._soon = False
 
     def hold(self) -> None:
-        """Start no reading off the UI thread until `release()`: while the window is being
-        shown, a thread decoding interviews would compete with it for Python's lock."""
-        self._held = True
+        """Start no reading off the UI thread until as many `release()`s: while the window is
+        being shown or repainted, a thread decoding interviews would compete with it for
+        Python's lock."""
+        self._holds += 1
 
     def release(self) -> None:
-        self._held = False
-        if self._pending:
+        self._holds = max(0, self._holds - 1)
+        if self._pending and not self._holds:
             self._pending = False
             self._start_reading()
 
@@ -145,7 +148,7 @@ class PipelineModel(TwoLevelModel):
         self._generation += 1
         if self.cache.interview_count >= self.BACKGROUND_FROM:
             self.loading = True
-            if self._held:
+            if self._holds:
                 self._pending = True
             elif not self._soon:
                 # Once the window has repainted what changed (its paint is already queued):
@@ -202,8 +205,9 @@ class PipelineModel(TwoLevelModel):
             self._fill(entries)
         else:
             self._fill(self.cache.pipeline())
-        # The steps read ahead go on once the window has painted the pipeline.
-        QTimer.singleShot(0, self, self._shown.set)
+        # The steps read ahead go on once the window has painted the pipeline: the view lays
+        # out its rows (all of them, the groups being open) on a zero timer, then paints.
+        QTimer.singleShot(self.AHEAD_AFTER_MS, self, self._shown.set)
 
     def _fill(self, entries: list[PipelineEntry]) -> None:
         self._entries = _newest_first(entries)
