@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from calendar_data import add_interview
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from window_helpers import shown_window
 
@@ -65,6 +66,8 @@ def test_an_import_into_an_empty_window_is_shown_in_turns(
     the pipeline's reading off the UI thread starts once all of them are painted."""
     monkeypatch.setattr(PipelineModel, "BACKGROUND_FROM", 1)  # read on a thread, as 1,000 are
     window = shown_window(qtbot, store)
+    window.activateWindow()
+    qtbot.waitUntil(window.empty_state.add_button.hasFocus, timeout=1000)  # the first run's
     assert window.central.currentWidget() is window.empty_state
     readings: list[bool] = []
     model = window.side_panel.pipeline_model
@@ -87,6 +90,11 @@ def test_an_import_into_an_empty_window_is_shown_in_turns(
     assert parts == [("_reload_calendar", True), ("_reload_panels", True), ("_reload_page", True)]
     assert window.central.currentWidget() is window.calendar and window.side_dock.isVisible()
     assert window.counts.text().startswith("1 interviews")
+    # The keyboard went with the page to the calendar, not on to the Today list, whose first
+    # follow-up it would have selected (and shown, moving the calendar to its day).
+    focus = QApplication.focusWidget()
+    assert focus is window.calendar or window.calendar.isAncestorOf(focus)
+    assert window._selected == ("", "")
     qtbot.waitUntil(lambda: bool(readings), timeout=1000)
     assert readings == [True]  # after every part was shown, not beside them
     qtbot.waitUntil(lambda: not model.loading, timeout=5000)

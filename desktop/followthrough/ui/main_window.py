@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -333,7 +334,18 @@ class MainWindow(
 
     def _reload_page(self) -> None:
         has_interviews = self.cache.interview_count > 0
-        self.central.setCurrentWidget(self.calendar if has_interviews else self.empty_state)
+        page = self.calendar if has_interviews else self.empty_state
+        if page is not self.central.currentWidget():
+            # The keyboard goes with the page: hiding the one it is in would hand it to the
+            # next widget in line, the Today list, which would select (and show) a follow-up.
+            focus = QApplication.focusWidget()
+            focused = focus is not None and self.central.currentWidget().isAncestorOf(focus)
+            if focused:
+                focus.clearFocus()
+            self.central.setCurrentWidget(page)
+            if focused:
+                (page if has_interviews else self.empty_state.add_button).setFocus(
+                    Qt.FocusReason.OtherFocusReason)
         self._list_stale = True  # the List reads the whole plan: when shown, or asked for
         if self.calendar.current_view == LIST:
             self._load_list()
