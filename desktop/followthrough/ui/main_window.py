@@ -289,11 +289,12 @@ class MainWindow(
         """Show the store as it is now (after any change, here or elsewhere).
 
         `in_turns`, for a change saved elsewhere (which may be a whole import): the calendar,
-        then the side panels, then the page and the counts, each painted in a turn of the
-        event loop of its own (ui.in_turns).
+        then the side panels, then the events the calendar's first paint needs, then the page
+        and the counts, each in a turn of the event loop of its own (ui.in_turns).
         """
         parts = [partial(self._reload_calendar, refresh), self._reload_panels, self._reload_page]
         if in_turns:
+            parts.insert(2, self.calendar.build_ahead)  # the paint after the next finds them
             # The pipeline's reading off the UI thread would compete with these paints for
             # Python's lock: it starts once they are done.
             pipeline = self.side_panel.pipeline_model

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from followthrough.core.model import ValidationError, local_datetime
+from followthrough.ui.calendar.day_events import build_together
 from followthrough.ui.calendar.day_models import CalendarModel
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import CalendarEvent, emit_activated
@@ -95,6 +96,15 @@ class PaintedCalendar(GridPainting, QWidget):
 
     def reload(self) -> None:
         self.model.reload()
+
+    AHEAD_PER_DAY = 6  # about the chips a day's cell shows in a large window
+
+    def build_ahead(self) -> None:
+        """Build the first events of each day shown, in one read, before the view is shown
+        again (a page swapped in): its first layout and paint then find them built."""
+        days = [self.model.day_events(day) for day in self.model.days]
+        build_together([(events, range(min(len(events), self.AHEAD_PER_DAY)))
+                        for events in days if events])
 
     def _model_reset(self) -> None:
         if self.current_event_id and not self.model.holds(self.current_event_id):

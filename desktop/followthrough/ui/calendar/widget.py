@@ -274,6 +274,12 @@ class CalendarWidget(QWidget):
             self._stale[name] = True
         self._show(self.current_date)
 
+    def build_ahead(self) -> None:
+        """The first events of each day of the view shown, built before it is painted anew
+        (see PaintedCalendar.build_ahead); nothing for the agenda and the pages."""
+        if self.current_view in (MONTH, WEEK) and self.current_view in self.views:
+            self._dated(self.current_view).build_ahead()
+
     def set_show_cancelled(self, show: bool) -> None:
         """Show the follow-ups the plan cancelled too (to bring one back), or hide them."""
         self.show_cancelled = show
