@@ -5,12 +5,13 @@ both side panels and the page all changed in one turn (docs/benchmarks.md, bench
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_data import add_interview
+from calendar_data import add_interview, make_store
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from window_helpers import shown_window
@@ -53,10 +54,8 @@ def test_a_new_run_replaces_the_rest_and_lets_go_of_what_the_last_held(qtbot: Qt
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened, _ = open_store(tmp_path / "data")
-    opened.set_setting("timezone", "Europe/Paris")
-    yield opened
-    opened.close()
+    with closing(make_store(tmp_path / "data")) as opened:
+        yield opened
 
 
 def test_an_import_into_an_empty_window_is_shown_in_turns(
