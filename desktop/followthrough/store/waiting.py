@@ -39,7 +39,7 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
             now, saves = time.monotonic(), _saves(conn)
-            if saves != seen:  # another process saved since: it is working, not stuck
+            if saves is not None and saves != seen:  # another process saved: not stuck
                 seen, last_saved = saves, now
             if now - last_saved >= BUSY_WAIT or now - started >= BUSY_LONGEST:
                 raise StoreBusy(BUSY_MESSAGE) from None
@@ -50,7 +50,8 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
 
 def _saves(conn: sqlite3.Connection) -> int | None:
     """SQLite's count of other connections' commits (PRAGMA data_version); None while the
-    file cannot be read for a moment (another process recovering it)."""
+    file cannot be read for a moment (another process recovering it): not known, so no sign
+    of another process saving."""
     try:
         (version,) = conn.execute("PRAGMA data_version").fetchone()
     except sqlite3.OperationalError:
