@@ -64,3 +64,9 @@ class HandedOver:
             )
         self.compose_requested.emit(uid)
         self.open_editor(step_id)
+
+    def _company(self, interview_id: str) -> str:
+        try:
+            return self.store.interview(interview_id).company
+        except ValidationError:
+            return ""

@@ -564,12 +564,6 @@ class MainWindow(
         self.side_panel.pipeline_model.stop()
         super().closeEvent(event)
 
-    def _company(self, interview_id: str) -> str:
-        try:
-            return self.store.interview(interview_id).company
-        except ValidationError:
-            return ""
-
     def _warn(self, title: str, text: str, details: str = "") -> None:
         """A warning across the top of the window, which it never blocks (a link may come
         while the user types); a long text shows its first line, the rest under Details."""
