@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import followthrough.store.db as db
+import followthrough.core.cadence as cadence
 import followthrough.store.schema as schema
 from followthrough.core.model import (
     Activity,
@@ -144,7 +144,7 @@ class PlannerBroke(RuntimeError):
 
 def break_planner(monkeypatch: pytest.MonkeyPatch, *, fail_on_call: int = 1) -> list[int]:
     """Make the store's planner compute a plan, then raise on its `fail_on_call`-th call."""
-    real = db.plan  # type: ignore[attr-defined]
+    real = cadence.plan
     calls: list[int] = []
 
     def planner(*args: Any, **kwargs: Any) -> Any:
@@ -154,7 +154,7 @@ def break_planner(monkeypatch: pytest.MonkeyPatch, *, fail_on_call: int = 1) -> 
             raise PlannerBroke("the planner failed half-way")
         return result
 
-    monkeypatch.setattr(db, "plan", planner)
+    monkeypatch.setattr(cadence, "plan", planner)  # the store imports it when planning
     return calls
 
 

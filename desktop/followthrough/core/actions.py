@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from followthrough.core.cadence import decision_dates
 from followthrough.core.model import (
     Activity,
     ActivityKind,
@@ -90,6 +89,9 @@ def decision_change(
 ) -> tuple[date | None, date | None]:
     """(the decision date now, the one the last delay replaced): the stated date and each
     announced delay, the latest first."""
+    # The planner's module, imported when first needed: the window starts without it.
+    from followthrough.core.cadence import decision_dates
+
     dates = [day for _key, day in decision_dates(interview, history)]
     return (dates[-1] if dates else None, dates[-2] if len(dates) > 1 else None)
 

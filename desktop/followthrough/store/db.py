@@ -7,18 +7,17 @@ that grows whenever what a calendar would show of it changes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followthrough.core.applications import job_text
-from followthrough.core.cadence import plan
 from followthrough.core.codec import (
     activity_from_dict,
     activity_to_dict,
@@ -36,13 +35,12 @@ from followthrough.core.model import (
     ValidationError,
     new_id,
 )
-from followthrough.core.playbooks import Playbook, PlaybookLibrary
 from followthrough.core.settings import Settings, system_timezone
-from followthrough.core.workdays import WorkCalendar
 from followthrough.store.backups import check_shape, damaged, newest_backup, reads
 from followthrough.store.changes import ADD, EDIT, Changes
 from followthrough.store.listing import Listings
 from followthrough.store.merge import Merging
+from followthrough.store.playbook_choice import Playbooks, read_library
 from followthrough.store.records import (
     DB_NAME,
     StoredInterview,
@@ -59,14 +57,27 @@ from followthrough.store.schema import MIGRATIONS, Migration, migrate
 from followthrough.store.sql import id_filter, step_filter
 from followthrough.store.waiting import BUSY_WAIT, begin_immediate
 
+if TYPE_CHECKING:
+    from followthrough.core.playbooks import PlaybookLibrary
+    from followthrough.core.workdays import WorkCalendar
 
-class Store(Merging, Changes, Rounds, Listings):
+# The planner, the playbooks and the working calendar are imported when first needed: a window
+# that only shows the store starts without them (they take a tenth of its imports).
+
+
+class Store(Merging, Changes, Rounds, Listings, Playbooks):
     """The user's interviews, what happened since, their plans and the settings."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, library: PlaybookLibrary) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        library: PlaybookLibrary | Callable[[], PlaybookLibrary],
+    ) -> None:
         self.conn = conn
         self.path = path
-        self.library = library
+        # The library, or what reads it when first needed (open_store(read_playbooks=False)).
+        self._library = library
         self._settings: Settings | None = None
         self._data_version = -1
         self._outside_version = self._outside_shown = -1  # for changed_elsewhere()
@@ -75,7 +86,10 @@ class Store(Merging, Changes, Rounds, Listings):
     # -- opening --------------------------------------------------------------------------
     @classmethod
     def open(
-        cls, data_dir: Path, library: PlaybookLibrary, migrations: Sequence[Migration] = MIGRATIONS
+        cls,
+        data_dir: Path,
+        library: PlaybookLibrary | Callable[[], PlaybookLibrary],
+        migrations: Sequence[Migration] = MIGRATIONS,
     ) -> Store:
         """Open (creating or upgrading) the store in `data_dir`."""
         try:
@@ -197,22 +211,6 @@ class Store(Merging, Changes, Rounds, Listings):
         return updated
 
     # -- interviews -----------------------------------------------------------------------
-    def playbook_for(self, interview: Interview) -> Playbook:
-        """The interview's playbook, else the user's default, else Standard."""
-        for name in (interview.playbook, self.settings().playbook, "standard"):
-            if name:
-                try:
-                    return self.library.get(name)  # by id or by display name
-                except ValidationError:
-                    continue
-        if not self.library.playbooks:
-            raise StoreError("No playbook could be read; reinstall Followthrough.")
-        return next(iter(self.library.playbooks.values()))
-
-    def check_playbook(self, interview: Interview) -> None:
-        if interview.playbook:
-            self.library.get(interview.playbook)
-
     def add_interview(
         self, interview: Interview, application: str | None = None, *, round_given: bool = False
     ) -> Interview:
@@ -477,6 +475,8 @@ class Store(Merging, Changes, Rounds, Listings):
         calendar: WorkCalendar | None = None,
     ) -> list[Step]:
         """The plan as the planner sees it now (nothing is written)."""
+        from followthrough.core.cadence import plan
+
         if activities is None:
             activities = self.activities(interview.id)
         return plan(interview, activities, self.settings(), self.playbook_for(interview), calendar)
@@ -537,6 +537,8 @@ class Store(Merging, Changes, Rounds, Listings):
         now: str,
     ) -> None:
         text = json.dumps(data, sort_keys=True)
+        import hashlib
+
         digest = hashlib.sha256(text.encode()).hexdigest()[:32]
         start_utc = utc_text(datetime.fromisoformat(data["start"]))
         if previous is None:
@@ -553,6 +555,8 @@ class Store(Merging, Changes, Rounds, Listings):
             )
 
     def _replan_all(self, conn: sqlite3.Connection) -> None:
+        from followthrough.core.workdays import WorkCalendar
+
         calendar = WorkCalendar(self.settings())
         for interview in self.interviews():
             self._replan(conn, interview, calendar)
@@ -563,10 +567,16 @@ class Store(Merging, Changes, Rounds, Listings):
             self._replan_all(conn)
 
 
-def open_store(data_dir: Path | None = None) -> tuple[Store, list[str]]:
-    """The user's store with the built-in and the user's playbooks; plus playbook warnings."""
-    from followthrough.resources import resource_path
+def open_store(
+    data_dir: Path | None = None, *, read_playbooks: bool = True
+) -> tuple[Store, list[str]]:
+    """The user's store with the built-in and the user's playbooks; plus playbook warnings.
 
+    With `read_playbooks=False` (the window, whose first paint needs none) the playbooks are
+    read when first needed, and their warnings are not returned: ask `playbook_warnings()`.
+    """
     folder = data_dir if data_dir is not None else default_data_dir()
-    library = PlaybookLibrary.load(resource_path("playbooks"), folder / "playbooks")
+    if not read_playbooks:
+        return Store.open(folder, partial(read_library, folder)), []
+    library = read_library(folder)
     return Store.open(folder, library), [str(error) for error in library.errors]

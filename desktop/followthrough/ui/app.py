@@ -115,7 +115,9 @@ def run_gui(
         except SingleInstanceError as error:
             sys.stderr.write(f"followthrough: warning: {error}\n")
     try:
-        store, warnings = open_store(data_dir)
+        # The first paint needs no playbook: they are read after it (and the window then
+        # shows what was wrong with the user's).
+        store, warnings = open_store(data_dir, read_playbooks=False)
     except StoreError as error:
         problem = error
         try:

@@ -2,7 +2,7 @@
 the right. It composes the widgets and applies what they ask through the store; what the user
 records about follow-ups and interviews, and the calendar files in and out, are mixed in from
 follow_up_actions, interview_actions and import_export; links handed over by another launch, from
-handed_over.
+handed_over; the List page, from list_page.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoreError
 from followthrough.ui.calendar.event_cache import EventCache
-from followthrough.ui.calendar.plan_list import PlanList, PlanModel
-from followthrough.ui.calendar.widget import AGENDA, MONTH, WEEK, CalendarWidget
+from followthrough.ui.calendar.widget import AGENDA, LIST, MONTH, WEEK, CalendarWidget
 from followthrough.ui.detail_panel import DetailPanel
 from followthrough.ui.empty_state import EmptyState
 from followthrough.ui.follow_up_actions import FollowUpActions
@@ -39,6 +38,7 @@ from followthrough.ui.handed_over import HandedOver
 from followthrough.ui.import_export import ImportExport
 from followthrough.ui.in_turns import InTurns
 from followthrough.ui.interview_actions import InterviewActions
+from followthrough.ui.list_page import ListPage
 from followthrough.ui.side_panel import SidePanel
 from followthrough.ui.take_back import TakeBack
 
@@ -48,13 +48,12 @@ if TYPE_CHECKING:
     from followthrough.ui.banner import Banner
     from followthrough.ui.editor.window import MessageEditor
 
-LIST = "list"
 WATCH_MS = 1000  # how often the window asks whether another process saved
 HOLIDAYS_AFTER_MS = 300  # after the first paint, when the holidays are read
 
 
 class MainWindow(
-    FollowUpActions, InterviewActions, ImportExport, TakeBack, HandedOver, QMainWindow
+    FollowUpActions, InterviewActions, ImportExport, TakeBack, HandedOver, ListPage, QMainWindow
 ):
     compose_requested = Signal(str)
     _holidays_ready = Signal()  # from the thread that works them out
@@ -82,12 +81,8 @@ class MainWindow(
 
         # -- the calendar, or what to do first ------------------------------------------
         self.calendar = CalendarWidget(self.cache, self, mini_month_inside=False)
-        self.plan_view = PlanList(self.calendar)
-        # Double-click and Enter (and a single click where the platform says so).
-        self.plan_view.activated.connect(self._plan_row_activated)
-        self.plan_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.plan_view.customContextMenuRequested.connect(self._show_plan_menu)
-        self.list_action = self.calendar.add_page(LIST, self.tr("List"), self.plan_view, "Ctrl+4")
+        self.list_action = self.calendar.add_page(LIST, self.tr("List"), self._make_plan_view,
+                                                  "Ctrl+4")
         self.empty_state = EmptyState(self)
         self.empty_label = self.empty_state.text
         self.central = QStackedWidget(self)
@@ -127,11 +122,14 @@ class MainWindow(
 
         self._build_menus()
         self._connect()
-        for warning in warnings:
-            self.statusBar().showMessage(warning)
-        # A big pipeline is read off the UI thread once the window is on screen.
         from followthrough.ui.first_paint import after_first_paint
 
+        self.show_warnings(warnings)
+        # The playbooks are read once the window is on screen (open_store(read_playbooks=False)):
+        # what was wrong with the user's is said then, unless it was said already.
+        after_first_paint(self, lambda: self.show_warnings(
+            [each for each in store.playbook_warnings() if each not in warnings]))
+        # A big pipeline is read off the UI thread once the window is on screen.
         self.side_panel.pipeline_model.hold()
         after_first_paint(self, self.side_panel.pipeline_model.release)
         # Public holidays are shaded and named once the window is on screen (the holidays
@@ -158,6 +156,12 @@ class MainWindow(
         # The keyboard starts in the calendar (or on the first run's one button).
         first = self.calendar if self.cache.interview_count else self.empty_state.add_button
         first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_warnings(self, warnings: list[str]) -> None:
+        """What went wrong reading the user's files (a playbook, a store put back), in the
+        status bar."""
+        for warning in warnings:
+            self.statusBar().showMessage(warning)
 
     @property
     def banner(self) -> Banner:
@@ -353,22 +357,6 @@ class MainWindow(
         self._update_counts()
         self._update_actions()
 
-    @property
-    def plan_model(self) -> PlanModel:
-        """The List view's model, with the plan as it is now (read on first use after a
-        change: the other views, not this one, are what most changes repaint)."""
-        self._load_list()
-        return self.plan_view.plan_model
-
-    def _load_list(self) -> None:
-        if not self._list_stale:
-            return
-        self._list_stale = False
-        interviews = self.store.interviews()
-        steps = [s.step for s in self.store.steps()]
-        zone, today = self.store.settings().zone, self.cache.today()
-        self.plan_model.set_plan(interviews, steps, zone, today)
-
     def _view_changed(self, name: str) -> None:
         if name == LIST:
             self._load_list()
@@ -458,35 +446,6 @@ class MainWindow(
 
     def _step_changed(self, _step_id: str) -> None:
         self.reload()
-
-    def _plan_row_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_editor(self.plan_model.step_at(index.row()).id)
-
-    def plan_menu(self, row: int) -> QMenu:
-        """The context menu of a plan row: write the message, mark the step done, move or
-        reopen it."""
-        from followthrough.core.model import StepStatus
-
-        step = self.plan_model.step_at(row)
-        menu = QMenu(self)
-        write = menu.addAction(self.tr("Write message…"))
-        write.triggered.connect(lambda: self.open_editor(step.id))
-        done = menu.addAction(self.tr("Mark done"))
-        done.setEnabled(step.status is StepStatus.PLANNED)
-        done.triggered.connect(lambda: self.mark_done(step.id))
-        menu.addAction(self.tr("Move…")).triggered.connect(lambda: self.ask_move(step.id))
-        reopen = menu.addAction(self.tr("Reopen"))  # done, skipped or cancelled: back in the plan
-        reopen.setEnabled(step.status is not StepStatus.PLANNED)
-        reopen.triggered.connect(lambda: self.reopen_step(step.id))
-        return menu
-
-    def _show_plan_menu(self, position: QPoint) -> None:
-        index = self.plan_view.indexAt(position)
-        if index.isValid():
-            menu = self.plan_menu(index.row())
-            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            menu.popup(self.plan_view.viewport().mapToGlobal(position))
 
     def mark_done(self, step_id: str) -> None:
         """Record a step as done (through its editor when one is open) and re-plan."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu
 from followthrough.core.model import ValidationError
 from followthrough.store import StoreError
 from followthrough.store.changes import Change
+from followthrough.ui.calendar.widget import LIST
 
 
 class TakeBack:
@@ -43,7 +44,8 @@ class TakeBack:
     def show_cancelled(self, show: bool) -> None:
         """Show the follow-ups the plan cancelled in the calendar and the list, or hide them."""
         self.calendar.set_show_cancelled(show)
-        self.plan_view.plan_model.show_cancelled = show  # read again by reload, when shown
+        if LIST in self.calendar.views:  # else the List takes it when it is made
+            self.plan_view.plan_model.show_cancelled = show  # read again by reload, when shown
         self.reload()
 
     def _update_undo(self) -> None:

@@ -9,6 +9,7 @@ of the window: they get an `EventCache` and report by signals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from followthrough.ui.calendar.periods import AGENDA_DAYS, add_months
 from followthrough.ui.icons import icon
 
 MONTH, WEEK, AGENDA = "month", "week", "agenda"
+LIST = "list"  # the page the window adds: every step in a table
 
 
 class CalendarWidget(QWidget):
@@ -65,6 +67,7 @@ class CalendarWidget(QWidget):
         # The week and the agenda are built when first shown (or asked for): start-up builds
         # only the month it paints. `views` holds what is built, and the window's pages.
         self.views: dict[str, Any] = {MONTH: self.month_view}
+        self._page_makers: dict[str, Callable[[], QWidget]] = {}  # see add_page
         self.show_cancelled = False
         self._stale = {MONTH: True, WEEK: True, AGENDA: True}
         # Building reads nothing: the window refreshes once it is built, or showing reads.
@@ -203,14 +206,20 @@ class CalendarWidget(QWidget):
     def agenda_view(self) -> Any:
         return self._view(AGENDA)
 
-    def add_page(self, name: str, label: str, widget: QWidget, shortcut: str = "") -> QAction:
-        """Add a page that is not a view of dates (a list, say) to the view switcher.
+    def add_page(
+        self, name: str, label: str, widget: QWidget | Callable[[], QWidget], shortcut: str = ""
+    ) -> QAction:
+        """Add a page that is not a view of dates (a list, say) to the view switcher: the
+        widget, or what makes it when it is first shown (or asked for with `page`).
 
         Returns the action that shows it.
         """
         self.pages[name] = label
-        self.stack.addWidget(widget)
-        self.views[name] = widget
+        if isinstance(widget, QWidget):
+            self.stack.addWidget(widget)
+            self.views[name] = widget
+        else:
+            self._page_makers[name] = widget
         button = QToolButton(self)
         button.setText(label)
         button.setCheckable(True)
@@ -336,13 +345,19 @@ class CalendarWidget(QWidget):
 
             built = AgendaView(self.cache)
             self._connect(built)
+        elif name in self._page_makers:
+            built = self._page_makers.pop(name)()
         else:
             raise KeyError(name)
         self.views[name] = built
         self.stack.addWidget(built)
-        if self.show_cancelled:
+        if self.show_cancelled and name not in self.pages:
             self._dated(name).model.show_cancelled = True  # before its first reading
         return built
+
+    def page(self, name: str) -> Any:
+        """The page added as `name` (made now if it was not shown yet)."""
+        return self._view(name)
 
     def _dated(self, name: str) -> Any:
         """The widget that shows dates in the view `name` (the week's grid, not its frame)."""
