@@ -145,6 +145,31 @@ def test_a_cancelled_follow_up_is_shown_then_reopened_or_moved_back_into_the_pla
     assert earliest == [QDateTime(QDate(2026, 11, 23), QTime(15, 0))]  # the interview's end
 
 
+@pytest.mark.parametrize("list_first", [False, True])
+def test_the_list_shows_cancelled_follow_ups_whether_made_before_or_after_the_choice(
+    qtbot: QtBot, store: Store, list_first: bool
+) -> None:
+    """The List page is made when first shown: "Show cancelled" chosen before then holds in it
+    too."""
+    from followthrough.ui.calendar.widget import LIST
+
+    interview = add_interview(store)
+    store.record(interview.id, Activity(ActivityKind.REPLY, NOW))
+    status_check = _step_id(interview, "status-check")
+    window = _window(qtbot, store)
+    assert LIST not in window.calendar.views  # not made at start-up
+    if list_first:
+        window.calendar.set_view(LIST)
+    window.show_cancelled_action.setChecked(True)
+    window.calendar.set_view(LIST)
+    model = window.plan_model
+    shown = {model.step_at(row).id for row in range(model.rowCount())}
+    assert status_check in shown
+    window.show_cancelled_action.setChecked(False)
+    model = window.plan_model
+    assert status_check not in {model.step_at(row).id for row in range(model.rowCount())}
+
+
 def _answer(says: ReplySays, day: date | None = None, note: str = "") -> object:
     def exec_(dialog: ReplyDialog) -> int:
         dialog.says.setCurrentIndex(dialog.says.findData(says.value))
