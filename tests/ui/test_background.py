@@ -15,7 +15,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from followthrough.store import Store, open_store
-from followthrough.ui.background import SWITCH_S, Background
+from followthrough.ui.background import Background
+from followthrough.ui.collector import SWITCH_S
 
 
 def test_objects_are_frozen_out_of_the_collector_while_jobs_run(

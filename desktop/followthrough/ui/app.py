@@ -51,10 +51,21 @@ def run_gui(
     if problem:
         sys.stderr.write(f"followthrough: {problem}\n")
         return 1
+    from followthrough.ui import collector
+
+    collector.pause_for_start_up()  # until the first paint (see ui.collector)
+    try:
+        return _open_window(data_dir, exit_when_ready, list(open_items))
+    finally:
+        collector.resume_after_start_up()
+
+
+def _open_window(data_dir: Path | None, exit_when_ready: bool, items: list[str]) -> int:
+    """run_gui's work once the system libraries are known to be there."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from followthrough.ui import import_scan
+    from followthrough.ui import collector, import_scan
 
     import_scan.lighten()  # before the window's modules are imported
     from followthrough.ui.first_paint import after_first_paint
@@ -81,7 +92,6 @@ def run_gui(
 
         router = FileOpenRouter(app)
         app.installEventFilter(router)
-    items = list(open_items)
     if items:
         from followthrough.links import absolute_item
 
@@ -175,6 +185,7 @@ def run_gui(
         router.set_target(window.open_request)
     if items:
         QTimer.singleShot(0, lambda: window.open_handed_over(items))
+    after_first_paint(window, collector.resume_after_start_up)
     if listen_later:
 
         def listen() -> None:

@@ -2,34 +2,32 @@
 
 `Background.run(job, done, failed)` runs `job(store)` on a thread of its own, with a store
 connection of its own (SQLite connections are not shared between threads), then calls
-`done(result)` or `failed(sentence)` on the UI thread. One job at a time per Background.
-With `keep_store`, the jobs share one connection, opened by the first and kept until `close()`
-(a sync keeps its exporter's cache across runs that way).
+`done(result)` or `failed(sentence)` on the UI thread. One job at a time per Background. With
+`keep_store`, the jobs share one connection, opened by the first and kept until `close()` (a
+sync keeps its exporter's cache across runs that way).
 
-While any job runs, Python's cyclic garbage collector does not run on its own
-(`gc.disable`), and the objects the window already holds are kept out of it (`gc.freeze`);
-both are given back when the last job ends. A job allocates a great deal (a sync of 1,000
-interviews renders 7,779 events; an import of them holds the whole file's components): every
-so often that set off a full collection, which scanned every object of the window and of the
-job and held the event loop for 30 to 200 ms each time, whichever thread ran it (bench/stall.py
-found them: every 15 to 20 s of a first sync, ten times in an import of 1,000 interviews).
-Objects are still freed by their reference counts meanwhile; only reference cycles, which
-these jobs hardly make (a full collection during them found from none to about 1,400), wait
-for a later full collection: when the last job ends, what they left alive joins the oldest
+While any job runs (ui.collector keeps the count), Python's cyclic garbage collector does not
+run on its own (`gc.disable`), and the objects the window already holds are kept out of it
+(`gc.freeze`); both are given back when the last job ends. A job allocates a great deal (a sync
+of 1,000 interviews renders 7,779 events; an import of them holds the whole file's components):
+every so often that set off a full collection, which scanned every object of the window and of
+the job and held the event loop for 30 to 200 ms each time, whichever thread ran it
+(bench/stall.py found them: every 15 to 20 s of a first sync, ten times in an import of 1,000
+interviews). Objects are still freed by their reference counts meanwhile; only reference cycles,
+which these jobs hardly make (a full collection during them found from none to about 1,400),
+wait for a later full collection: when the last job ends, what they left alive joins the oldest
 generation instead of being scanned at once.
 
-While a job runs, Python also hands its lock between threads every SWITCH_S seconds instead
-of every 5 ms: each row the window reads from SQLite lets go of the lock and takes it back,
-and with a busy job beside it each taking-back waited for the job's whole turn (the window's
-read-ahead of a month, some 700 rows, held it for 4 to 6 s during an export of 1,000
+While a job runs, Python also hands its lock between threads every collector.SWITCH_S seconds
+instead of every 5 ms: each row the window reads from SQLite lets go of the lock and takes it
+back, and with a busy job beside it each taking-back waited for the job's whole turn (the
+window's read-ahead of a month, some 700 rows, held it for 4 to 6 s during an export of 1,000
 interviews; 0.26 s at most with 1 ms turns).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,47 +36,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from followthrough.core.model import ValidationError
 from followthrough.store import Store, StoreError, open_store
-
-SWITCH_S = 0.001  # Python's thread switch interval while jobs run (see the module)
-_holding = 0  # jobs running (of every Background): the collector waits
-_switch = 0.005  # the interval to go back to
-_collecting = True  # whether the collector ran on its own before the first job
-
-
-def jobs_running() -> bool:
-    """Whether any Background's job is running now: work that can wait (reading ahead what
-    the window may show next) waits for the end, so as not to compete with it for Python's
-    lock on the UI thread."""
-    return _holding > 0
-
-
-def _hold_collector() -> None:
-    """A job starts (on the UI thread): the first stops the collector, freezes what exists
-    now and shortens the turns between threads."""
-    global _holding, _switch, _collecting
-    if _holding == 0:
-        _collecting = gc.isenabled()
-        gc.disable()
-        gc.freeze()
-        _switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(_switch, SWITCH_S))
-    _holding += 1
-
-
-def _release_collector() -> None:
-    """A job ended (on the UI thread): the last gives the collector everything back, and the
-    turns their length."""
-    global _holding
-    _holding -= 1
-    if _holding == 0:
-        # What the jobs left alive goes to the oldest generation with the rest: enabled with
-        # a youngest generation of everything made since the first job started, the collector
-        # scanned it all at the next allocation (0.7 s after a first sync of 1,000 interviews).
-        gc.freeze()
-        gc.unfreeze()
-        if _collecting:
-            gc.enable()
-        sys.setswitchinterval(_switch)
+from followthrough.ui.collector import hold_collector, release_collector
 
 
 class _Job(QThread):
@@ -151,14 +109,14 @@ class Background(QObject):
         def finish(callback: Callable[[Any], None], value: Any) -> None:
             self._ended.append(worker)
             self._job = None
-            _release_collector()
+            release_collector()
             self.busy_changed.emit(False)
             callback(value)
 
         worker.succeeded.connect(lambda value: finish(done, value))
         worker.errored.connect(lambda message: finish(failed, message))
         self._job = worker
-        _hold_collector()
+        hold_collector()
         self.busy_changed.emit(True)
         worker.start()
         return True

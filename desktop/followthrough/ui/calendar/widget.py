@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from followthrough.ui.background import jobs_running
 from followthrough.ui.calendar.event_cache import EventCache
 from followthrough.ui.calendar.events import CalendarEvent
 from followthrough.ui.calendar.month import MonthGrid
 from followthrough.ui.calendar.periods import AGENDA_DAYS, add_months
+from followthrough.ui.collector import jobs_running
 from followthrough.ui.icons import icon
 
 MONTH, WEEK, AGENDA = "month", "week", "agenda"
