@@ -39,11 +39,13 @@ def first_steps_of_days(
     values = ", ".join("(?, ?, ?)" for _ in days)
     # Each day's count from the (status, start) index alone, and its first rows from the start
     # index ("+status": not through the status index, whose rows would all be sorted first).
+    # "LIMIT -1" keeps SQLite from folding `counted` into the join, which counted each day
+    # again for each of its rows (a month of 5,000 interviews: 10 ms, now 4).
     query = (
         f"WITH bounds(day, low, high) AS (VALUES {values}), "
         "counted AS (SELECT day, low, high, (SELECT count(*) FROM steps "
         f"WHERE status IN ({marks}) AND start_utc >= low AND start_utc < high) AS total "
-        "FROM bounds) "
+        "FROM bounds LIMIT -1) "
         "SELECT json_group_array(json_array(day, total, id, interview_id, sequence, "
         "modified, status, start_utc)) FROM (SELECT c.day, c.total, s.id, s.interview_id, "
         "s.sequence, s.modified, s.status, s.start_utc FROM counted AS c "
