@@ -49,7 +49,6 @@ class EventCache:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._holidays_loaded = False
         self._tz = ZoneInfo("UTC")
-        self._step_count = 0
         self._interview_count = 0
         # Each interview's (SEQUENCE, updated) as read since the last refresh (None: none such).
         self._versions: dict[str, tuple[int, str] | None] = {}
@@ -76,16 +75,17 @@ class EventCache:
         """Re-read what tells a change (after any change to the store).
 
         Steps and interviews are read per range, each with its SEQUENCE, so only the settings
-        and two counts are read here, no row of either table. The interviews' versions known
-        so far are forgotten, to be asked again (by id) on their next use; kept steps and
-        interviews are checked then.
+        and the interviews' count are read here, no row of either table (the steps' count only
+        once more than a thousand are kept). The interviews' versions known so far are
+        forgotten, to be asked again (by id) on their next use; kept steps and interviews are
+        checked then.
         """
         self._tz = self.store.settings().zone
-        self._step_count = self.store.step_count()
         self._interview_count = self.store.interview_count()
         self._versions.clear()
-        if len(self._steps) > 2 * self._step_count + 1000:  # after many deletions: start over
-            self._steps.clear()
+        kept = len(self._steps)
+        if kept > 1000 and kept > 2 * self.store.step_count() + 1000:  # after many deletions
+            self._steps.clear()  # start over
             self._built.clear()
         if len(self._interviews) > 2 * self._interview_count + 1000:  # likewise
             self._interviews.clear()
@@ -94,10 +94,6 @@ class EventCache:
     @property
     def interview_count(self) -> int:
         return self._interview_count
-
-    @property
-    def step_count(self) -> int:
-        return self._step_count
 
     def _bounds(self, first: date, last: date) -> tuple[str, str]:
         start = local_datetime(first, 0, 0, self._tz)
