@@ -484,7 +484,8 @@ def test_the_editor_opens_centred_on_the_window_and_wholly_on_screen(
     frame, wanted = editor.frameGeometry(), window.frameGeometry().center()
     # Centred on the window, but for what the screen's edges hold back.
     assert abs(frame.center().y() - wanted.y()) <= 2  # 600 px high: room to centre
-    assert frame.left() == free.left() or abs(frame.center().x() - wanted.x()) <= 2
+    held_back = frame.left() == free.left() or frame.right() == free.right()  # by an edge
+    assert held_back or abs(frame.center().x() - wanted.x()) <= 2
     editor.close()
 
 

@@ -55,6 +55,23 @@ def test_a_new_data_folder_opens_the_default_way_on_the_screen(
     assert free.contains(window.geometry().center())
 
 
+def test_a_window_not_shown_yet_keeps_room_for_its_title_bar(qtbot: QtBot) -> None:
+    """Before it is shown a window has no frame: fitted to the screen's free area as if it had
+    none, its title bar pushed the status bar off a 1024x700 screen."""
+    from PySide6.QtWidgets import QWidget
+
+    from followthrough.ui.window_memory import FRAME_GUESS, fit_and_centre
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.resize(3000, 2000)
+    free = fit_and_centre(widget)
+    assert free is not None
+    assert widget.width() <= free.width() - FRAME_GUESS[0]
+    assert widget.height() <= free.height() - FRAME_GUESS[1]
+    assert free.contains(widget.geometry())
+
+
 def test_a_damaged_memory_is_ignored(qtbot: QtBot, store: Store) -> None:
     (store.path.parent / FILE).write_bytes(b"\x00\xff not settings [[[ view=nonsense")
     window = shown_window(qtbot, store)

@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QWidget
 
 FILE = "window.ini"
 NARROW = 1280  # px: on a screen narrower than this the two panels share the left side, as tabs
+# A window not shown yet has no frame: its title bar and borders are taken to be this wide and
+# tall (px) until the window manager says (a 1024x700 screen then shows the status bar too).
+FRAME_GUESS = (16, 48)
 
 
 def _screens() -> str:
@@ -57,6 +60,8 @@ def fit_and_centre(window: QWidget, centre: QPoint | None = None) -> QRect | Non
     free = screen.availableGeometry()
     frame = window.frameGeometry()  # the title bar and borders too, once the window is shown
     extra_width, extra_height = frame.width() - window.width(), frame.height() - window.height()
+    if not window.isVisible() and not (extra_width or extra_height):
+        extra_width, extra_height = FRAME_GUESS
     window.resize(
         min(window.width(), free.width() - extra_width),
         min(window.height(), free.height() - extra_height),
@@ -73,10 +78,20 @@ def _fit_on_screen(window: Any) -> None:
     """The window's first size, but never larger than the screen's free area, centred on it
     (a 1024x700 laptop screen shows all of a window made for 1280x760); on a narrow screen
     the overview and the details are tabs on the left, leaving the width to the calendar."""
+    from followthrough.ui.first_paint import after_first_paint
+
     free = fit_and_centre(window)
     if free is not None and free.width() < NARROW:  # Details comes forward on a selection
         window.tabifyDockWidget(window.side_dock, window.detail_dock)
         window.side_dock.raise_()
+    # Once on screen its frame is known: with a taller title bar than guessed it fits again.
+    after_first_paint(window, lambda: _keep_on_screen(window))
+
+
+def _keep_on_screen(window: QWidget) -> None:
+    screen = window.screen()
+    if screen is not None and not screen.availableGeometry().contains(window.frameGeometry()):
+        fit_and_centre(window)
 
 
 def save(window: Any) -> None:
