@@ -47,14 +47,19 @@ def release_collector() -> None:
     global _holding
     _holding -= 1
     if _holding == 0:
-        # What the jobs left alive goes to the oldest generation with the rest: enabled with
-        # a youngest generation of everything made since the first job started, the collector
-        # scanned it all at the next allocation (0.7 s after a first sync of 1,000 interviews).
-        gc.freeze()
-        gc.unfreeze()
-        if _collecting:
-            gc.enable()
+        _give_back(enable=_collecting)
         sys.setswitchinterval(_switch)
+
+
+def _give_back(*, enable: bool) -> None:
+    """What was made while the collector waited joins the oldest generation with the rest
+    (enabled with a youngest generation of everything made meanwhile, the collector scanned it
+    all at the next allocation: 0.7 s after a first sync of 1,000 interviews); then, if
+    `enable`, the collector runs again."""
+    gc.freeze()
+    gc.unfreeze()
+    if enable:
+        gc.enable()
 
 
 def pause_for_start_up() -> None:
@@ -77,6 +82,4 @@ def resume_after_start_up() -> None:
     if _holding:
         _collecting = True  # release_collector enables it
         return
-    gc.freeze()
-    gc.unfreeze()
-    gc.enable()
+    _give_back(enable=True)
