@@ -7,6 +7,7 @@ that grows whenever what a calendar would show of it changes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -537,8 +538,6 @@ class Store(Merging, Changes, Rounds, Listings, Playbooks):
         now: str,
     ) -> None:
         text = json.dumps(data, sort_keys=True)
-        import hashlib
-
         digest = hashlib.sha256(text.encode()).hexdigest()[:32]
         start_utc = utc_text(datetime.fromisoformat(data["start"]))
         if previous is None:
@@ -578,5 +577,5 @@ def open_store(
     folder = data_dir if data_dir is not None else default_data_dir()
     if not read_playbooks:
         return Store.open(folder, partial(read_library, folder)), []
-    library = read_library(folder)
-    return Store.open(folder, library), [str(error) for error in library.errors]
+    store = Store.open(folder, read_library(folder))
+    return store, store.playbook_warnings()
