@@ -2,6 +2,7 @@
 #
 #   make run ARGS="..."        run the app (python -m followthrough)
 #   make test PYTEST_ARGS=...  ruff + mypy + pytest (everything but the packaging tests)
+#   make native                compile the planner with mypyc (run and test do it first)
 #   make lint                  ruff + mypy only
 #   make test-packaging        the tests that build the packaged app
 #   make package               the Linux packages (.deb, .tar.gz) in dist/ (docs/install.md)
@@ -27,7 +28,7 @@ define check_python
 	exit 1; }
 endef
 
-.PHONY: all venv install run test lint test-packaging package screenshots example-ics clean
+.PHONY: all venv install native run test test-system-packages lint test-packaging package screenshots example-ics clean
 
 all: test
 
@@ -46,9 +47,15 @@ $(STAMP): pyproject.toml | $(VPY)
 	$(VPY) -m pip install -e '.[test]'
 	@touch $@
 
+# The planner's modules compiled to C beside their sources, when they changed (packaging/native.py;
+# a compiled copy older than its source is never used). Without a C compiler it says so and the
+# app runs the same code from its sources.
+native: install
+	$(VPY) packaging/native.py
+
 # Installs the system libraries Qt's window needs when it can (root or passwordless sudo),
 # else says in one sentence which to install (followthrough.desktop_libs).
-run: install
+run: install native
 	$(VPY) -m followthrough.desktop_libs --install
 	$(VPY) -m followthrough $(ARGS)
 
@@ -56,11 +63,14 @@ lint: install
 	$(VENV)/bin/ruff check desktop tests bench
 	$(VENV)/bin/mypy
 
-# The Debian packages the tests need (PHP, Dovecot, Qt's libraries), installed when missing
-# and this user can; otherwise tests/system-packages.sh says which it assumes.
-test: lint
-	bash tests/system-packages.sh test
+# The Debian packages the tests need (PHP, Dovecot, Qt's libraries, a C compiler), installed
+# when missing and this user can; otherwise tests/system-packages.sh says which it assumes.
+# They come first: `native` compiles with that compiler.
+test: lint test-system-packages native
 	$(TEST_ENV) $(VPY) -m pytest -m "not packaging" $(PYTEST_ARGS)
+
+test-system-packages:
+	bash tests/system-packages.sh test
 
 # PyInstaller (the `package` extra) on top of the test install.
 PACKAGE_STAMP := $(VENV)/.installed-package

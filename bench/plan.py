@@ -13,11 +13,16 @@ two figures, each the median of R runs against its target:
 2. loading at start-up: a fresh `open_store(folder)`, then `store.interviews()` and
    `store.steps()`.
 
+The planner runs compiled when `make native` (which `make run` and `make test` run first) has
+compiled it for the sources as they are, as the packaged app ships it; else from its Python
+sources (followthrough/core/compiled.py). The line "planner:" says which.
+
 `--compare-with DIR` also plans with another checkout's code (its `desktop/` folder, for
 example a `git worktree` of an earlier commit), in a process of its own that fills its own
 store the same way, one run of each in turn, so that both are measured on the machine as it
 is at that moment; it prints that checkout's median and the ratio of the two medians, of each
-turn's two runs (their median) and of the fastest runs.
+turn's two runs (their median) and of the fastest runs. `--compare-with-sources` compares the
+same way with this checkout's own Python sources (FOLLOWTHROUGH_PURE_PYTHON=1).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from followthrough.core import workdays
+from followthrough.core import compiled, workdays
 from followthrough.core.cadence import plan
 from followthrough.core.model import (
     Activity,
@@ -202,6 +207,7 @@ def planner(data_dir: Path, count: int, seed: int) -> tuple[Callable[[], None], 
         f"set-up: {count} interviews, {recorded} activities, {steps} steps "
         f"in {time.perf_counter() - began:.1f} s"
     )
+    print(f"planner: {compiled.running()}")
     settings = store.settings()
     work: list[tuple[Interview, list[Activity], Playbook]] = [
         (iv, store.activities(iv.id), store.playbook_for(iv)) for iv in store.interviews()
@@ -219,9 +225,14 @@ def planner(data_dir: Path, count: int, seed: int) -> tuple[Callable[[], None], 
 class Baseline:
     """Another checkout planning in a process of its own (`--serve`), one run when asked."""
 
-    def __init__(self, checkout: Path, count: int, seed: int) -> None:
+    def __init__(
+        self, checkout: Path, count: int, seed: int, pure_python: bool = False
+    ) -> None:
         self.checkout = checkout
+        self.engine = ""  # its "planner:" line
         env = {**os.environ, "PYTHONPATH": str(checkout.resolve() / "desktop")}
+        if pure_python:
+            env[compiled.PURE_PYTHON] = "1"
         command = [sys.executable, __file__, "--serve", "--interviews", str(count),
                    "--seed", str(seed)]  # fmt: skip
         self.process = subprocess.Popen(
@@ -229,6 +240,8 @@ class Baseline:
         )
         assert self.process.stdout is not None
         for line in self.process.stdout:  # its set-up, then "ready"
+            if line.startswith("planner: "):
+                self.engine = line.removeprefix("planner: ").strip()
             if line.strip() == "ready":
                 return
         raise RuntimeError(f"the planner of {checkout} did not start")
@@ -262,6 +275,11 @@ def compare_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="another checkout whose planning is timed in the same turns",
     )
+    parser.add_argument(
+        "--compare-with-sources",
+        action="store_true",
+        help="compare with this checkout's planner run from its Python sources",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -274,10 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = Path(folder)
         plan_all, count, steps = planner(data_dir, args.interviews, args.seed)
         scale = count / 1000
-        if args.compare_with is None:
+        if args.compare_with is None and not args.compare_with_sources:
             report(f"plan {count} interviews", timed(args.runs, plan_all), PLAN_TARGET * scale)
         else:
-            baseline = Baseline(args.compare_with, args.interviews, args.seed)
+            checkout = args.compare_with or Path(__file__).resolve().parent.parent
+            baseline = Baseline(checkout, args.interviews, args.seed, args.compare_with_sources)
             ours: list[float] = []
             theirs: list[float] = []
             for turn in range(args.runs):  # one of each in turn, each going first every other turn
@@ -293,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             # fastest runs say more than the medians' ratio.
             turns = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
             print(
-                f"  {args.compare_with}, in the same turns: median "
+                f"  {checkout} ({baseline.engine}), in the same turns: median "
                 f"{statistics.median(theirs):.3f} s; this checkout takes {ratio:.2f}x its time "
                 f"(turn by turn: median {turns:.2f}x; fastest runs: "
                 f"{min(ours) / min(theirs):.2f}x)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages the tests need, installed when they are missing and this user can (root or
 # passwordless sudo); otherwise one line says which are assumed present. `make test` runs it with
-# `test` (offscreen Qt, PHP for sabre/dav, libical, Dovecot); `.ci/run` with `all` (and what the
+# `test` (offscreen Qt, PHP for sabre/dav, libical, Dovecot, a C compiler); `.ci/run` with `all` (and what the
 # packaging test needs). Never prompts.
 set -euo pipefail
 
@@ -26,6 +26,13 @@ LIBICAL_DEB_PACKAGES=(libical3)
 # The mail tests read a real IMAP server (tests/mail/dovecot.py): Dovecot, which they start
 # themselves on free ports and stop; the system's service is never started (see policy-rc.d).
 MAIL_DEB_PACKAGES=(dovecot-imapd)
+# The planner is compiled with mypyc before the tests (packaging/native.py): a C compiler, and
+# Python's headers when the venv's Python is Debian's own (a Python built elsewhere has its own).
+NATIVE_DEB_PACKAGES=(gcc libc6-dev)
+VENV_PYTHON="$(dirname "${BASH_SOURCE[0]}")/../.venv/bin/python"
+if [ -x "$VENV_PYTHON" ] && ! "$VENV_PYTHON" -c 'import pathlib, sys, sysconfig; sys.exit(not pathlib.Path(sysconfig.get_paths()["include"], "Python.h").is_file())' 2>/dev/null; then
+    NATIVE_DEB_PACKAGES+=(python3-dev)
+fi
 
 is_installed() {
     # Newer Debian renamed some libraries with a t64 suffix (libglib2.0-0t64).
@@ -39,7 +46,7 @@ is_installed() {
 }
 
 wanted=("${QT_DEB_PACKAGES[@]}" "${SABRE_DEB_PACKAGES[@]}" "${LIBICAL_DEB_PACKAGES[@]}"
-        "${MAIL_DEB_PACKAGES[@]}")
+        "${MAIL_DEB_PACKAGES[@]}" "${NATIVE_DEB_PACKAGES[@]}")
 if [ "${1:-test}" = "all" ]; then
     wanted+=("${PACKAGING_DEB_PACKAGES[@]}")
 fi

@@ -106,6 +106,10 @@ BUNDLE="$PYI_DIST/followthrough"
 if [ "${SKIP_PYINSTALLER:-}" = 1 ] && [ -x "$BUNDLE/followthrough" ]; then
     say "reusing $BUNDLE"
 else
+    # The planner ships compiled (followthrough/core/compiled.py): no build without it.
+    install_debs gcc libc6-dev
+    say "compiling the planner with mypyc"
+    "$PY" packaging/native.py --require
     say "PyInstaller: packaging/followthrough.spec -> $BUNDLE"
     FOLLOWTHROUGH_ICON_DIR="$ICONS" "$PY" -m PyInstaller --noconfirm --log-level WARN \
         --distpath "$PYI_DIST" --workpath "$PYI_WORK" packaging/followthrough.spec

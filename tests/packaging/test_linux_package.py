@@ -178,6 +178,7 @@ def test_the_frozen_app_passes_its_smoke_test(built: Built, tmp_path: Path) -> N
     for check in ("resources", "platform plugins", "Qt translations", "main window",
                   "add interview", "export .ics", "editor from link"):
         assert f"ok   {check}:" in result.stdout, output
+    assert "ok   planner: compiled (mypyc)" in result.stdout, output  # as build.sh made it
     assert (data / "followthrough-smoke-test.ics").is_file()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from followthrough.ui.smoke import SmokeTest
 
-CHECKS = ("resources", "platform plugins", "Qt translations", "libraries", "main window",
+CHECKS = ("resources", "planner", "platform plugins", "Qt translations", "libraries", "main window",
           "add interview", "export .ics", "editor from link")
 
 

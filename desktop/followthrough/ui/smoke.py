@@ -107,6 +107,16 @@ def _run(data_dir: Path, out: Callable[[str], None]) -> int:
 
     smoke.check("resources", resources)
 
+    def planner() -> str:
+        from followthrough.core.compiled import running
+
+        engine = running()
+        if frozen and not engine.startswith("compiled"):  # a build ships it compiled
+            raise ImportError(f"the planner runs from {engine}")
+        return engine
+
+    smoke.check("planner", planner)
+
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "followthrough"])
 
     def platform() -> str:
