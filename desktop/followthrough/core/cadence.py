@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from followthrough.core.model import (
@@ -45,6 +46,12 @@ from followthrough.core.workdays import WorkCalendar
 DECISION_KEY = "decision-check-in"
 # The employer's news: after it, a step the user brought back follows the rules again.
 _NEWS = (ActivityKind.REPLY, ActivityKind.DELAY, ActivityKind.OUTCOME, ActivityKind.CANCELLED)
+# Asked for at each step: compiled (mypyc), a Final name is a C variable, where an enum's
+# member is an attribute looked up on its class each time.
+_PLANNED: Final = StepStatus.PLANNED
+_DONE: Final = StepStatus.DONE
+_LIVE: Final = (StepStatus.PLANNED, StepStatus.DONE)  # sent or still planned
+_DONE_KIND: Final = ActivityKind.DONE
 _OUTCOME_NAMES = {
     Outcome.OFFER: "the offer",
     Outcome.REJECTED: "the rejection",
@@ -110,6 +117,7 @@ class _Planner:
         cal: WorkCalendar | None,
     ) -> None:
         self.iv = interview
+        self.primary = interview.primary  # a property: asked for each step
         self.history = _History.of(activities, interview.end)
         self.cancelled = employer_cancellation(activities)
         self.settings = settings
@@ -146,7 +154,7 @@ class _Planner:
         """A step planned at the first working slot after `earliest_at`, then the user's facts."""
         duration = rule.duration.as_timedelta()
         channel = channel_for(rule, person, self.iv)
-        status = StepStatus.PLANNED
+        status = _PLANNED
         manual = False
         status_reason = ""
         done_how = ""
@@ -154,7 +162,7 @@ class _Planner:
         move = self.history.moved.get(key)
         fact = self.history.finished.get(key)
         if (move is not None and move.to is not None) or (
-            fact is not None and fact.kind is ActivityKind.DONE
+            fact is not None and fact.kind is _DONE_KIND
         ):
             start, timed_why = earliest_at, why  # the user's time replaces it below
         else:
@@ -167,8 +175,8 @@ class _Planner:
         else:
             why = timed_why
         if fact is not None:
-            if fact.kind is ActivityKind.DONE:
-                status = StepStatus.DONE
+            if fact.kind is _DONE_KIND:
+                status = _DONE
                 start = fact.at.astimezone(self.cal.tz)
                 manual = True
                 done_how = fact.how
@@ -211,7 +219,7 @@ class _Planner:
     def keep(self, step: Step) -> None:
         """Add `step` to the plan; sent or planned, it takes its day and minute."""
         self.steps[step.key] = step
-        live = step.status in (StepStatus.PLANNED, StepStatus.DONE)
+        live = step.status in _LIVE
         self.spacing.hold(step.key, step.start if live else None)
 
     def after_thanks(self) -> datetime | None:
@@ -219,7 +227,7 @@ class _Planner:
         thanks = [
             s.start
             for s in self.steps.values()
-            if s.kind == "thank-you" and s.status in (StepStatus.PLANNED, StepStatus.DONE)
+            if s.kind == "thank-you" and s.status in _LIVE
         ]
         if not thanks:
             return None
@@ -233,7 +241,7 @@ class _Planner:
     def cancel(self, step: Step, reason: str) -> Step:
         """The step cancelled for `reason`, unless it is not planned or the user brought it
         back since the employer's last news (their word then is the last)."""
-        if step.status is not StepStatus.PLANNED or step.key in self.history.revived:
+        if step.status is not _PLANNED or step.key in self.history.revived:
             return step
         return cancelled(step, reason)
 
@@ -243,7 +251,7 @@ class _Planner:
         for rule in self.book.steps:
             if rule.chaser:
                 continue
-            people = self.iv.interviewers if rule.per_interviewer else (self.iv.primary,)
+            people = self.iv.interviewers if rule.per_interviewer else (self.primary,)
             for person in people:
                 key = f"{rule.key}.{person.key}" if rule.per_interviewer else rule.key
                 if not self.wanted(rule, key):
@@ -297,7 +305,7 @@ class _Planner:
         sent = [
             a.at
             for k, a in self.history.finished.items()
-            if k in chaser_keys and a.kind is ActivityKind.DONE
+            if k in chaser_keys and a.kind is _DONE_KIND
         ]
         last_sent = max(sent) if sent else None
         user_fixed = self.fixed
@@ -329,7 +337,7 @@ class _Planner:
         unanswered = sum(1 for moment in sent if moment >= chase_from)
         gap = self.book.gap(pace)
         for _nominal, _rank, _index, rule, key in entries:
-            person = self.iv.primary
+            person = self.primary
             earliest, latest = rule.window(pace)
             if rule.after == "decision":
                 day = day_of[key]
@@ -339,7 +347,7 @@ class _Planner:
                 anchor, anchor_name = self.end, "the interview"
             else:
                 ref = self.steps.get(rule.after)
-                if ref is not None and ref.status in (StepStatus.PLANNED, StepStatus.DONE):
+                if ref is not None and ref.status in _LIVE:
                     anchor, anchor_name = ref.start, f"the {ref.kind.replace('-', ' ')}"
                 elif previous is not None:
                     anchor, anchor_name = previous.start, "the previous message"
@@ -399,10 +407,10 @@ class _Planner:
                 step, rule, key, current, decision_day, replaced, chase_from, unanswered
             )
             self.keep(step)
-            if step.status in (StepStatus.PLANNED, StepStatus.DONE):
+            if step.status in _LIVE:
                 if previous is None or step.start >= previous.start:
                     previous = step
-                if step.status is StepStatus.PLANNED:
+                if step.status is _PLANNED:
                     unanswered += 1
 
     def fixed_times(self) -> dict[str, datetime]:
@@ -412,7 +420,7 @@ class _Planner:
             if move.to is not None:
                 times[key] = move.to
         for key, fact in self.history.finished.items():
-            if fact.kind is ActivityKind.DONE:
+            if fact.kind is _DONE_KIND:
                 times[key] = fact.at
             else:
                 times.pop(key, None)
@@ -425,7 +433,7 @@ class _Planner:
         user fixed."""
         if not fixed:
             return at
-        person, duration = self.iv.primary, rule.duration.as_timedelta()
+        person, duration = self.primary, rule.duration.as_timedelta()
         channel = channel_for(rule, person, self.iv)
         kept = [(f, at_offset(f, gap, self.cal, latest=False)) for f in fixed]
         for _ in range(len(fixed) + 1):
@@ -452,7 +460,7 @@ class _Planner:
 
     def _nominal_time(self, rule: StepRule, key: str, decision_day_of: date | None) -> datetime:
         fact = self.history.finished.get(key)
-        if fact is not None and fact.kind is ActivityKind.DONE:
+        if fact is not None and fact.kind is _DONE_KIND:
             return fact.at
         move = self.history.moved.get(key)
         if move is not None and move.to is not None:
@@ -504,12 +512,12 @@ class _Planner:
                 f"Replaced by the check-in after the decision date ({shown_day(decision_day)}).",
             )
         if (
-            step.status is StepStatus.PLANNED
+            step.status is _PLANNED
             and self.book.max_unanswered
             and unanswered >= self.book.max_unanswered
         ):
             return self.cancel(step, "One message at a time: waiting for their reply.")
-        if step.status is StepStatus.PLANNED and step.start < chase_from:
+        if step.status is _PLANNED and step.start < chase_from:
             return self.cancel(step, "It was due before the employer's last message.")
         return step
 
@@ -542,7 +550,7 @@ class _Planner:
             step = self.make(
                 rule,
                 rule.key,
-                self.iv.primary,
+                self.primary,
                 at_offset(at, earliest, self.cal, latest=False),
                 at_offset(at, last, self.cal, latest=True),
                 why_then(rule, earliest, last, _OUTCOME_NAMES[result]),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import zlib
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from followthrough.core.model import Interview, Interviewer, StepChannel, local_datetime
@@ -44,10 +43,14 @@ _KINDS: dict[StepChannel, SlotKind] = {channel: slot_kind(channel) for channel i
 _EXPLAINED: dict[tuple[str, str, str], str] = {}
 
 
-class Placed(NamedTuple):
-    start: datetime
-    window: Window
-    notes: tuple[str, ...]
+class Placed:
+    """Where a step was placed: its start, the window it starts in, and what moved it there.
+    (A plain class: compiled, it is a C struct; a NamedTuple is made through Python code.)"""
+
+    def __init__(self, start: datetime, window: Window, notes: tuple[str, ...]) -> None:
+        self.start = start
+        self.window = window
+        self.notes = notes
 
 
 class Spacing:
@@ -68,6 +71,7 @@ class Spacing:
         self.reach = cal.reach(interview.tz, interview.employer_country)
         self.where = place(interview.tz)  # "New York"
         self._people = {p.key for p in interview.interviewers}
+        self._primary = interview.primary.key
         self._seed = zlib.crc32(f"{interview.id}.".encode())  # of "<id>.<step key>", see _place
         self._whom: dict[str, str] = {}
         self._midnight: dict[date, datetime] = {}
@@ -89,7 +93,7 @@ class Spacing:
         found = self._whom.get(key)
         if found is None:
             suffix = key.rpartition(".")[2]
-            found = suffix if "." in key and suffix in self._people else self.iv.primary.key
+            found = suffix if "." in key and suffix in self._people else self._primary
             self._whom[key] = found
         return found
 
