@@ -41,7 +41,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from followthrough.core import compiled, workdays
+from followthrough.core import workdays
 from followthrough.core.cadence import plan
 from followthrough.core.model import (
     Activity,
@@ -195,6 +195,16 @@ def bench_store(folder: Path) -> Store:
     return store
 
 
+def engine() -> str:
+    """What runs the planner: compiled or its sources (and why), as the smoke test says it;
+    a checkout from before the compiled planner (a --compare-with baseline) has only sources."""
+    try:
+        from followthrough.core.compiled import running
+    except ImportError:
+        return "Python sources"
+    return running()
+
+
 def planner(data_dir: Path, count: int, seed: int) -> tuple[Callable[[], None], int, int]:
     """Fill a store in `data_dir` with `count` interviews and read back what the planner needs:
     (plan them all with one new WorkCalendar, the interviews, the steps stored); prints the set-up.
@@ -207,7 +217,7 @@ def planner(data_dir: Path, count: int, seed: int) -> tuple[Callable[[], None], 
         f"set-up: {count} interviews, {recorded} activities, {steps} steps "
         f"in {time.perf_counter() - began:.1f} s"
     )
-    print(f"planner: {compiled.running()}")
+    print(f"planner: {engine()}")
     settings = store.settings()
     work: list[tuple[Interview, list[Activity], Playbook]] = [
         (iv, store.activities(iv.id), store.playbook_for(iv)) for iv in store.interviews()
@@ -231,8 +241,10 @@ class Baseline:
         self.checkout = checkout
         self.engine = ""  # its "planner:" line
         env = {**os.environ, "PYTHONPATH": str(checkout.resolve() / "desktop")}
-        if pure_python:
-            env[compiled.PURE_PYTHON] = "1"
+        if pure_python:  # this checkout's own sources (it has the compiled planner)
+            from followthrough.core.compiled import PURE_PYTHON
+
+            env[PURE_PYTHON] = "1"
         command = [sys.executable, __file__, "--serve", "--interviews", str(count),
                    "--seed", str(seed)]  # fmt: skip
         self.process = subprocess.Popen(
