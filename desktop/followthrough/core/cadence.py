@@ -21,6 +21,7 @@ from followthrough.core.model import (
     Interviewer,
     Outcome,
     Step,
+    StepChannel,
     StepStatus,
     cancelled_sentence,
     employer_cancellation,
@@ -131,6 +132,7 @@ class _Planner:
         self._after_end: dict[tuple[int, str, bool], datetime] = {}  # see after_end
         # (rule, step key, decision day) -> its nominal time: asked again for each chaser
         self._nominal: dict[tuple[int, str, date | None], datetime] = {}
+        self._to: dict[tuple[StepChannel, str], str] = {}  # see recipient
 
     # -- building blocks ------------------------------------------------------------------
     def after_end(self, offset: Offset, *, latest: bool) -> datetime:
@@ -201,7 +203,7 @@ class _Planner:
                 "kind": rule.kind,
                 "title": step_title(rule, person, self.iv),
                 "channel": channel,
-                "to": recipient(channel, person),
+                "to": self.recipient(channel, person),
                 "start": start,
                 "end": end,
                 "deadline": max(deadline, end),
@@ -215,6 +217,14 @@ class _Planner:
                 "deleted_in_calendar": gone,
             }
         )
+
+    def recipient(self, channel: StepChannel, person: Interviewer) -> str:
+        """timing.recipient, once per channel and person (Interviewer.address is slow)."""
+        asked = (channel, person.key)
+        found = self._to.get(asked)
+        if found is None:
+            found = self._to[asked] = recipient(channel, person)
+        return found
 
     def keep(self, step: Step) -> None:
         """Add `step` to the plan; sent or planned, it takes its day and minute."""

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from followthrough.core.model import Interview, Interviewer, StepChannel, local_datetime
+from followthrough.core.shown_dates import time_of_day
 from followthrough.core.workdays import (
     GRAIN,
     MORNING,
@@ -41,6 +42,8 @@ _KINDS: dict[StepChannel, SlotKind] = {channel: slot_kind(channel) for channel i
 
 # (sentence, window mode, place) -> the sentence naming whose hours: the same few for all
 _EXPLAINED: dict[tuple[str, str, str], str] = {}
+# (place, their hour, minute, kind) -> apart_note's sentence: the same few for all
+_APART: dict[tuple[str, int, int, str], tuple[str, ...]] = {}
 
 
 class Placed:
@@ -202,7 +205,15 @@ class Spacing:
     def apart_note(self, start: datetime, kind: SlotKind) -> tuple[str, ...]:
         """Why a step keeps to the recipient's hours only."""
         there = start.astimezone(self.employer)
-        clock = f"{there.hour:02}:{there.minute:02}"
+        asked = (self.where, there.hour, there.minute, kind)
+        found = _APART.get(asked)
+        if found is None:
+            if len(_APART) >= 4096:
+                _APART.clear()
+            found = _APART[asked] = self._apart_note(time_of_day(there), kind)
+        return found
+
+    def _apart_note(self, clock: str, kind: SlotKind) -> tuple[str, ...]:
         apart = f"Your working hours and theirs in {self.where} overlap by less than an hour"
         if kind == "call":
             return (f"{apart}: the call falls in their working hours ({clock} there).",)
