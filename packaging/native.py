@@ -32,7 +32,7 @@ sys.path.insert(0, str(DESKTOP))
 
 from followthrough.core import compiled  # noqa: E402 - after desktop/ is on the path
 
-GROUP = "followthrough_planner"  # the shared library: desktop/followthrough_planner__mypyc*
+GROUP = compiled.LIBRARY  # the shared library: desktop/followthrough_planner__mypyc*
 WORK = ROOT / "build" / "mypyc"
 LOG = WORK / "build.log"
 

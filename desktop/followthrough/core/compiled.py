@@ -1,8 +1,9 @@
 """The planner's modules compiled to C (mypyc), and never a compiled copy older than its source.
 
-`packaging/native.py` (run by `make install`, `make run`, `make test` and the packaging
-scripts) compiles the modules of COMPILED next to their sources and writes STAMP: the
-SHA-256 of each source as it was compiled. Python imports an extension module before the
+`packaging/native.py` (run by `make native`, `make run`, `make test` and the packaging
+scripts) compiles the modules of COMPILED next to their sources, with the shared library they
+all load (LIBRARY, at the top of the import path), and writes STAMP: the SHA-256 of each
+source as it was compiled. Python imports an extension module before the
 source of the same name, so an edited source would otherwise lose to its old compiled copy:
 `followthrough/core/__init__.py` calls `use_fresh_code()` first, which keeps the compiled
 modules only when every one of them is there and was compiled from the source now beside
@@ -28,6 +29,7 @@ from typing import Literal
 # The modules the planner spends its time in (bench/plan.py), in the package followthrough.core.
 COMPILED = ("cadence", "spacing", "timing", "workdays", "playbooks", "shown_dates", "zones")
 STAMP = "compiled.txt"  # in this folder: "<module> <sha256 of its source>" per line
+LIBRARY = "followthrough_planner"  # their shared library: <LIBRARY>__mypyc<suffix>, two up
 PURE_PYTHON = "FOLLOWTHROUGH_PURE_PYTHON"  # "1": the sources, even when a fresh build is there
 FOLDER = Path(__file__).resolve().parent
 PACKAGE = "followthrough.core"
@@ -45,6 +47,7 @@ def stamp_text(folder: Path = FOLDER) -> str:
 
 
 def _extension(folder: Path, name: str) -> Path | None:
+    """The compiled module `name` in `folder`, if there is one for this Python."""
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
         found = folder / f"{name}{suffix}"
         if found.is_file():
@@ -54,8 +57,9 @@ def _extension(folder: Path, name: str) -> Path | None:
 
 def state(folder: Path = FOLDER, environ: dict[str, str] | None = None) -> State:
     """Which code `use_fresh_code` runs for the modules in `folder`: "compiled" (every one
-    there, each from the source beside it, or no sources at all: a frozen app), "sources"
-    (nothing compiled), "stale" (a build not of these sources, or not whole) or "chosen"
+    there with their library, each from the source beside it, or no sources at all: a frozen
+    app), "sources" (nothing compiled), "stale" (a build not of these sources, or not whole)
+    or "chosen"
     (FOLLOWTHROUGH_PURE_PYTHON=1)."""
     compiled = [_extension(folder, name) for name in COMPILED]
     if not any(compiled):
@@ -66,6 +70,8 @@ def state(folder: Path = FOLDER, environ: dict[str, str] | None = None) -> State
         return "stale"
     if not any((folder / f"{name}.py").is_file() for name in COMPILED):
         return "compiled"  # a frozen app: nothing else to run
+    if _extension(folder.parent.parent, f"{LIBRARY}__mypyc") is None:
+        return "stale"  # they could not be imported
     try:
         fresh = (folder / STAMP).read_text(encoding="ascii") == stamp_text(folder)
     except (OSError, UnicodeError):
