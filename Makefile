@@ -7,7 +7,7 @@
 #   make test-packaging        the tests that build the packaged app
 #   make package               the Linux packages (.deb, .tar.gz) in dist/ (docs/install.md)
 #   make screenshots           PNGs of the main views, for the README
-#   make clean                 remove the venv, build output and caches
+#   make clean                 remove the venv, the compiled planner, build output and caches
 #
 # PYTHON picks the interpreter the venv is made from (3.11 or newer).
 
@@ -96,5 +96,6 @@ example-ics: install
 	$(VPY) -m followthrough.ical.example docs/example.ics
 
 clean:
+	-$(PYTHON) packaging/native.py --clean
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -path ./.git -prune -o \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
